@@ -1,0 +1,181 @@
+//! `content/site.toml`: the site's settings, read and checked.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{Error, Location, Problem, site_path};
+use crate::fields::Fields;
+
+/// Where the settings live, relative to the site root.
+pub const SETTINGS_FILE: &str = "content/site.toml";
+
+const KNOWN_KEYS: &[&str] = &["title", "description", "base_url", "language", "author", "extra"];
+
+/// The site's settings, as templates see them under `config`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    /// Absolute, ending in `/`; only used where a URL must be absolute.
+    pub base_url: Option<String>,
+    pub language: String,
+    pub author: Option<String>,
+    pub extra: Value,
+}
+
+/// Reads `content/site.toml` under `root`; `base_url` from the command line
+/// wins over the file's.
+pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Error>> {
+    let path = site_path(root, SETTINGS_FILE);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            vec![Error::Config(
+                Problem::new(
+                    Location::at_offset(&path, &text, valid),
+                    "the file is not valid UTF-8",
+                )
+                .hint("save the file as UTF-8"),
+            )]
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(vec![Error::Config(
+                Problem::new(Location::file(&path), "the site settings file is missing")
+                    .hint("create it with at least a line `title = \"My explainer\"`"),
+            )]);
+        }
+        Err(e) => return Err(vec![Error::io(&path, "read the site settings", e)]),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    parse(&path, text, base_url_override)
+}
+
+/// Parses the settings file's text; `path` is only used in messages.
+pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Error>> {
+    let mut fields = Fields::from_toml(path, text, 0, text).map_err(|p| vec![Error::Config(p)])?;
+    fields.reject_unknown(KNOWN_KEYS, "site setting");
+    let base_url_at = fields.location_of("base_url");
+    let title = fields.required_string("title", "the site settings file");
+    let description = fields.string("description");
+    let base_url = fields.string("base_url");
+    let language = fields.string("language").unwrap_or_else(|| "en".to_string());
+    let author = fields.string("author");
+    let extra = fields.table("extra");
+    let mut errors: Vec<Error> = match fields.finish() {
+        Ok(()) => Vec::new(),
+        Err(problems) => problems.into_iter().map(Error::Config).collect(),
+    };
+
+    let base_url = match base_url_override {
+        Some(url) => match normalise_base_url(url) {
+            Ok(url) => Some(url),
+            Err(message) => {
+                errors.push(Error::Usage(
+                    Problem::new(Location::file("--base-url"), message)
+                        .hint("pass an absolute URL such as https://example.org/explainer/"),
+                ));
+                None
+            }
+        },
+        None => match base_url.map(|url| normalise_base_url(&url)) {
+            Some(Ok(url)) => Some(url),
+            Some(Err(message)) => {
+                errors.push(Error::Config(Problem::new(base_url_at, message).hint(
+                    "write an absolute URL such as \"https://example.org/explainer/\", or leave it out",
+                )));
+                None
+            }
+            None => None,
+        },
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Config {
+        title: title.unwrap_or_default(),
+        description,
+        base_url,
+        language,
+        author,
+        extra,
+    })
+}
+
+/// Checks that `url` is an absolute http(s) URL and gives it a trailing `/`.
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let parsed =
+        url::Url::parse(url).map_err(|e| format!("`base_url` is not an absolute URL: `{url}` ({e})"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!(
+            "`base_url` must start with https:// or http://, not `{url}`"
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(format!("`base_url` must not have a query or a fragment: `{url}`"));
+    }
+    let mut normalised = parsed.to_string();
+    if !normalised.ends_with('/') {
+        normalised.push('/');
+    }
+    Ok(normalised)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Config {
+        parse(Path::new("content/site.toml"), text, None).unwrap()
+    }
+
+    fn parse_err(text: &str) -> String {
+        let errors = parse(Path::new("content/site.toml"), text, None).unwrap_err();
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn defaults_and_normalised_base_url() {
+        let config = parse_ok("title = \"T\"\nbase_url = \"https://example.org/sub\"\n");
+        assert_eq!(config.language, "en");
+        assert_eq!(config.base_url.as_deref(), Some("https://example.org/sub/"));
+        assert_eq!(config.extra, serde_json::json!({}));
+    }
+
+    #[test]
+    fn override_wins() {
+        let config = parse(
+            Path::new("s"),
+            "title = \"T\"\nbase_url = \"https://a.org/\"",
+            Some("https://b.org"),
+        )
+        .unwrap();
+        assert_eq!(config.base_url.as_deref(), Some("https://b.org/"));
+    }
+
+    #[test]
+    fn unknown_key_names_nearest() {
+        let message = parse_err("title = \"T\"\nauthr = \"me\"\n");
+        assert!(
+            message.contains("content/site.toml:2:1: unknown site setting field `authr`"),
+            "{message}"
+        );
+        assert!(message.contains("did you mean `author`?"), "{message}");
+    }
+
+    #[test]
+    fn missing_title_and_bad_url() {
+        let message = parse_err("base_url = \"example.org\"\n");
+        assert!(message.contains("has no `title`"), "{message}");
+        assert!(
+            message.contains("content/site.toml:1:12: `base_url` is not an absolute URL"),
+            "{message}"
+        );
+    }
+}

@@ -1,0 +1,622 @@
+//! The `content/` folder: Markdown files become pages and sections, every
+//! other file is an asset copied as it is.
+//!
+//! This stage reads files and front matter and builds the page/section tree
+//! with each document's URL path; it knows nothing of HTML or templates.
+
+pub mod data;
+pub mod front_matter;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::SETTINGS_FILE;
+use crate::error::{Error, Location, Problem, site_path};
+pub use front_matter::{FrontMatter, Kind};
+
+/// The folder, relative to the site root.
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown file that loaded: its front matter, its text and its URL path.
+#[derive(Debug)]
+pub struct Document {
+    /// Path under `content/`, with `/` separators (`timeline/_index.md`).
+    pub source: String,
+    /// The file as messages name it (`content/timeline/_index.md`).
+    pub file: PathBuf,
+    /// The whole file, without a byte order mark.
+    pub text: String,
+    /// Where the Markdown body starts in `text`.
+    pub body_start: usize,
+    pub front: FrontMatter,
+    /// Site-relative URL path, ending in `/` (`rare-earths/`); `""` for the home page.
+    pub path: String,
+}
+
+impl Document {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The output file, relative to the output folder.
+    pub fn output_file(&self) -> String {
+        format!("{}index.html", self.path)
+    }
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub doc: Document,
+    /// Index of the section that lists this page.
+    pub section: usize,
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub doc: Document,
+    pub parent: Option<usize>,
+    /// Pages listed here, in order: weight, then newest date, then title.
+    pub pages: Vec<usize>,
+    /// Sections directly below, in order: weight, then title.
+    pub subsections: Vec<usize>,
+}
+
+/// A file under `content/` that is not Markdown, copied to the same place.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Path under `content/`, with `/` separators; also its output path.
+    pub source: String,
+    /// The file to copy.
+    pub file: PathBuf,
+}
+
+/// Everything `content/` holds, ready for the Markdown stage.
+#[derive(Debug, Default)]
+pub struct Content {
+    /// `sections[0]` is the home page.
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    /// Markdown files that exist but could not be used (their errors are
+    /// reported on their own; links to them are not reported again).
+    pub unusable: BTreeSet<String>,
+    /// Drafts left out of this build.
+    pub drafts: BTreeSet<String>,
+}
+
+impl Content {
+    /// The sections from the home page down to `section`.
+    pub fn section_chain(&self, mut section: usize) -> Vec<usize> {
+        let mut chain = vec![section];
+        while let Some(parent) = self.sections[section].parent {
+            chain.push(parent);
+            section = parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// Options of the content stage.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions<'a> {
+    pub drafts: bool,
+    /// The home page's title when there is no `content/_index.md`.
+    pub site_title: &'a str,
+}
+
+/// Files an editor or the system leaves behind that are never content:
+/// hidden files, backups, swap and lock files.
+pub fn is_editor_noise(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+}
+
+/// Reads `root/content`.
+pub fn load(root: &Path, options: LoadOptions) -> (Content, Vec<Error>) {
+    let content_dir = site_path(root, CONTENT_DIR);
+    let mut errors = Vec::new();
+    let (markdown, assets) = walk(root, &content_dir, &mut errors);
+
+    let loaded: Vec<Result<Loaded, Vec<Error>>> = markdown
+        .par_iter()
+        .map(|source| load_document(root, source))
+        .collect();
+
+    let mut content = Content {
+        assets,
+        ..Content::default()
+    };
+    let mut sections_by_dir: BTreeMap<String, Loaded> = BTreeMap::new();
+    let mut pages: Vec<Loaded> = Vec::new();
+    for (source, result) in markdown.iter().zip(loaded) {
+        match result {
+            Ok(loaded) if loaded.kind == Kind::Section => {
+                sections_by_dir.insert(parent_dir(source).to_string(), loaded);
+            }
+            Ok(loaded) => pages.push(loaded),
+            Err(found) => {
+                errors.extend(found);
+                content.unusable.insert(source.clone());
+            }
+        }
+    }
+
+    // Drafts: a draft section takes everything under its folder with it.
+    let draft_dirs: Vec<String> = if options.drafts {
+        Vec::new()
+    } else {
+        sections_by_dir
+            .iter()
+            .filter(|(dir, s)| s.front.draft && !dir.is_empty())
+            .map(|(dir, _)| dir.clone())
+            .collect()
+    };
+    let is_dropped = |source: &str, draft: bool| -> bool {
+        !options.drafts && (draft || draft_dirs.iter().any(|dir| dir_contains(dir, source)))
+    };
+    sections_by_dir.retain(|_, s| {
+        let dropped = !s.source_dir_is_home() && is_dropped(&s.source, s.front.draft);
+        if dropped {
+            content.drafts.insert(s.source.clone());
+        }
+        !dropped
+    });
+    pages.retain(|p| {
+        let dropped = is_dropped(&p.source, p.front.draft);
+        if dropped {
+            content.drafts.insert(p.source.clone());
+        }
+        !dropped
+    });
+
+    // Sections: the home page first, then every folder with an `_index.md`.
+    let home = sections_by_dir
+        .remove("")
+        .unwrap_or_else(|| implicit_home(root, options.site_title));
+    let mut section_dirs: Vec<String> = vec![String::new()];
+    content.sections.push(Section {
+        doc: home.into_document(String::new()),
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+    });
+    for (dir, loaded) in sections_by_dir {
+        let parent = nearest_section(&section_dirs, &dir);
+        let path = url_path_of_dir(&dir);
+        content.sections.push(Section {
+            doc: loaded.into_document(path),
+            parent: Some(parent),
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
+        section_dirs.push(dir);
+    }
+    for index in 1..content.sections.len() {
+        let parent = content.sections[index]
+            .parent
+            .expect("only the home page has no parent");
+        content.sections[parent].subsections.push(index);
+    }
+
+    for loaded in pages {
+        let (dir, stem) = page_dir_and_stem(&loaded.source);
+        let slug = match page_slug(&loaded, stem) {
+            Ok(slug) => slug,
+            Err(problem) => {
+                errors.push(Error::Content(problem));
+                content.unusable.insert(loaded.source.clone());
+                continue;
+            }
+        };
+        let section = nearest_section(&section_dirs, dir);
+        let path = format!("{}{slug}/", url_path_of_dir(dir));
+        content.pages.push(Page {
+            doc: loaded.into_document(path),
+            section,
+        });
+    }
+    for (index, page) in content.pages.iter().enumerate() {
+        content.sections[page.section].pages.push(index);
+    }
+    for section in &mut content.sections {
+        let pages = &content.pages;
+        section
+            .pages
+            .sort_by(|&a, &b| page_order(&pages[a].doc, &pages[b].doc));
+    }
+    let order: Vec<(Option<i64>, String, String)> = content
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.doc.front.weight,
+                s.doc.front.title.clone(),
+                s.doc.source.clone(),
+            )
+        })
+        .collect();
+    for section in &mut content.sections {
+        section.subsections.sort_by(|&a, &b| {
+            let (wa, ta, sa) = &order[a];
+            let (wb, tb, sb) = &order[b];
+            weight_order(*wa, *wb)
+                .then_with(|| ta.cmp(tb))
+                .then_with(|| sa.cmp(sb))
+        });
+    }
+
+    errors.extend(duplicate_paths(&content));
+    (content, errors)
+}
+
+/// A Markdown file that parsed, before it has a place in the tree.
+struct Loaded {
+    source: String,
+    file: PathBuf,
+    text: String,
+    body_start: usize,
+    front: FrontMatter,
+    kind: Kind,
+}
+
+impl Loaded {
+    fn into_document(self, path: String) -> Document {
+        Document {
+            source: self.source,
+            file: self.file,
+            text: self.text,
+            body_start: self.body_start,
+            front: self.front,
+            path,
+        }
+    }
+
+    fn source_dir_is_home(&self) -> bool {
+        self.source == "_index.md"
+    }
+}
+
+fn implicit_home(root: &Path, title: &str) -> Loaded {
+    Loaded {
+        source: "_index.md".to_string(),
+        file: site_path(root, "content/_index.md"),
+        text: String::new(),
+        body_start: 0,
+        front: FrontMatter {
+            title: title.to_string(),
+            description: None,
+            date: None,
+            updated: None,
+            weight: None,
+            draft: false,
+            template: None,
+            slug: None,
+            extra: serde_json::Value::Object(serde_json::Map::new()),
+        },
+        kind: Kind::Section,
+    }
+}
+
+fn load_document(root: &Path, source: &str) -> Result<Loaded, Vec<Error>> {
+    let file = site_path(root, Path::new(CONTENT_DIR).join(source));
+    let bytes = std::fs::read(&file).map_err(|e| vec![Error::io(&file, "read the file", e)])?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Err(vec![Error::Content(
+                Problem::new(
+                    Location::at_offset(&file, &lossy, valid),
+                    "the file is not valid UTF-8",
+                )
+                .hint("save the file as UTF-8 (the position is the first byte that is not)"),
+            )]);
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let kind = if source.rsplit('/').next() == Some("_index.md") {
+        Kind::Section
+    } else {
+        Kind::Page
+    };
+    let (front, body_start) = front_matter::parse(&file, &text, kind)
+        .map_err(|problems| problems.into_iter().map(Error::FrontMatter).collect::<Vec<_>>())?;
+    Ok(Loaded {
+        source: source.to_string(),
+        file,
+        text,
+        body_start,
+        front,
+        kind,
+    })
+}
+
+/// Lists Markdown files and assets under `content_dir`, sorted, as paths
+/// under it with `/` separators.
+fn walk(root: &Path, content_dir: &Path, errors: &mut Vec<Error>) -> (Vec<String>, Vec<Asset>) {
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    if !content_dir.is_dir() {
+        errors.push(Error::Content(
+            Problem::new(Location::file(content_dir), "there is no content folder")
+                .hint("run the command in the site's folder, or pass --root DIR"),
+        ));
+        return (markdown, assets);
+    }
+    let real_root = match content_dir.canonicalize() {
+        Ok(path) => path,
+        Err(e) => {
+            errors.push(Error::io(content_dir, "open the content folder", e));
+            return (markdown, assets);
+        }
+    };
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_editor_noise(&entry.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content_dir.to_path_buf());
+                let message = if e.loop_ancestor().is_some() {
+                    "a symbolic link here loops back to a folder that contains it".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                    )
+                };
+                errors.push(Error::Content(
+                    Problem::new(Location::file(path), message)
+                        .hint("remove the link or fix the file's permissions"),
+                ));
+                continue;
+            }
+        };
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&real_root) => {}
+                Ok(target) => {
+                    errors.push(Error::Content(
+                        Problem::new(
+                            Location::file(entry.path()),
+                            format!(
+                                "a symbolic link points outside the content folder, to {}",
+                                target.display()
+                            ),
+                        )
+                        .hint("copy the file into content/ instead of linking to it"),
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    errors.push(Error::io(entry.path(), "follow the symbolic link", e));
+                    continue;
+                }
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(content_dir) else {
+            continue;
+        };
+        let Some(source) = relative
+            .to_str()
+            .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
+        else {
+            errors.push(Error::Content(
+                Problem::new(Location::file(entry.path()), "the file name is not valid UTF-8")
+                    .hint("rename the file"),
+            ));
+            continue;
+        };
+        let settings = SETTINGS_FILE.strip_prefix("content/").unwrap_or(SETTINGS_FILE);
+        if source == settings {
+            continue;
+        }
+        if source.ends_with(".md") {
+            markdown.push(source);
+        } else {
+            assets.push(Asset {
+                file: site_path(root, Path::new(CONTENT_DIR).join(&source)),
+                source,
+            });
+        }
+    }
+    (markdown, assets)
+}
+
+fn parent_dir(source: &str) -> &str {
+    source.rfind('/').map_or("", |i| &source[..i])
+}
+
+/// Whether `source` is inside folder `dir` (`""` is the content folder).
+fn dir_contains(dir: &str, source: &str) -> bool {
+    dir.is_empty() || source.starts_with(&format!("{dir}/"))
+}
+
+/// A page's folder (for its URL and its section) and the name its slug comes
+/// from: `a/b.md` is `("a", "b")`, a bundle `a/b/index.md` is also `("a", "b")`.
+fn page_dir_and_stem(source: &str) -> (&str, &str) {
+    let dir = parent_dir(source);
+    let file = &source[if dir.is_empty() { 0 } else { dir.len() + 1 }..];
+    let stem = file.strip_suffix(".md").unwrap_or(file);
+    if stem == "index" && !dir.is_empty() {
+        let outer = parent_dir(dir);
+        let name = &dir[if outer.is_empty() { 0 } else { outer.len() + 1 }..];
+        (outer, name)
+    } else {
+        (dir, stem)
+    }
+}
+
+fn page_slug(loaded: &Loaded, stem: &str) -> Result<String, Problem> {
+    if let Some((slug, at)) = &loaded.front.slug {
+        if slug.contains('/')
+            || slug.contains('\\')
+            || slug.contains("..")
+            || slug.chars().any(char::is_control)
+        {
+            return Err(Problem::new(
+                at.clone(),
+                format!("`slug` must be one part of a URL, not `{slug}`"),
+            )
+            .hint("leave out `/`, `\\`, `..` and control characters, e.g. slug = \"rare-earths\""));
+        }
+        let slug = slug::slugify(slug);
+        if slug.is_empty() {
+            return Err(
+                Problem::new(at.clone(), "`slug` has no letters or digits to make a URL from")
+                    .hint("write a slug such as \"rare-earths\""),
+            );
+        }
+        return Ok(slug);
+    }
+    let slug = slug::slugify(stem);
+    if slug.is_empty() {
+        return Err(Problem::new(
+            Location::file(&loaded.file),
+            "the file name has no letters or digits to make a URL from",
+        )
+        .hint("rename the file, or set `slug` in its front matter"));
+    }
+    Ok(slug)
+}
+
+/// `a/My Folder` -> `a/my-folder/`; `""` stays `""`.
+fn url_path_of_dir(dir: &str) -> String {
+    let mut path = String::new();
+    for part in dir.split('/').filter(|p| !p.is_empty()) {
+        let slug = slug::slugify(part);
+        path.push_str(if slug.is_empty() { part } else { &slug });
+        path.push('/');
+    }
+    path
+}
+
+/// The section whose folder is the deepest one containing `dir`.
+fn nearest_section(section_dirs: &[String], dir: &str) -> usize {
+    section_dirs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| dir_contains(d, dir) || d.as_str() == dir)
+        .max_by_key(|(_, d)| d.len())
+        .map_or(0, |(i, _)| i)
+}
+
+fn weight_order(a: Option<i64>, b: Option<i64>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => a.cmp(&b),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+}
+
+/// Weight first (pages without one last), then newest date first (undated
+/// last), then title, then the file's path so the order is total.
+pub fn page_order(a: &Document, b: &Document) -> std::cmp::Ordering {
+    let date = |d: &Document| d.front.date.as_ref().map(|d| d.timestamp);
+    weight_order(a.front.weight, b.front.weight)
+        .then_with(|| match (date(a), date(b)) {
+            (Some(x), Some(y)) => y.cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+        .then_with(|| a.front.title.cmp(&b.front.title))
+        .then_with(|| a.source.cmp(&b.source))
+}
+
+/// Two documents that would write the same file.
+fn duplicate_paths(content: &Content) -> Vec<Error> {
+    let mut seen: BTreeMap<&str, &Document> = BTreeMap::new();
+    let mut errors = Vec::new();
+    let docs = content
+        .sections
+        .iter()
+        .map(|s| &s.doc)
+        .chain(content.pages.iter().map(|p| &p.doc));
+    for doc in docs {
+        if let Some(first) = seen.insert(&doc.path, doc) {
+            let at = match &doc.front.slug {
+                Some((_, at)) => at.clone(),
+                None => Location::file(&doc.file),
+            };
+            errors.push(Error::Content(
+                Problem::new(
+                    at,
+                    format!(
+                        "this page and {} would both be written to {}index.html",
+                        first.file.display(),
+                        doc.path
+                    ),
+                )
+                .hint("give one of them another file name or `slug`"),
+            ));
+        }
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_folders_and_stems() {
+        assert_eq!(page_dir_and_stem("rare-earths.md"), ("", "rare-earths"));
+        assert_eq!(page_dir_and_stem("a/b.md"), ("a", "b"));
+        assert_eq!(page_dir_and_stem("a/b/index.md"), ("a", "b"));
+        assert_eq!(page_dir_and_stem("index.md"), ("", "index"));
+    }
+
+    #[test]
+    fn folder_url_paths_are_slugs() {
+        assert_eq!(url_path_of_dir(""), "");
+        assert_eq!(
+            url_path_of_dir("Tariff Timeline/Part_2"),
+            "tariff-timeline/part-2/"
+        );
+    }
+
+    #[test]
+    fn nearest_section_is_deepest_containing_folder() {
+        let dirs = vec![
+            String::new(),
+            "a".to_string(),
+            "a/b".to_string(),
+            "ab".to_string(),
+        ];
+        assert_eq!(nearest_section(&dirs, "a/b/c"), 2);
+        assert_eq!(nearest_section(&dirs, "a"), 1);
+        assert_eq!(nearest_section(&dirs, "abc"), 0);
+        assert_eq!(nearest_section(&dirs, ""), 0);
+    }
+
+    #[test]
+    fn editor_noise() {
+        for name in [".x.md.swp", "x.md~", "#x.md#", "4913", ".#x.md", "x.md.tmp"] {
+            assert!(is_editor_noise(name), "{name}");
+        }
+        assert!(!is_editor_noise("x.md"));
+    }
+}

@@ -1,0 +1,347 @@
+//! One error type for the whole engine.
+//!
+//! Every error that comes from the editor's input carries the file it was
+//! found in and, where the parser tells us, the line and column, so the
+//! message reads `path:line:col: message` followed by the offending line, a
+//! caret and a hint that says what to do about it.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Where in the editor's files a problem was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// 1-based column in characters, when known.
+    pub column: Option<u32>,
+    /// The text of the line, to print under the message with a caret.
+    pub line_text: Option<String>,
+}
+
+impl Location {
+    /// A whole file, with no position inside it.
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Location {
+            path: path.into(),
+            line: None,
+            column: None,
+            line_text: None,
+        }
+    }
+
+    /// The position of byte `offset` of `text`, the contents of `path`.
+    pub fn at_offset(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let line = text[..line_start].matches('\n').count() + 1;
+        let column = text[line_start..offset].chars().count() + 1;
+        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+        Location {
+            path: path.into(),
+            line: Some(u32::try_from(line).unwrap_or(u32::MAX)),
+            column: Some(u32::try_from(column).unwrap_or(u32::MAX)),
+            line_text: Some(line_text),
+        }
+    }
+
+    /// The start of 1-based `line` of `text`, the contents of `path`.
+    pub fn at_line(path: impl Into<PathBuf>, text: &str, line: usize) -> Self {
+        let offset = line_offset(text, line);
+        Self::at_offset(path, text, offset)
+    }
+
+    /// 1-based `line` and `column` (in characters) of `text`.
+    pub fn at_line_column(path: impl Into<PathBuf>, text: &str, line: usize, column: usize) -> Self {
+        let start = line_offset(text, line);
+        let offset = text[start..]
+            .char_indices()
+            .take_while(|(_, c)| *c != '\n')
+            .nth(column.saturating_sub(1))
+            .map_or_else(
+                || start + text[start..].find('\n').unwrap_or(text.len() - start),
+                |(i, _)| start + i,
+            );
+        Self::at_offset(path, text, offset)
+    }
+}
+
+/// Byte offset where 1-based `line` starts (the end of the text if it has fewer lines).
+fn line_offset(text: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", escape_control(&self.path.display().to_string()))?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A problem in the editor's input: where, what, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub at: Location,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    pub fn new(at: Location, message: impl Into<String>) -> Self {
+        Problem {
+            at,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, escape_control(&self.message))?;
+        if let (Some(line), Some(text)) = (self.at.line, &self.at.line_text) {
+            let number = line.to_string();
+            let pad = " ".repeat(number.len());
+            let text = escape_control(&text.replace('\t', " "));
+            write!(f, "\n{pad} |\n{number} | {text}")?;
+            if let Some(column) = self.at.column {
+                // The caret goes under the column's character; escaped control
+                // characters before it are wider than one column.
+                let before: String = self
+                    .at
+                    .line_text
+                    .as_deref()
+                    .unwrap_or("")
+                    .replace('\t', " ")
+                    .chars()
+                    .take((column as usize).saturating_sub(1))
+                    .collect();
+                let width = escape_control(&before).chars().count();
+                write!(f, "\n{pad} | {}^", " ".repeat(width))?;
+            }
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {}", escape_control(hint))?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can go wrong in a build.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The command line asks for something that cannot be done (exit code 2).
+    #[error("{0}")]
+    Usage(Problem),
+    /// Reading or writing a file failed.
+    #[error("{}: cannot {action}: {source}", escape_control(&path.display().to_string()))]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    /// `content/site.toml` is missing or wrong.
+    #[error("{0}")]
+    Config(Problem),
+    /// A page's front matter is missing or wrong.
+    #[error("{0}")]
+    FrontMatter(Problem),
+    /// A content file cannot be used: not UTF-8, a bad slug, a clash of output paths.
+    #[error("{0}")]
+    Content(Problem),
+    /// A link in Markdown points at nothing.
+    #[error("{0}")]
+    Link(Problem),
+    /// A template cannot be parsed or rendered.
+    #[error("{0}")]
+    Template(Problem),
+    /// The output folder cannot be written.
+    #[error("{0}")]
+    Output(Problem),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, action: &'static str, source: io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            action,
+            source,
+        }
+    }
+
+    /// The process exit code this error maps to: 2 for usage, 1 for the rest.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+
+    /// The location the error points at, used to sort a list of errors.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::Io { .. } => None,
+            Error::Usage(p)
+            | Error::Config(p)
+            | Error::FrontMatter(p)
+            | Error::Content(p)
+            | Error::Link(p)
+            | Error::Template(p)
+            | Error::Output(p) => Some(&p.at),
+        }
+    }
+
+    fn sort_key(&self) -> (PathBuf, u32, u32, String) {
+        match self {
+            Error::Io { path, .. } => (path.clone(), 0, 0, self.to_string()),
+            _ => {
+                let at = self.location().expect("every other variant has a location");
+                (
+                    at.path.clone(),
+                    at.line.unwrap_or(0),
+                    at.column.unwrap_or(0),
+                    self.to_string(),
+                )
+            }
+        }
+    }
+}
+
+/// All the errors of one build, sorted by file and position.
+#[derive(Debug)]
+pub struct Errors(Vec<Error>);
+
+impl Errors {
+    pub fn new(mut errors: Vec<Error>) -> Self {
+        errors.sort_by_cached_key(Error::sort_key);
+        errors.dedup_by(|a, b| a.to_string() == b.to_string());
+        Errors(errors)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Error> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// 2 when any error is a usage error, else 1.
+    pub fn exit_code(&self) -> u8 {
+        self.0.iter().map(Error::exit_code).max().unwrap_or(1)
+    }
+}
+
+impl From<Error> for Errors {
+    fn from(error: Error) -> Self {
+        Errors(vec![error])
+    }
+}
+
+impl From<Vec<Error>> for Errors {
+    fn from(errors: Vec<Error>) -> Self {
+        Errors::new(errors)
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "error: {error}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Control characters from the input are printed escaped (`\u{1b}`), so a
+/// file name or a key can never rewrite the terminal.
+pub fn escape_control(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `root/relative` as messages show it: without a leading `./` when the
+/// site is the current folder.
+pub fn site_path(root: &Path, relative: impl AsRef<Path>) -> PathBuf {
+    if root == Path::new(".") || root.as_os_str().is_empty() {
+        relative.as_ref().to_path_buf()
+    } else {
+        root.join(relative)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_characters() {
+        let text = "+++\ntitle = \"é x\"\nweight = \"a\"\n+++\n";
+        let offset = text.find("\"a\"").unwrap();
+        let at = Location::at_offset("content/x.md", text, offset);
+        assert_eq!((at.line, at.column), (Some(3), Some(10)));
+        assert_eq!(at.line_text.as_deref(), Some("weight = \"a\""));
+        let at = Location::at_line_column("x", text, 2, 11);
+        assert_eq!(&text[text.find('x').unwrap()..][..1], "x");
+        assert_eq!(at.column, Some(11));
+        assert_eq!(at.line_text.as_deref(), Some("title = \"é x\""));
+    }
+
+    #[test]
+    fn problem_prints_line_caret_and_hint() {
+        let text = "a\nbad = 1\n";
+        let problem = Problem::new(Location::at_offset("f.md", text, 2), "unknown field `bad`")
+            .hint("did you mean `bar`?");
+        assert_eq!(
+            problem.to_string(),
+            "f.md:2:1: unknown field `bad`\n  |\n2 | bad = 1\n  | ^\n  = hint: did you mean `bar`?"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let problem = Problem::new(Location::file("a\u{1b}[31m.md"), "key `\u{7}`");
+        assert_eq!(problem.to_string(), "a\\u{1b}[31m.md: key `\\u{7}`");
+    }
+}

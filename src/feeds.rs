@@ -1,0 +1,176 @@
+//! The files made for machines: `sitemap.xml`, `robots.txt` and the Atom
+//! feed `atom.xml`. Sitemap and feed need absolute URLs, so they are only
+//! written when the site has a `base_url`.
+
+use std::fmt::Write as _;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::markdown::Rendered;
+use crate::urls;
+
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+pub const FEED: &str = "atom.xml";
+
+/// Escapes text for XML content and attributes.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every page and section with its absolute URL, in path order; `lastmod`
+/// from `updated`, else `date`.
+pub fn sitemap(base_url: &str, content: &Content) -> String {
+    let mut entries: Vec<(&str, Option<&str>)> = content
+        .sections
+        .iter()
+        .map(|s| &s.doc)
+        .chain(content.pages.iter().map(|p| &p.doc))
+        .map(|doc| {
+            let lastmod = doc
+                .front
+                .updated
+                .as_ref()
+                .or(doc.front.date.as_ref())
+                .map(|d| d.rfc3339.as_str());
+            (doc.path.as_str(), lastmod)
+        })
+        .collect();
+    entries.sort();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (path, lastmod) in entries {
+        let _ = write!(
+            out,
+            "  <url>\n    <loc>{}</loc>\n",
+            xml(&absolute(base_url, path))
+        );
+        if let Some(lastmod) = lastmod {
+            let _ = writeln!(out, "    <lastmod>{}</lastmod>", xml(lastmod));
+        }
+        out.push_str("  </url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// Allows everything, and names the sitemap when there is one.
+pub fn robots(base_url: Option<&str>) -> String {
+    let mut out = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = base_url {
+        let _ = writeln!(out, "Sitemap: {base}{SITEMAP}");
+    }
+    out
+}
+
+fn absolute(base_url: &str, path: &str) -> String {
+    format!(
+        "{base_url}{}",
+        urls::from_root(path).trim_start_matches(urls::ROOT)
+    )
+}
+
+/// An Atom feed of the dated pages, newest first, with their full content
+/// and links made absolute.
+pub fn atom(config: &Config, base_url: &str, content: &Content, pages: &[Rendered]) -> String {
+    let mut dated: Vec<usize> = (0..content.pages.len())
+        .filter(|&i| content.pages[i].doc.front.date.is_some())
+        .collect();
+    let stamp = |i: usize| {
+        let front = &content.pages[i].doc.front;
+        front
+            .updated
+            .as_ref()
+            .or(front.date.as_ref())
+            .map(|d| (d.timestamp, d.rfc3339.clone()))
+    };
+    dated.sort_by(|&a, &b| {
+        let date = |i: usize| content.pages[i].doc.front.date.as_ref().map(|d| d.timestamp);
+        date(b)
+            .cmp(&date(a))
+            .then_with(|| content.pages[a].doc.path.cmp(&content.pages[b].doc.path))
+    });
+    let updated = dated
+        .iter()
+        .filter_map(|&i| stamp(i))
+        .max()
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |(_, text)| text);
+
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        xml(&config.language)
+    );
+    let _ = writeln!(out, "  <title>{}</title>", xml(&config.title));
+    if let Some(description) = &config.description {
+        let _ = writeln!(out, "  <subtitle>{}</subtitle>", xml(description));
+    }
+    let _ = writeln!(
+        out,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        xml(&format!("{base_url}{FEED}"))
+    );
+    let _ = writeln!(
+        out,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml(base_url)
+    );
+    let _ = writeln!(out, "  <id>{}</id>", xml(&format!("{base_url}{FEED}")));
+    let _ = writeln!(out, "  <updated>{}</updated>", xml(&updated));
+    if let Some(author) = &config.author {
+        let _ = writeln!(out, "  <author><name>{}</name></author>", xml(author));
+    }
+    for i in dated {
+        let doc = &content.pages[i].doc;
+        let link = absolute(base_url, &doc.path);
+        let published = doc.front.date.as_ref().map_or("", |d| d.rfc3339.as_str());
+        let entry_updated = stamp(i).map_or_else(String::new, |(_, text)| text);
+        out.push_str("  <entry>\n");
+        let _ = writeln!(out, "    <title>{}</title>", xml(&doc.front.title));
+        let _ = writeln!(
+            out,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            xml(&link)
+        );
+        let _ = writeln!(out, "    <id>{}</id>", xml(&link));
+        let _ = writeln!(out, "    <published>{}</published>", xml(published));
+        let _ = writeln!(out, "    <updated>{}</updated>", xml(&entry_updated));
+        if let Some(description) = &doc.front.description {
+            let _ = writeln!(out, "    <summary>{}</summary>", xml(description));
+        }
+        let html = urls::replace_root(&pages[i].html, base_url);
+        let _ = writeln!(out, "    <content type=\"html\">{}</content>", xml(&html));
+        out.push_str("  </entry>\n");
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn robots_names_the_sitemap() {
+        assert_eq!(robots(None), "User-agent: *\nAllow: /\n");
+        assert!(robots(Some("https://x.org/sub/")).contains("Sitemap: https://x.org/sub/sitemap.xml"));
+    }
+
+    #[test]
+    fn xml_escaping() {
+        assert_eq!(xml("a & <b> \"c\""), "a &amp; &lt;b&gt; &quot;c&quot;");
+    }
+}

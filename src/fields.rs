@@ -1,0 +1,454 @@
+//! Typed fields read from a TOML or YAML table, remembering where each one
+//! was written so that a wrong type or an unknown key points at its line.
+//!
+//! Both `content/site.toml` and the front matter of every page go through
+//! here; values that templates see as they are (`extra`) become
+//! `serde_json::Value`, with TOML dates turned into strings so that TOML and
+//! YAML front matter give templates the same data.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use serde_json::{Map, Value};
+use toml::Spanned;
+
+use crate::error::{Location, Problem};
+
+/// One `key = value` of the table.
+#[derive(Debug)]
+struct Entry {
+    key: String,
+    key_offset: usize,
+    value_offset: usize,
+    value: Value,
+}
+
+/// The fields of one table, with the problems found while reading them.
+#[derive(Debug)]
+pub struct Fields<'a> {
+    path: &'a Path,
+    /// The whole file, so that locations can show the line.
+    text: &'a str,
+    /// Where a missing required field is reported (the table's first line).
+    start: usize,
+    entries: Vec<Entry>,
+    problems: Vec<Problem>,
+}
+
+/// A date as written (`2025-06-09` or RFC 3339), with what sorting and feeds need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Date {
+    /// The date as the editor wrote it, normalised (`T` between date and time).
+    pub text: String,
+    /// RFC 3339, with midnight UTC for a bare date (for feeds and sitemaps).
+    pub rfc3339: String,
+    /// Seconds since the Unix epoch, for ordering.
+    pub timestamp: i64,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, RFC 3339, or a local date-time (read as UTC).
+    pub fn parse(text: &str) -> Option<Date> {
+        let text = text.trim().replacen(' ', "T", 1);
+        if let Ok(date) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            let time = date.and_hms_opt(0, 0, 0)?.and_utc();
+            return Some(Date {
+                rfc3339: format!("{text}T00:00:00Z"),
+                timestamp: time.timestamp(),
+                text,
+            });
+        }
+        if let Ok(time) = DateTime::parse_from_rfc3339(&text) {
+            return Some(Date {
+                rfc3339: time.to_rfc3339(),
+                timestamp: time.timestamp(),
+                text,
+            });
+        }
+        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+            if let Ok(time) = NaiveDateTime::parse_from_str(&text, format) {
+                let time = time.and_utc();
+                return Some(Date {
+                    rfc3339: time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+                    timestamp: time.timestamp(),
+                    text,
+                });
+            }
+        }
+        None
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// Reads a TOML table that starts at byte `offset` of `text`.
+    pub fn from_toml(path: &'a Path, text: &'a str, offset: usize, table: &str) -> Result<Self, Problem> {
+        type SpannedTable = std::collections::BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+        let parsed: SpannedTable = toml::from_str(table).map_err(|error| {
+            let at = error.span().map_or(offset, |span| offset + span.start);
+            Problem::new(
+                Location::at_offset(path, text, at),
+                format!("invalid TOML: {}", error.message().trim_end()),
+            )
+            .hint("check the quoting and the `key = value` syntax on this line")
+        })?;
+        let mut entries: Vec<Entry> = parsed
+            .into_iter()
+            .map(|(key, value)| Entry {
+                key_offset: offset + key.span().start,
+                value_offset: offset + value.span().start,
+                key: key.into_inner(),
+                value: toml_to_json(value.into_inner()),
+            })
+            .collect();
+        entries.sort_by_key(|entry| entry.key_offset);
+        Ok(Fields {
+            path,
+            text,
+            start: offset,
+            entries,
+            problems: Vec::new(),
+        })
+    }
+
+    /// Reads a YAML mapping that starts at byte `offset` of `text`.
+    pub fn from_yaml(path: &'a Path, text: &'a str, offset: usize, table: &str) -> Result<Self, Problem> {
+        let start_line = text[..offset].matches('\n').count();
+        let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(table).map_err(|error| {
+            let at = match error.location() {
+                Some(l) => Location::at_line_column(path, text, start_line + l.line(), l.column()),
+                None => Location::at_offset(path, text, offset),
+            };
+            let message = error.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            Problem::new(at, format!("invalid YAML: {message}"))
+                .hint("check the indentation and the `key: value` syntax on this line")
+        })?;
+        let mapping = match parsed {
+            serde_yaml_ng::Value::Mapping(mapping) => mapping,
+            serde_yaml_ng::Value::Null => serde_yaml_ng::Mapping::new(),
+            _ => {
+                return Err(Problem::new(
+                    Location::at_offset(path, text, offset),
+                    "the YAML front matter is not a list of `key: value` fields",
+                ));
+            }
+        };
+        let mut entries = Vec::with_capacity(mapping.len());
+        for (key, value) in mapping {
+            let key = yaml_key(&key).ok_or_else(|| {
+                Problem::new(Location::at_offset(path, text, offset), "a YAML key must be text")
+            })?;
+            let (key_offset, value_offset) =
+                find_yaml_key(table, &key).map_or((offset, offset), |(k, v)| (offset + k, offset + v));
+            let value = yaml_to_json(value)
+                .map_err(|message| Problem::new(Location::at_offset(path, text, value_offset), message))?;
+            entries.push(Entry {
+                key,
+                key_offset,
+                value_offset,
+                value,
+            });
+        }
+        entries.sort_by_key(|entry| entry.key_offset);
+        Ok(Fields {
+            path,
+            text,
+            start: offset,
+            entries,
+            problems: Vec::new(),
+        })
+    }
+
+    /// Reports every key that is not in `known`, suggesting the nearest one.
+    pub fn reject_unknown(&mut self, known: &[&str], what: &str) {
+        for entry in &self.entries {
+            if known.contains(&entry.key.as_str()) {
+                continue;
+            }
+            let problem = Problem::new(
+                Location::at_offset(self.path, self.text, entry.key_offset),
+                format!("unknown {what} field `{}`", entry.key),
+            );
+            let hint = match nearest(&entry.key, known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!(
+                    "the fields are {}; put your own data under [extra]",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            self.problems.push(problem.hint(hint));
+        }
+    }
+
+    /// Where the value of `key` was written (the table's start if it is absent).
+    pub fn location_of(&self, key: &str) -> Location {
+        let offset = self
+            .entries
+            .iter()
+            .find(|e| e.key == key)
+            .map_or(self.start, |e| e.value_offset);
+        Location::at_offset(self.path, self.text, offset)
+    }
+
+    fn take(&mut self, key: &str) -> Option<(Value, usize)> {
+        let index = self.entries.iter().position(|e| e.key == key)?;
+        let entry = self.entries.remove(index);
+        Some((entry.value, entry.value_offset))
+    }
+
+    fn wrong_type(&mut self, key: &str, offset: usize, expected: &str, found: &Value) {
+        self.problems.push(
+            Problem::new(
+                Location::at_offset(self.path, self.text, offset),
+                format!("`{key}` must be {expected}, not {}", describe(found)),
+            )
+            .hint(format!("write `{key}` as {expected}")),
+        );
+    }
+
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        match self.take(key)? {
+            (Value::String(s), _) => Some(s),
+            (other, offset) => {
+                self.wrong_type(key, offset, "text in quotes", &other);
+                None
+            }
+        }
+    }
+
+    /// Like [`Fields::string`], and a missing field is a problem of its own.
+    pub fn required_string(&mut self, key: &str, what: &str) -> Option<String> {
+        let present = self.entries.iter().any(|e| e.key == key);
+        if !present {
+            self.problems.push(
+                Problem::new(
+                    Location::at_offset(self.path, self.text, self.start),
+                    format!("{what} has no `{key}`"),
+                )
+                .hint(format!("add `{key} = \"...\"` (TOML) or `{key}: ...` (YAML)")),
+            );
+            return None;
+        }
+        self.string(key)
+    }
+
+    pub fn integer(&mut self, key: &str) -> Option<i64> {
+        match self.take(key)? {
+            (Value::Number(n), offset) => match n.as_i64() {
+                Some(i) => Some(i),
+                None => {
+                    self.wrong_type(key, offset, "a whole number", &Value::Number(n));
+                    None
+                }
+            },
+            (other, offset) => {
+                self.wrong_type(key, offset, "a whole number", &other);
+                None
+            }
+        }
+    }
+
+    pub fn bool(&mut self, key: &str) -> Option<bool> {
+        match self.take(key)? {
+            (Value::Bool(b), _) => Some(b),
+            (other, offset) => {
+                self.wrong_type(key, offset, "true or false", &other);
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, key: &str) -> Option<Date> {
+        match self.take(key)? {
+            (Value::String(s), offset) => match Date::parse(&s) {
+                Some(date) => Some(date),
+                None => {
+                    self.problems.push(
+                        Problem::new(
+                            Location::at_offset(self.path, self.text, offset),
+                            format!("`{key}` is not a date: `{s}`"),
+                        )
+                        .hint("write a date as YYYY-MM-DD, or as RFC 3339 (2025-06-09T10:00:00Z)"),
+                    );
+                    None
+                }
+            },
+            (other, offset) => {
+                self.wrong_type(key, offset, "a date (YYYY-MM-DD)", &other);
+                None
+            }
+        }
+    }
+
+    /// A table of free-form data; an absent table is an empty one.
+    pub fn table(&mut self, key: &str) -> Value {
+        match self.take(key) {
+            None => Value::Object(Map::new()),
+            Some((value @ Value::Object(_), _)) => value,
+            Some((other, offset)) => {
+                self.wrong_type(key, offset, "a table", &other);
+                Value::Object(Map::new())
+            }
+        }
+    }
+
+    /// The problems found, if any.
+    pub fn finish(self) -> Result<(), Vec<Problem>> {
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// The known key nearest to `key`, if it is near enough to be a typo.
+pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    let key_lower = key.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&key_lower, k), *k))
+        .filter(|(distance, k)| *distance <= (k.len() / 3).max(1) + 1)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "empty".to_string(),
+        Value::Bool(b) => format!("`{b}`, true or false"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(_) => "a table".to_string(),
+    }
+}
+
+pub fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => {
+            serde_json::Number::from_f64(f).map_or_else(|| Value::String(f.to_string()), Value::Number)
+        }
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => {
+            Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+fn yaml_key(key: &serde_yaml_ng::Value) -> Option<String> {
+    match key {
+        serde_yaml_ng::Value::String(s) => Some(s.clone()),
+        serde_yaml_ng::Value::Number(n) => Some(n.to_string()),
+        serde_yaml_ng::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+pub fn yaml_to_json(value: serde_yaml_ng::Value) -> Result<Value, String> {
+    use serde_yaml_ng::Value as Y;
+    Ok(match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                serde_json::Number::from_f64(f).map_or_else(|| Value::String(n.to_string()), Value::Number)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?),
+        Y::Mapping(mapping) => {
+            let mut map = Map::new();
+            for (k, v) in mapping {
+                let key = yaml_key(&k).ok_or("a YAML key must be text")?;
+                map.insert(key, yaml_to_json(v)?);
+            }
+            Value::Object(map)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
+    })
+}
+
+/// Byte offsets of a top-level `key:` and of its value in YAML text.
+fn find_yaml_key(table: &str, key: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in table.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let rest = line
+            .strip_prefix(key)
+            .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
+            .or_else(|| line.strip_prefix(&format!("'{key}'")));
+        if let Some(rest) = rest {
+            let after = rest.trim_start_matches([' ', '\t']);
+            if let Some(value) = after.strip_prefix(':') {
+                let value_start = line.len() - value.trim_start_matches([' ', '\t']).len();
+                return Some((start, start + value_start));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_all_accepted_forms() {
+        let d = Date::parse("2025-06-09").unwrap();
+        assert_eq!(d.rfc3339, "2025-06-09T00:00:00Z");
+        let t = Date::parse("2025-06-09T10:30:00+01:00").unwrap();
+        assert_eq!(t.timestamp - d.timestamp, 9 * 3600 + 1800);
+        assert!(Date::parse("2025-06-09 10:30:00").is_some());
+        assert!(Date::parse("2025-13-01").is_none());
+        assert!(Date::parse("June 9").is_none());
+    }
+
+    #[test]
+    fn nearest_key_suggestions() {
+        let known = ["title", "description", "weight", "date"];
+        assert_eq!(nearest("titel", &known), Some("title"));
+        assert_eq!(nearest("Weight", &known), Some("weight"));
+        assert_eq!(nearest("descripton", &known), Some("description"));
+        assert_eq!(nearest("colour", &known), None);
+    }
+
+    #[test]
+    fn toml_fields_point_at_values() {
+        let text = "+++\ntitle = 3\nweigth = 1\n+++\n";
+        let path = Path::new("p.md");
+        let mut fields = Fields::from_toml(path, text, 4, &text[4..text.len() - 4]).unwrap();
+        fields.reject_unknown(&["title", "weight"], "front matter");
+        assert_eq!(fields.string("title"), None);
+        let problems = fields.finish().unwrap_err();
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].at.line, Some(3));
+        assert_eq!(problems[0].hint.as_deref(), Some("did you mean `weight`?"));
+        assert_eq!((problems[1].at.line, problems[1].at.column), (Some(2), Some(9)));
+    }
+
+    #[test]
+    fn yaml_fields_point_at_keys() {
+        let text = "---\ntitle: Hello\nweight: heavy\n---\n";
+        let path = Path::new("p.md");
+        let mut fields = Fields::from_yaml(path, text, 4, &text[4..text.len() - 4]).unwrap();
+        assert_eq!(fields.string("title").as_deref(), Some("Hello"));
+        assert_eq!(fields.integer("weight"), None);
+        let problems = fields.finish().unwrap_err();
+        assert_eq!((problems[0].at.line, problems[0].at.column), (Some(3), Some(9)));
+    }
+}

@@ -1,0 +1,26 @@
+//! `explainer`: a static site generator for explainer pages.
+//!
+//! Data flows one way, and [`site`] is the one place that knows the order:
+//!
+//! ```text
+//! config -> content -> markdown -> render -> output
+//! ```
+//!
+//! [`config`] reads `content/site.toml`; [`content`] walks `content/` into
+//! pages, sections and assets; [`markdown`] turns each body into HTML, with
+//! [`links`] checking and rewriting the links in it against [`urls`];
+//! [`render`] runs the Tera templates and [`feeds`] writes the sitemap and
+//! feed; [`output`] swaps the finished site into place.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod feeds;
+pub mod fields;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod urls;

@@ -1,0 +1,502 @@
+//! Markdown to HTML with pulldown-cmark: CommonMark plus GFM tables,
+//! strikethrough, task lists, footnotes, smart punctuation and heading
+//! attributes. Gives back the HTML, the headings as a table of contents, the
+//! ids the HTML defines, and a word count.
+//!
+//! Links are handed to a [`LinkRewriter`] one by one; this module does not
+//! know which pages exist, nor anything about templates or files.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+/// Decides what each link and image destination becomes.
+pub trait LinkRewriter {
+    /// `span` is the byte range of the link in the Markdown source. Returns
+    /// the destination to write instead, or `None` to keep it as written.
+    fn rewrite(&mut self, destination: &str, span: Range<usize>) -> Option<String>;
+}
+
+/// Keeps every link as written.
+pub struct KeepLinks;
+
+impl LinkRewriter for KeepLinks {
+    fn rewrite(&mut self, _: &str, _: Range<usize>) -> Option<String> {
+        None
+    }
+}
+
+/// One entry of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// The heading's text, without markup.
+    pub title: String,
+    pub children: Vec<Heading>,
+}
+
+/// A rendered Markdown document.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The HTML before a `<!-- more -->` line, if there is one.
+    pub summary: Option<String>,
+    pub toc: Vec<Heading>,
+    /// Every `id` the HTML defines: headings, footnotes, raw HTML.
+    pub ids: HashSet<String>,
+    pub word_count: usize,
+}
+
+const SUMMARY_MARKER: &str = "<!-- more -->";
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders `source` to HTML.
+pub fn render(source: &str, links: &mut dyn LinkRewriter) -> Rendered {
+    let mut state = State::default();
+    let mut out: Vec<Event> = Vec::new();
+    // Events of the heading or footnote definition being collected.
+    let mut heading: Option<(Tag, Vec<Event>)> = None;
+    let mut footnote: Option<(String, Vec<Event>)> = None;
+    let mut definitions: HashMap<String, Vec<Event>> = HashMap::new();
+
+    for (event, span) in Parser::new_ext(source, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite(links, link_type, dest_url, span);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite(links, link_type, dest_url, span);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Text(text) => {
+                state.word_count += text.split_whitespace().count();
+                Event::Text(text)
+            }
+            Event::Code(code) => {
+                state.word_count += code.split_whitespace().count();
+                Event::Code(code)
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                collect_html_ids(&raw, &mut state.ids);
+                Event::Html(raw)
+            }
+            Event::FootnoteReference(label) => Event::Html(state.footnote_reference(&label).into()),
+            other => other,
+        };
+
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                footnote = Some((label.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, events)) = footnote.take() {
+                    definitions.entry(label).or_insert(events);
+                }
+            }
+            Event::Start(tag @ Tag::Heading { .. }) => heading = Some((tag, Vec::new())),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((tag, inner)) = heading.take() {
+                    let html = state.heading(tag, inner);
+                    push(&mut footnote, &mut out, Event::Html(html.into()));
+                }
+            }
+            event => match &mut heading {
+                Some((_, inner)) => inner.push(event),
+                None => push(&mut footnote, &mut out, event),
+            },
+        }
+    }
+
+    let mut body = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut body, out.into_iter());
+    let summary = body.find(SUMMARY_MARKER).map(|at| body[..at].to_string());
+    state.write_footnotes(&mut body, definitions);
+    Rendered {
+        html: body,
+        summary,
+        toc: nest(state.headings),
+        ids: state.ids,
+        word_count: state.word_count,
+    }
+}
+
+fn push<'a>(footnote: &mut Option<(String, Vec<Event<'a>>)>, out: &mut Vec<Event<'a>>, event: Event<'a>) {
+    match footnote {
+        Some((_, events)) => events.push(event),
+        None => out.push(event),
+    }
+}
+
+fn rewrite<'a>(
+    links: &mut dyn LinkRewriter,
+    link_type: LinkType,
+    dest: CowStr<'a>,
+    span: Range<usize>,
+) -> CowStr<'a> {
+    if matches!(link_type, LinkType::Email) {
+        return dest;
+    }
+    match links.rewrite(&dest, span) {
+        Some(new) => CowStr::from(new),
+        None => dest,
+    }
+}
+
+#[derive(Default)]
+struct State {
+    ids: HashSet<String>,
+    headings: Vec<(u8, String, String)>,
+    word_count: usize,
+    /// Footnote labels in order of first reference, with how often each is referenced.
+    footnotes: Vec<(String, usize)>,
+}
+
+impl State {
+    /// A unique id from `base`: `base`, then `base-1`, `base-2`, ...
+    fn unique_id(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        let mut id = base.to_string();
+        let mut n = 0;
+        while self.ids.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        self.ids.insert(id.clone());
+        id
+    }
+
+    fn heading(&mut self, tag: Tag, inner: Vec<Event>) -> String {
+        let Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        } = tag
+        else {
+            unreachable!("only headings are collected");
+        };
+        let mut text = String::new();
+        let mut has_link = false;
+        for event in &inner {
+            match event {
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                Event::Start(Tag::Link { .. }) => has_link = true,
+                _ => {}
+            }
+        }
+        let id = match id {
+            Some(custom) => {
+                self.ids.insert(custom.to_string());
+                custom.to_string()
+            }
+            None => self.unique_id(&slug::slugify(&text)),
+        };
+        let level_number = heading_number(level);
+        self.headings
+            .push((level_number, id.clone(), text.trim().to_string()));
+
+        let mut inner_html = String::new();
+        html::push_html(&mut inner_html, inner.into_iter());
+        let mut tag = format!("<h{level_number} id=\"{}\"", escape(&id));
+        if !classes.is_empty() {
+            let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+            let _ = write!(tag, " class=\"{}\"", escape(&classes.join(" ")));
+        }
+        for (name, value) in &attrs {
+            let _ = write!(
+                tag,
+                " {}=\"{}\"",
+                escape(name),
+                escape(value.as_deref().unwrap_or(""))
+            );
+        }
+        let id = escape(&id);
+        if has_link {
+            // A link cannot hold another link: the self-link goes after the text.
+            format!(
+                "{tag}>{inner_html} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level_number}>\n"
+            )
+        } else {
+            format!("{tag}><a class=\"heading-link\" href=\"#{id}\">{inner_html}</a></h{level_number}>\n")
+        }
+    }
+
+    fn footnote_reference(&mut self, label: &str) -> String {
+        let (number, count) = match self.footnotes.iter().position(|(l, _)| l == label) {
+            Some(i) => {
+                self.footnotes[i].1 += 1;
+                (i + 1, self.footnotes[i].1)
+            }
+            None => {
+                self.footnotes.push((label.to_string(), 1));
+                (self.footnotes.len(), 1)
+            }
+        };
+        let ref_id = reference_id(number, count);
+        self.ids.insert(ref_id.clone());
+        format!("<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"{ref_id}\">{number}</a></sup>")
+    }
+
+    /// The notes, in order of first reference, each with links back to its references.
+    fn write_footnotes(&mut self, body: &mut String, mut definitions: HashMap<String, Vec<Event>>) {
+        let referenced: Vec<(usize, usize, Vec<Event>)> = self
+            .footnotes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (label, count))| definitions.remove(label).map(|events| (i + 1, *count, events)))
+            .collect();
+        if referenced.is_empty() {
+            return;
+        }
+        body.push_str("<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n");
+        for (number, count, events) in referenced {
+            let id = format!("fn-{number}");
+            self.ids.insert(id.clone());
+            let mut note = String::new();
+            html::push_html(&mut note, events.into_iter());
+            let mut back = String::new();
+            for k in 1..=count {
+                let suffix = if count > 1 {
+                    format!("<sup>{k}</sup>")
+                } else {
+                    String::new()
+                };
+                let _ = write!(
+                    back,
+                    " <a href=\"#{}\" class=\"footnote-backref\" aria-label=\"Back to reference {number}{}\">↩{suffix}</a>",
+                    reference_id(number, k),
+                    if count > 1 { format!(".{k}") } else { String::new() },
+                );
+            }
+            let note = note.trim_end();
+            let note = match note.strip_suffix("</p>") {
+                Some(start) => format!("{start}{back}</p>"),
+                None => format!("{note}{back}"),
+            };
+            let _ = writeln!(body, "<li id=\"{id}\">{note}</li>");
+        }
+        body.push_str("</ol>\n</section>\n");
+    }
+}
+
+fn reference_id(number: usize, occurrence: usize) -> String {
+    if occurrence == 1 {
+        format!("fnref-{number}")
+    } else {
+        format!("fnref-{number}-{occurrence}")
+    }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Turns the flat list of headings into a tree: each heading holds the
+/// deeper ones that follow it.
+fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
+    fn take(flat: &[(u8, String, String)], at: &mut usize, parent_level: u8) -> Vec<Heading> {
+        let mut level_list = Vec::new();
+        while *at < flat.len() && flat[*at].0 > parent_level {
+            let (level, id, title) = flat[*at].clone();
+            *at += 1;
+            let children = take(flat, at, level);
+            level_list.push(Heading {
+                level,
+                id,
+                title,
+                children,
+            });
+        }
+        level_list
+    }
+    let mut at = 0;
+    let mut toc = Vec::new();
+    while at < flat.len() {
+        toc.extend(take(&flat, &mut at, 0));
+    }
+    toc
+}
+
+/// Collects `id="..."` attributes written in raw HTML.
+fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
+    let bytes = html.as_bytes();
+    let mut from = 0;
+    while let Some(found) = html[from..].find("id=") {
+        let at = from + found;
+        from = at + 3;
+        let before_ok = at == 0 || bytes[at - 1].is_ascii_whitespace();
+        if !before_ok {
+            continue;
+        }
+        let rest = &html[from..];
+        let (quote, rest) = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => (q, &rest[1..]),
+            _ => continue,
+        };
+        if let Some(end) = rest.find(quote) {
+            ids.insert(rest[..end].to_string());
+        }
+    }
+}
+
+/// Escapes text for an HTML attribute value.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(source: &str) -> String {
+        render(source, &mut KeepLinks).html
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_self_links() {
+        let rendered = render(
+            "# Hello World\n\n## Hello World\n\n## Hello World\n\n### Deep *one* {#custom}\n",
+            &mut KeepLinks,
+        );
+        assert!(rendered.html.contains(
+            "<h1 id=\"hello-world\"><a class=\"heading-link\" href=\"#hello-world\">Hello World</a></h1>"
+        ));
+        assert!(rendered.html.contains("id=\"hello-world-1\""));
+        assert!(rendered.html.contains("id=\"hello-world-2\""));
+        assert!(rendered.html.contains(
+            "<h3 id=\"custom\"><a class=\"heading-link\" href=\"#custom\">Deep <em>one</em></a></h3>"
+        ));
+        assert_eq!(rendered.toc.len(), 1);
+        assert_eq!(rendered.toc[0].children.len(), 2);
+        assert_eq!(rendered.toc[0].children[1].children[0].title, "Deep one");
+    }
+
+    #[test]
+    fn heading_ids_match_zola_slugs() {
+        let rendered = render("## What’s next? Rare_earths & magnets\n", &mut KeepLinks);
+        assert_eq!(rendered.toc[0].id, "what-s-next-rare-earths-magnets");
+    }
+
+    #[test]
+    fn heading_with_a_link_keeps_its_link() {
+        let out = html("## See [this](https://x.org)\n");
+        assert!(
+            out.contains("<a href=\"https://x.org\">this</a> <a class=\"heading-anchor\" href=\"#see-this\""),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn gfm_extensions() {
+        let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n");
+        assert!(out.contains("<table>"));
+        assert!(out.contains("<del>old</del>"));
+        assert!(out.contains("“quoted”"));
+        assert!(out.contains("type=\"checkbox\""));
+    }
+
+    #[test]
+    fn footnotes_go_to_the_end_with_backlinks() {
+        let rendered = render(
+            "A[^n] and B[^m] and again[^n].\n\n[^m]: Second.\n[^n]: First.\n\nAfter.\n",
+            &mut KeepLinks,
+        );
+        let out = &rendered.html;
+        let after = out.find("After.").unwrap();
+        let notes = out.find("<section class=\"footnotes\"").unwrap();
+        assert!(after < notes, "{out}");
+        assert!(out.contains("<a href=\"#fn-1\" id=\"fnref-1\">1</a>"));
+        assert!(out.contains("<a href=\"#fn-1\" id=\"fnref-1-2\">1</a>"));
+        assert!(out.contains("<li id=\"fn-1\"><p>First."), "{out}");
+        assert!(out.contains("<li id=\"fn-2\"><p>Second."), "{out}");
+        assert!(out.contains("href=\"#fnref-1-2\""));
+        assert!(rendered.ids.contains("fn-2") && rendered.ids.contains("fnref-1-2"));
+    }
+
+    #[test]
+    fn summary_before_more_marker() {
+        let rendered = render("Intro.\n\n<!-- more -->\n\nRest.\n", &mut KeepLinks);
+        assert_eq!(rendered.summary.as_deref(), Some("<p>Intro.</p>\n"));
+        assert_eq!(rendered.word_count, 2);
+    }
+
+    #[test]
+    fn links_are_rewritten_with_their_spans() {
+        struct Upper(Vec<Range<usize>>);
+        impl LinkRewriter for Upper {
+            fn rewrite(&mut self, dest: &str, span: Range<usize>) -> Option<String> {
+                self.0.push(span);
+                Some(dest.to_uppercase())
+            }
+        }
+        let source = "x [a](a.md) ![i](i.png) <b@c.org>";
+        let mut links = Upper(Vec::new());
+        let out = render(source, &mut links).html;
+        assert!(out.contains("href=\"A.MD\""));
+        assert!(out.contains("src=\"I.PNG\""));
+        assert!(out.contains("mailto:b@c.org"));
+        assert_eq!(&source[links.0[0].clone()], "[a](a.md)");
+    }
+
+    #[test]
+    fn raw_html_ids_are_known() {
+        let rendered = render(
+            "<div id=\"box\">x</div>\n\nText <span id='s'>y</span>\n",
+            &mut KeepLinks,
+        );
+        assert!(rendered.ids.contains("box") && rendered.ids.contains("s"));
+    }
+}

@@ -1,0 +1,338 @@
+//! The only writer. A build is rendered into a temporary folder beside the
+//! output folder and swapped in only when every file is written, so a
+//! failed build leaves the previous site exactly as it was, and a reader of
+//! the output folder sees either the old site or the new one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Location, Problem};
+
+/// What one output file holds.
+#[derive(Debug)]
+pub enum Contents {
+    Bytes(Vec<u8>),
+    /// A copy of this file.
+    CopyOf(PathBuf),
+}
+
+/// Every file of the site, by path relative to the output folder.
+#[derive(Debug, Default)]
+pub struct Plan {
+    files: BTreeMap<String, Contents>,
+}
+
+impl Plan {
+    pub fn add(&mut self, path: impl Into<String>, contents: Contents) {
+        self.files.insert(path.into(), contents);
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+}
+
+/// `path` made absolute with `.` and `..` resolved and symbolic links of its
+/// existing part followed, so two spellings of one folder compare equal.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut normal = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    // Follow links in the longest part that exists.
+    let mut existing = normal.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut result = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        result.push(name);
+    }
+    result
+}
+
+/// Refuses an output folder that would overwrite the site's own files: the
+/// root, `content/`, `templates/`, anything inside them or above them.
+pub fn check_location(root: &Path, output: &Path) -> Result<(), Error> {
+    let refuse = |why: String| {
+        Err(Error::Usage(Problem::new(Location::file(output), why).hint(
+            "choose an output folder such as public/ inside the site, or one outside it",
+        )))
+    };
+    let out = resolved(output);
+    let root = resolved(root);
+    if out.parent().is_none() {
+        return refuse("the output folder cannot be the file system's root".to_string());
+    }
+    if out == root {
+        return refuse("the output folder cannot be the site's root folder".to_string());
+    }
+    if root.starts_with(&out) {
+        return refuse("the output folder cannot contain the site".to_string());
+    }
+    for name in ["content", "templates"] {
+        let dir = root.join(name);
+        if out.starts_with(&dir) {
+            return refuse(format!(
+                "the output folder cannot be in the site's {name}/ folder"
+            ));
+        }
+    }
+    if output.exists() && !output.is_dir() {
+        return Err(Error::Output(
+            Problem::new(Location::file(output), "the output path is a file, not a folder")
+                .hint("remove the file or choose another --output"),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes `plan` into a new folder and swaps it in for `output`.
+pub fn write(output: &Path, plan: &Plan) -> Result<(), Error> {
+    let name = output
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| {
+            Error::Usage(Problem::new(
+                Location::file(output),
+                "the output folder needs a name",
+            ))
+        })?
+        .to_string();
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)
+        .map_err(|e| output_error(&parent, "create the output folder's parent", e))?;
+    remove_stale(&parent, &name);
+
+    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)
+            .map_err(|e| output_error(&staging, "remove an old temporary folder", e))?;
+    }
+    std::fs::create_dir(&staging).map_err(|e| output_error(&staging, "create a temporary folder", e))?;
+    if let Err(error) = fill(&staging, plan) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(error);
+    }
+    if let Err(error) = swap_in(&staging, output, &parent, &name) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(error);
+    }
+    Ok(())
+}
+
+fn output_error(path: &Path, action: &str, error: std::io::Error) -> Error {
+    let hint = match error.kind() {
+        std::io::ErrorKind::PermissionDenied => "check that you may write there, or choose another --output",
+        std::io::ErrorKind::StorageFull => "free some disk space; the previous output is unchanged",
+        _ => "the previous output is unchanged",
+    };
+    Error::Output(Problem::new(Location::file(path), format!("cannot {action}: {error}")).hint(hint))
+}
+
+fn fill(staging: &Path, plan: &Plan) -> Result<(), Error> {
+    let dirs: BTreeSet<&str> = plan
+        .files
+        .keys()
+        .filter_map(|path| path.rfind('/').map(|i| &path[..i]))
+        .collect();
+    for dir in dirs {
+        let dir = staging.join(dir);
+        std::fs::create_dir_all(&dir).map_err(|e| output_error(&dir, "create a folder", e))?;
+    }
+    plan.files.par_iter().try_for_each(|(path, contents)| {
+        let target = staging.join(path);
+        match contents {
+            Contents::Bytes(bytes) => {
+                std::fs::write(&target, bytes).map_err(|e| output_error(&target, "write", e))
+            }
+            Contents::CopyOf(source) => std::fs::copy(source, &target)
+                .map(|_| ())
+                .map_err(|e| output_error(source, "copy the file into the output", e)),
+        }
+    })
+}
+
+/// Puts `staging` where `output` is, in one step where the system allows.
+fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), Error> {
+    match std::fs::symlink_metadata(output) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return std::fs::rename(staging, output)
+                .map_err(|e| output_error(output, "move the new site into place", e));
+        }
+        Err(e) => return Err(output_error(output, "read the output folder", e)),
+        Ok(meta) if !meta.is_dir() => {
+            return Err(Error::Output(
+                Problem::new(Location::file(output), "the output path is not a folder")
+                    .hint("remove it or choose another --output"),
+            ));
+        }
+        Ok(_) => {}
+    }
+    if exchange(staging, output).is_ok() {
+        // `staging` now holds the previous site.
+        let _ = std::fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    std::fs::rename(output, &old).map_err(|e| output_error(output, "move the previous site aside", e))?;
+    if let Err(e) = std::fs::rename(staging, output) {
+        let _ = std::fs::rename(&old, output);
+        return Err(output_error(output, "move the new site into place", e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Swaps two folders atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both arguments are valid NUL-terminated paths that outlive the call.
+    let result = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Removes temporary folders left by builds that were killed, recognised by
+/// their name and by their process being gone.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let pid = [".tmp-", ".old-"].iter().find_map(|kind| {
+            file_name
+                .strip_prefix(&format!(".{name}{kind}"))
+                .and_then(|pid| pid.parse::<u32>().ok())
+        });
+        if let Some(pid) = pid
+            && (pid == std::process::id() || !process_exists(pid))
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn process_exists(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_exists(_: u32) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/sub")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        for bad in [
+            root.to_path_buf(),
+            root.join("content"),
+            root.join("content/sub/out"),
+            root.join("templates"),
+            root.join(".."),
+            root.join("public/../content"),
+            PathBuf::from("/"),
+        ] {
+            assert!(check_location(root, &bad).is_err(), "{}", bad.display());
+        }
+        assert!(check_location(root, &root.join("public")).is_ok());
+        assert!(check_location(root, &dir.path().join("../elsewhere-out")).is_ok());
+    }
+
+    #[test]
+    fn swaps_in_a_complete_site_and_leaves_no_temporary_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut plan = Plan::default();
+        plan.add("a/index.html", Contents::Bytes(b"one".to_vec()));
+        plan.add("stale.txt", Contents::Bytes(b"x".to_vec()));
+        write(&out, &plan).unwrap();
+        let mut plan = Plan::default();
+        plan.add("a/index.html", Contents::Bytes(b"two".to_vec()));
+        write(&out, &plan).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert!(!out.join("stale.txt").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut plan = Plan::default();
+        plan.add("index.html", Contents::Bytes(b"old".to_vec()));
+        write(&out, &plan).unwrap();
+        let mut plan = Plan::default();
+        plan.add("index.html", Contents::Bytes(b"new".to_vec()));
+        plan.add("img.png", Contents::CopyOf(dir.path().join("missing.png")));
+        assert!(write(&out, &plan).is_err());
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,680 @@
+//! Tera: the theme's templates loaded once, the context each page is
+//! rendered with, and the `get_url` and `load_data` functions.
+//!
+//! Template errors point at the template's line: syntax errors carry one;
+//! for runtime errors Tera gives none, so the failing variable, filter or
+//! function is looked up in the template's source and its parents.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::error::Error as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::content::data::DataFiles;
+use crate::content::{Content, Document, is_editor_noise};
+use crate::error::{Error, Location, Problem, site_path};
+use crate::markdown::{Rendered, escape};
+use crate::urls::{self, Target, UrlIndex};
+
+/// The folder, relative to the site root.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// A file of the theme that is not a template, copied to the output root.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    /// Path under `templates/`, which is also its output path.
+    pub output: String,
+    pub file: PathBuf,
+}
+
+/// The loaded templates and the theme's other files.
+pub struct Theme {
+    tera: Tera,
+    /// Template name -> (file for messages, source), to locate errors.
+    sources: BTreeMap<String, (PathBuf, String)>,
+    pub static_files: Vec<StaticFile>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("templates", &self.sources.keys().collect::<Vec<_>>())
+            .field("static_files", &self.static_files)
+            .finish()
+    }
+}
+
+/// Reads every template under `root/templates`, reporting every syntax
+/// error and every reference to a template that does not exist.
+pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
+    let dir = site_path(root, TEMPLATES_DIR);
+    if !dir.is_dir() {
+        return Err(vec![Error::Template(
+            Problem::new(Location::file(&dir), "there is no templates folder")
+                .hint("create templates/ with at least index.html and page.html"),
+        )]);
+    }
+    let mut errors = Vec::new();
+    let mut sources = BTreeMap::new();
+    let mut static_files = Vec::new();
+    let walker = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_editor_noise(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                errors.push(Error::Template(Problem::new(
+                    Location::file(path),
+                    format!("cannot read: {e}"),
+                )));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(name) = entry
+            .path()
+            .strip_prefix(&dir)
+            .ok()
+            .and_then(Path::to_str)
+            .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
+        else {
+            continue;
+        };
+        if !name.ends_with(".html") {
+            static_files.push(StaticFile {
+                output: name,
+                file: entry.path().to_path_buf(),
+            });
+            continue;
+        }
+        let file = entry.path().to_path_buf();
+        match std::fs::read(&file) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+                    sources.insert(name, (file, text));
+                }
+                Err(e) => {
+                    let valid = e.utf8_error().valid_up_to();
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    errors.push(Error::Template(
+                        Problem::new(
+                            Location::at_offset(&file, &lossy, valid),
+                            "the template is not valid UTF-8",
+                        )
+                        .hint("save the file as UTF-8"),
+                    ));
+                }
+            },
+            Err(e) => errors.push(Error::io(&file, "read the template", e)),
+        }
+    }
+
+    // Parse each template on its own, so every syntax error is reported.
+    let mut parsed = BTreeMap::new();
+    for (name, (file, text)) in &sources {
+        match tera::Template::new(name, None, text) {
+            Ok(template) => {
+                parsed.insert(name.clone(), template);
+            }
+            Err(e) => errors.push(Error::Template(syntax_problem(file, text, &e))),
+        }
+    }
+    errors.extend(check_references(&sources, &parsed));
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let mut tera = Tera::default();
+    tera.add_raw_templates(
+        sources
+            .iter()
+            .map(|(name, (_, text))| (name.as_str(), text.as_str())),
+    )
+    .map_err(|e| {
+        vec![Error::Template(Problem::new(
+            Location::file(&dir),
+            error_chain(&e).join(": "),
+        ))]
+    })?;
+    Ok(Theme {
+        tera,
+        sources,
+        static_files,
+    })
+}
+
+/// A Tera syntax error, at the line and column Tera gives.
+fn syntax_problem(file: &Path, text: &str, error: &tera::Error) -> Problem {
+    let report = error.to_string();
+    let position = report
+        .split_once("--> ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|pos| pos.split_once(':'))
+        .and_then(|(line, column)| Some((line.parse().ok()?, column.parse().ok()?)));
+    let expected = report
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("= "))
+        .unwrap_or("invalid syntax");
+    let at = match position {
+        Some((line, column)) => Location::at_line_column(file, text, line, column),
+        None => Location::file(file),
+    };
+    Problem::new(at, format!("template syntax error: {expected}"))
+        .hint("check that every {{ has its }}, every {% its %}, and every block its end tag")
+}
+
+/// Finds `extends`, `import` and `include` of templates that do not exist,
+/// and `include` cycles (which Tera would follow until the stack overflows).
+fn check_references(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    parsed: &BTreeMap<String, tera::Template>,
+) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let exists = |name: &str| sources.contains_key(name);
+    let mut includes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, template) in parsed {
+        let (file, text) = &sources[name];
+        let missing = |kind: &str, target: &str| {
+            Error::Template(
+                Problem::new(
+                    locate_quoted(file, text, target),
+                    format!("{kind} template `{target}`, which does not exist"),
+                )
+                .hint(format!("create templates/{target}, or fix the name")),
+            )
+        };
+        if let Some(parent) = &template.parent
+            && !exists(parent)
+        {
+            errors.push(missing("extends", parent));
+        }
+        for (imported, _) in &template.imported_macro_files {
+            if !exists(imported) {
+                errors.push(missing("imports macros from", imported));
+            }
+        }
+        let mut found = Vec::new();
+        collect_includes(&template.ast, &mut found);
+        let mut targets = Vec::new();
+        for (names, ignore_missing) in found {
+            match names.iter().find(|n| exists(n)) {
+                Some(target) => targets.push(target.clone()),
+                None if ignore_missing => {}
+                None => errors.push(missing("includes", &names[0])),
+            }
+        }
+        includes.insert(name, targets);
+    }
+    // An include cycle: a depth-first walk that meets a template on its own path.
+    let mut reported: HashSet<&str> = HashSet::new();
+    for start in includes.keys() {
+        let mut path: Vec<&str> = vec![start];
+        if let Some(cycle) = find_cycle(&includes, &mut path)
+            && reported.insert(cycle[0])
+        {
+            let (file, text) = &sources[cycle[0]];
+            errors.push(Error::Template(
+                Problem::new(
+                    locate_quoted(file, text, cycle[1]),
+                    format!("templates include each other in a loop: {}", cycle.join(" -> ")),
+                )
+                .hint("remove one of these includes"),
+            ));
+            for name in &cycle {
+                reported.insert(name);
+            }
+        }
+    }
+    errors
+}
+
+fn find_cycle<'a>(graph: &BTreeMap<&'a str, Vec<String>>, path: &mut Vec<&'a str>) -> Option<Vec<&'a str>> {
+    let current = *path.last()?;
+    for next in graph.get(current).into_iter().flatten() {
+        let next = graph.get_key_value(next.as_str()).map(|(k, _)| *k)?;
+        if let Some(at) = path.iter().position(|p| *p == next) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(next);
+            return Some(cycle);
+        }
+        path.push(next);
+        if let Some(cycle) = find_cycle(graph, path) {
+            return Some(cycle);
+        }
+        path.pop();
+    }
+    None
+}
+
+fn collect_includes(nodes: &[tera::ast::Node], found: &mut Vec<(Vec<String>, bool)>) {
+    use tera::ast::Node;
+    for node in nodes {
+        match node {
+            Node::Include(_, names, ignore_missing) => found.push((names.clone(), *ignore_missing)),
+            Node::Block(_, block, _) => collect_includes(&block.body, found),
+            Node::MacroDefinition(_, definition, _) => collect_includes(&definition.body, found),
+            Node::FilterSection(_, section, _) => collect_includes(&section.body, found),
+            Node::Forloop(_, forloop, _) => {
+                collect_includes(&forloop.body, found);
+                if let Some(empty) = &forloop.empty_body {
+                    collect_includes(empty, found);
+                }
+            }
+            Node::If(condition, _) => {
+                for (_, _, body) in &condition.conditions {
+                    collect_includes(body, found);
+                }
+                if let Some((_, body)) = &condition.otherwise {
+                    collect_includes(body, found);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The first `"name"` or `'name'` in a template, or the file itself.
+fn locate_quoted(file: &Path, text: &str, name: &str) -> Location {
+    [format!("\"{name}\""), format!("'{name}'")]
+        .iter()
+        .filter_map(|quoted| text.find(quoted.as_str()))
+        .min()
+        .map_or_else(
+            || Location::file(file),
+            |at| Location::at_offset(file, text, at + 1),
+        )
+}
+
+/// The messages of a Tera error and its causes, outermost first.
+fn error_chain(error: &tera::Error) -> Vec<String> {
+    let mut messages = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        messages.push(cause.to_string());
+        source = cause.source();
+    }
+    messages
+}
+
+impl Theme {
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// The template files, by name.
+    pub fn template_names(&self) -> impl Iterator<Item = &str> {
+        self.sources.keys().map(String::as_str)
+    }
+
+    /// Registers `get_url` and `load_data`, which answer from this build's
+    /// addresses and content folder.
+    pub fn register_functions(&mut self, index: Arc<UrlIndex>, data: Arc<DataFiles>) {
+        self.tera.register_function("get_url", GetUrl { index });
+        self.tera.register_function("load_data", LoadData { data });
+    }
+
+    /// Renders `template`; the error names the template's line when it can
+    /// be found.
+    pub fn render(&self, template: &str, context: &Context) -> Result<String, Problem> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| self.runtime_problem(template, &e))
+    }
+
+    fn runtime_problem(&self, template: &str, error: &tera::Error) -> Problem {
+        let chain = error_chain(error);
+        // Tera says where the fault is when it is in a parent template.
+        let happened_in = chain[0]
+            .split_once("(error happened in '")
+            .and_then(|(_, rest)| rest.split_once('\''))
+            .map(|(name, _)| name.to_string());
+        let message = chain
+            .iter()
+            .rev()
+            .find(|m| !m.starts_with("Failed to render") && !m.contains(" call '"))
+            .cloned()
+            .unwrap_or_else(|| chain.join(": "));
+        let message = message
+            .split(" while rendering '")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+
+        let mut order: Vec<&str> = Vec::new();
+        if let Some(name) = &happened_in {
+            order.push(name);
+        }
+        order.push(template);
+        if let Ok(t) = self.tera.get_template(template) {
+            order.extend(t.parents.iter().map(String::as_str));
+        }
+        order.extend(self.sources.keys().map(String::as_str));
+
+        let at = candidates(&chain)
+            .iter()
+            .find_map(|needle| {
+                order.iter().find_map(|name| {
+                    let (file, text) = self.sources.get(*name)?;
+                    find_in_tags(text, needle).map(|offset| Location::at_offset(file, text, offset))
+                })
+            })
+            .or_else(|| {
+                let name = happened_in.as_deref().unwrap_or(template);
+                self.sources.get(name).map(|(file, _)| Location::file(file))
+            })
+            .unwrap_or_else(|| Location::file(format!("{TEMPLATES_DIR}/{template}")));
+        let hint = if message.starts_with("Variable `") {
+            "check the name, or guard it with {% if ... %} or the `default` filter"
+        } else if message.starts_with("Filter `") {
+            "check the type of the value the filter is applied to"
+        } else {
+            "check the expression on this line"
+        };
+        Problem::new(at, format!("template error: {message}")).hint(hint)
+    }
+}
+
+/// Names a Tera error quotes (`page.nope`, `upper`, `x`), innermost first.
+fn candidates(chain: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for message in chain.iter().rev() {
+        for quote in ['`', '\''] {
+            let mut parts = message.split(quote);
+            parts.next();
+            while let (Some(inside), Some(_)) = (parts.next(), parts.next()) {
+                if !inside.is_empty() && !inside.ends_with(".html") && !found.iter().any(|f| f == inside) {
+                    found.push(inside.to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Byte offset of `needle` as a whole word inside a `{{ }}` or `{% %}` tag.
+fn find_in_tags(text: &str, needle: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut from = 0;
+    while let Some(found) = text[from..].find(needle) {
+        let at = from + found;
+        from = at + needle.len().max(1);
+        let before = text[..at].chars().next_back();
+        let after = text[at + needle.len()..].chars().next();
+        let whole_word = !before.is_some_and(is_word) && !after.is_some_and(is_word);
+        let open = text[..at].rfind("{{").max(text[..at].rfind("{%"));
+        let close = text[..at].rfind("}}").max(text[..at].rfind("%}"));
+        let in_tag = match (open, close) {
+            (Some(o), Some(c)) => o > c,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if whole_word && in_tag {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// `get_url(path=...)`: the address of a content file (`@/x.md`) or an
+/// output path (`style.css`), relative to the page being written.
+struct GetUrl {
+    index: Arc<UrlIndex>,
+}
+
+impl tera::Function for GetUrl {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let path = match args.get("path") {
+            Some(Value::String(path)) => path,
+            Some(other) => return Err(format!("`get_url` needs `path` as text, not `{other}`").into()),
+            None => return Err("`get_url` needs a `path`, e.g. get_url(path=\"@/rare-earths.md\")".into()),
+        };
+        let target = match path.strip_prefix("@/") {
+            Some(source) => self.index.by_source(source),
+            None => self.index.by_output(path),
+        };
+        match target {
+            Some(Target::Document { file, .. } | Target::File(file)) => {
+                Ok(Value::String(escape(&urls::from_root(file))))
+            }
+            Some(Target::Unusable) => Ok(Value::String(String::new())),
+            Some(Target::Draft) => Err(format!("`{path}` is a draft, which this build leaves out").into()),
+            None => Err(format!("`{path}` is not a page or file of this site").into()),
+        }
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `load_data(path=...)`: a TOML, JSON, YAML or CSV file under `content/`.
+struct LoadData {
+    data: Arc<DataFiles>,
+}
+
+impl tera::Function for LoadData {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let Some(Value::String(path)) = args.get("path") else {
+            return Err(
+                "`load_data` needs a `path` as text, e.g. load_data(path=\"data/figures.toml\")".into(),
+            );
+        };
+        match self.data.load(path) {
+            Ok(value) => Ok((*value).clone()),
+            Err(problem) => Err(problem.to_string().into()),
+        }
+    }
+}
+
+/// Reading time in minutes at 200 words a minute, at least 1 for any text.
+pub fn reading_time(word_count: usize) -> usize {
+    word_count.div_ceil(200)
+}
+
+/// Builds the values templates see: `config`, `page`, `section`, `current_path`.
+pub struct Contexts<'a> {
+    content: &'a Content,
+    config: Value,
+    base_url: Option<String>,
+    /// Each page as listings show it: every field but `content`.
+    page_listings: Vec<Value>,
+}
+
+impl<'a> Contexts<'a> {
+    pub fn new(config: &Config, content: &'a Content, pages: &[Rendered]) -> Self {
+        let mut contexts = Contexts {
+            content,
+            config: serde_json::to_value(config).unwrap_or(Value::Null),
+            base_url: config.base_url.clone(),
+            page_listings: Vec::new(),
+        };
+        let briefs: Vec<Value> = content.pages.iter().map(|p| contexts.brief(&p.doc)).collect();
+        contexts.page_listings = content
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, page)| {
+                let mut value = contexts.document(&page.doc, &pages[i], Some(page.section));
+                let (lower, higher) = contexts.neighbours(i);
+                value.insert("lower".into(), lower.map_or(Value::Null, |n| briefs[n].clone()));
+                value.insert("higher".into(), higher.map_or(Value::Null, |n| briefs[n].clone()));
+                Value::Object(value)
+            })
+            .collect();
+        contexts
+    }
+
+    /// The previous and next page in the page's section.
+    fn neighbours(&self, page: usize) -> (Option<usize>, Option<usize>) {
+        let list = &self.content.sections[self.content.pages[page].section].pages;
+        let Some(at) = list.iter().position(|&p| p == page) else {
+            return (None, None);
+        };
+        (at.checked_sub(1).map(|i| list[i]), list.get(at + 1).copied())
+    }
+
+    fn permalink(&self, path: &str) -> Value {
+        match &self.base_url {
+            Some(base) => Value::String(format!(
+                "{base}{}",
+                urls::from_root(path).trim_start_matches(urls::ROOT)
+            )),
+            None => Value::Null,
+        }
+    }
+
+    /// A short description of a page, for `lower`/`higher` in listings.
+    fn brief(&self, doc: &Document) -> Value {
+        json!({
+            "title": doc.front.title,
+            "description": doc.front.description,
+            "date": doc.front.date.as_ref().map(|d| &d.text),
+            "path": doc.path,
+            "permalink": self.permalink(&doc.path),
+            "relative_path": doc.source,
+        })
+    }
+
+    /// The fields pages and sections share.
+    fn document(&self, doc: &Document, rendered: &Rendered, parent: Option<usize>) -> Map<String, Value> {
+        let front = &doc.front;
+        let ancestors: Vec<Value> = parent
+            .map(|s| self.content.section_chain(s))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                let section = &self.content.sections[s].doc;
+                json!({ "title": section.front.title, "path": section.path, "relative_path": section.source })
+            })
+            .collect();
+        let slug = doc.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        let mut map = Map::new();
+        map.insert("title".into(), json!(front.title));
+        map.insert("description".into(), json!(front.description));
+        map.insert("date".into(), json!(front.date.as_ref().map(|d| &d.text)));
+        map.insert("updated".into(), json!(front.updated.as_ref().map(|d| &d.text)));
+        map.insert("slug".into(), json!(slug));
+        map.insert("path".into(), json!(doc.path));
+        map.insert("permalink".into(), self.permalink(&doc.path));
+        map.insert("summary".into(), json!(rendered.summary));
+        map.insert("toc".into(), json!(rendered.toc));
+        map.insert("relative_path".into(), json!(doc.source));
+        map.insert("weight".into(), json!(front.weight));
+        map.insert("word_count".into(), json!(rendered.word_count));
+        map.insert("reading_time".into(), json!(reading_time(rendered.word_count)));
+        map.insert("extra".into(), front.extra.clone());
+        map.insert("ancestors".into(), Value::Array(ancestors));
+        map
+    }
+
+    fn base(&self, current_path: &str) -> Context {
+        let mut context = Context::new();
+        context.insert("config", &self.config);
+        context.insert("current_path", current_path);
+        context
+    }
+
+    /// The context of page `index`.
+    pub fn page(&self, index: usize, rendered: &Rendered) -> Context {
+        let mut page = match &self.page_listings[index] {
+            Value::Object(map) => map.clone(),
+            _ => Map::new(),
+        };
+        let (lower, higher) = self.neighbours(index);
+        page.insert(
+            "lower".into(),
+            lower.map_or(Value::Null, |n| self.page_listings[n].clone()),
+        );
+        page.insert(
+            "higher".into(),
+            higher.map_or(Value::Null, |n| self.page_listings[n].clone()),
+        );
+        page.insert("content".into(), Value::String(rendered.html.clone()));
+        let mut context = self.base(&self.content.pages[index].doc.path);
+        context.insert("page", &page);
+        context
+    }
+
+    /// The context of section `index` (0 is the home page).
+    pub fn section(&self, index: usize, rendered: &Rendered) -> Context {
+        let section = &self.content.sections[index];
+        let mut value = self.document(&section.doc, rendered, section.parent);
+        value.insert("content".into(), Value::String(rendered.html.clone()));
+        value.insert(
+            "pages".into(),
+            Value::Array(
+                section
+                    .pages
+                    .iter()
+                    .map(|&p| self.page_listings[p].clone())
+                    .collect(),
+            ),
+        );
+        let subsections = section
+            .subsections
+            .iter()
+            .map(|&s| {
+                let doc = &self.content.sections[s].doc;
+                json!({
+                    "title": doc.front.title,
+                    "description": doc.front.description,
+                    "path": doc.path,
+                    "permalink": self.permalink(&doc.path),
+                    "relative_path": doc.source,
+                    "extra": doc.front.extra,
+                })
+            })
+            .collect();
+        value.insert("subsections".into(), Value::Array(subsections));
+        let mut context = self.base(&section.doc.path);
+        context.insert("section", &value);
+        context
+    }
+
+    /// The context of the 404 page.
+    pub fn not_found(&self) -> Context {
+        self.base("404.html")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_names_inside_tags_only() {
+        let text = "page.nope is text\n<p>{{ page.nope_not }} {{ page.nope }}</p>";
+        let at = find_in_tags(text, "page.nope").unwrap();
+        assert_eq!(&text[at..at + 14], "page.nope }}</");
+        assert_eq!(find_in_tags("{{ x }} upper", "upper"), None);
+        assert!(find_in_tags("{{ x | upper }}", "upper").is_some());
+    }
+
+    #[test]
+    fn candidates_innermost_first() {
+        let chain = vec![
+            "Failed to render 'c.html'".to_string(),
+            "Filter call 'upper' failed".to_string(),
+            "Filter `upper` was called on an incorrect value: got `1` but expected a String".to_string(),
+        ];
+        assert_eq!(candidates(&chain), vec!["upper", "1"]);
+    }
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_time(0), 0);
+        assert_eq!(reading_time(1), 1);
+        assert_eq!(reading_time(200), 1);
+        assert_eq!(reading_time(201), 2);
+    }
+}

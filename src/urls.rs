@@ -1,0 +1,231 @@
+//! The site's addresses: which source file or output path is what, and how
+//! internal links are written so they work at a domain root, under any
+//! subpath and from `file://`.
+//!
+//! Internal links are first written as [`ROOT`] followed by the target's
+//! output file (`\u{FDD0}rare-earths/index.html`). Only when a page is
+//! written is `ROOT` replaced by the way up from that page to the site root
+//! (`../`). This lets the HTML of a page's content, or a summary shown in a
+//! listing, be produced once and placed anywhere; and feeds replace `ROOT`
+//! with the absolute `base_url` instead.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+/// Stands for "the site root, seen from the file being written". U+FDD0 is a
+/// Unicode noncharacter, reserved for a program's internal use.
+pub const ROOT: char = '\u{FDD0}';
+
+/// [`ROOT`] as a Markdown renderer writes it in an `href` (percent-encoded).
+const ROOT_ENCODED: &str = "%EF%B7%90";
+
+/// What a URL in a path segment must escape: everything but unreserved and
+/// a few safe sub-delimiters.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|')
+    .add(b'[')
+    .add(b']');
+
+/// `ROOT` + the percent-encoded output path.
+pub fn from_root(output_path: &str) -> String {
+    let mut href = String::with_capacity(output_path.len() + 3);
+    href.push(ROOT);
+    href.extend(utf8_percent_encode(output_path, SEGMENT));
+    href
+}
+
+/// The way up from `output_file` to the site root: `""`, `"../"`, `"../../"`.
+pub fn up_to_root(output_file: &str) -> String {
+    "../".repeat(output_file.matches('/').count())
+}
+
+/// Replaces every [`ROOT`] in `text` (also in its percent-encoded form) with `prefix`.
+pub fn replace_root<'t>(text: &'t str, prefix: &str) -> Cow<'t, str> {
+    let mut text = Cow::Borrowed(text);
+    if text.contains(ROOT) {
+        text = Cow::Owned(text.replace(ROOT, prefix));
+    }
+    if text.contains(ROOT_ENCODED) {
+        text = Cow::Owned(text.replace(ROOT_ENCODED, prefix));
+    }
+    text
+}
+
+/// Decodes `%20` and friends in a link written by an editor.
+pub fn decode(text: &str) -> Cow<'_, str> {
+    percent_decode_str(text).decode_utf8_lossy()
+}
+
+/// What a source file or an output path is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A page (`section: false`) or section, by index, with its output file.
+    Document {
+        section: bool,
+        index: usize,
+        file: String,
+    },
+    /// Any other output file (asset, theme file, feed), by output path.
+    File(String),
+    /// A Markdown file that failed to load; its own errors say why.
+    Unusable,
+    /// A draft left out of this build.
+    Draft,
+}
+
+/// Finds targets by their source file under `content/` or by output path.
+#[derive(Debug, Default)]
+pub struct UrlIndex {
+    by_source: HashMap<String, Target>,
+    by_output: HashMap<String, Target>,
+}
+
+impl UrlIndex {
+    /// A page or section: `source` under `content/`, `path` like `rare-earths/`.
+    pub fn add_document(&mut self, source: &str, path: &str, section: bool, index: usize) {
+        let target = Target::Document {
+            section,
+            index,
+            file: format!("{path}index.html"),
+        };
+        self.by_source.insert(source.to_string(), target.clone());
+        self.by_output.insert(format!("{path}index.html"), target.clone());
+        self.by_output.insert(path.to_string(), target.clone());
+        if let Some(bare) = path.strip_suffix('/') {
+            self.by_output.insert(bare.to_string(), target);
+        }
+    }
+
+    /// An output file; `source` when it comes from `content/`.
+    pub fn add_file(&mut self, output_path: &str, source: Option<&str>) {
+        let target = Target::File(output_path.to_string());
+        if let Some(source) = source {
+            self.by_source.insert(source.to_string(), target.clone());
+        }
+        self.by_output.insert(output_path.to_string(), target);
+    }
+
+    /// A Markdown file that exists but is not in this build.
+    pub fn add_missing(&mut self, source: &str, target: Target) {
+        self.by_source.entry(source.to_string()).or_insert(target);
+    }
+
+    /// By path under `content/` (`timeline.md`, `img/map.png`).
+    pub fn by_source(&self, source: &str) -> Option<&Target> {
+        self.by_source.get(source.trim_start_matches('/'))
+    }
+
+    /// By output path: `rare-earths/`, `rare-earths`, `rare-earths/index.html`,
+    /// `style.css`; `""` and `/` are the home page.
+    pub fn by_output(&self, path: &str) -> Option<&Target> {
+        self.by_output.get(path.trim_start_matches('/'))
+    }
+}
+
+/// Joins a relative link to the folder it was written in, resolving `.` and
+/// `..`; `None` when it climbs above the content folder.
+pub fn join(dir: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut joined = parts.join("/");
+    if relative.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+/// Whether `link` names a scheme (`https:`, `mailto:`) or a host (`//`).
+pub fn is_external(link: &str) -> bool {
+    if link.starts_with("//") {
+        return true;
+    }
+    match link.find(':') {
+        Some(colon) => {
+            let scheme = &link[..colon];
+            !scheme.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !link[..colon].contains('/')
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefix_by_depth() {
+        assert_eq!(up_to_root("index.html"), "");
+        assert_eq!(up_to_root("a/index.html"), "../");
+        assert_eq!(up_to_root("a/b/index.html"), "../../");
+        let html = format!("<a href=\"{}\">", from_root("my file.pdf"));
+        assert_eq!(replace_root(&html, "../"), "<a href=\"../my%20file.pdf\">");
+        assert_eq!(
+            replace_root("<img src=\"%EF%B7%90a.png\">", ""),
+            "<img src=\"a.png\">"
+        );
+    }
+
+    #[test]
+    fn joins_relative_links() {
+        assert_eq!(join("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(join("", "./x/y.png").as_deref(), Some("x/y.png"));
+        assert_eq!(join("a", "../../x"), None);
+    }
+
+    #[test]
+    fn external_links() {
+        for link in ["https://x.org", "mailto:a@b", "//cdn.org/x", "tel:+1"] {
+            assert!(is_external(link), "{link}");
+        }
+        for link in ["x.md", "/a/b", "a/b:c", "@/x.md", "#top"] {
+            assert!(!is_external(link), "{link}");
+        }
+    }
+
+    #[test]
+    fn output_lookup_is_tolerant() {
+        let mut index = UrlIndex::default();
+        index.add_document("rare-earths.md", "rare-earths/", false, 0);
+        index.add_document("_index.md", "", true, 0);
+        for path in ["rare-earths", "/rare-earths/", "rare-earths/index.html"] {
+            assert!(
+                matches!(
+                    index.by_output(path),
+                    Some(Target::Document { section: false, .. })
+                ),
+                "{path}"
+            );
+        }
+        assert!(matches!(
+            index.by_output("/"),
+            Some(Target::Document { section: true, .. })
+        ));
+    }
+}
