@@ -18,6 +18,10 @@ use crate::content::data::DataFiles;
 use crate::content::{Content, Document, is_editor_noise};
 use crate::error::{Error, Location, Problem, site_path};
 use crate::markdown::{Rendered, escape};
+
+fn escape_html(text: &str) -> String {
+    escape(text)
+}
 use crate::urls::{self, Target, UrlIndex};
 
 /// The folder, relative to the site root.
@@ -135,6 +139,9 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     }
 
     let mut tera = Tera::default();
+    // Escape what could break out of text or a quoted attribute, but not `/`,
+    // so URLs and paths print as they are.
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(
         sources
             .iter()
@@ -471,7 +478,7 @@ impl tera::Function for LoadData {
         };
         match self.data.load(path) {
             Ok(value) => Ok((*value).clone()),
-            Err(problem) => Err(problem.to_string().into()),
+            Err(problem) => Err(format!("{}: {}", problem.at, problem.message).into()),
         }
     }
 }

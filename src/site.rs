@@ -168,9 +168,14 @@ fn render_site(options: &Options) -> Result<(Plan, Report), Errors> {
             rendered_pages.push(result.rendered);
         }
     }
-    for (doc, checks) in docs.iter().zip(&anchors) {
+    for (i, (doc, checks)) in docs.iter().zip(&anchors).enumerate() {
+        let own = match i.checked_sub(content.sections.len()) {
+            None => (true, i),
+            Some(page) => (false, page),
+        };
         errors.extend(check_anchors(
             doc,
+            own,
             checks,
             &content,
             &rendered_sections,
@@ -333,9 +338,11 @@ fn render_markdown(doc: &Document, index: &UrlIndex) -> (MarkdownResult, Vec<Err
     (result, errors)
 }
 
-/// Every `#fragment` must be an id of the page it points at.
+/// Every `#fragment` must be an id of the page it points at; `own` is the
+/// linking document (section or page, and its index).
 fn check_anchors(
     doc: &Document,
+    own: (bool, usize),
     checks: &[AnchorCheck],
     content: &Content,
     sections: &[Rendered],
@@ -343,27 +350,9 @@ fn check_anchors(
 ) -> Vec<Error> {
     let mut errors = Vec::new();
     for check in checks {
-        let (target_doc, rendered) = match check.target {
-            None => {
-                let own = content
-                    .sections
-                    .iter()
-                    .position(|s| std::ptr::eq(&s.doc, doc))
-                    .map(|i| &sections[i])
-                    .or_else(|| {
-                        content
-                            .pages
-                            .iter()
-                            .position(|p| std::ptr::eq(&p.doc, doc))
-                            .map(|i| &pages[i])
-                    });
-                match own {
-                    Some(r) => (doc, r),
-                    None => continue,
-                }
-            }
-            Some((true, i)) => (&content.sections[i].doc, &sections[i]),
-            Some((false, i)) => (&content.pages[i].doc, &pages[i]),
+        let (target_doc, rendered) = match check.target.unwrap_or(own) {
+            (true, i) => (&content.sections[i].doc, &sections[i]),
+            (false, i) => (&content.pages[i].doc, &pages[i]),
         };
         if rendered.ids.contains(&check.fragment) || check.fragment == "top" {
             continue;
@@ -403,6 +392,8 @@ fn template_of<'a>(doc: &'a Document, default: &'static str) -> &'a str {
 
 fn missing_templates(content: &Content, theme: &Theme) -> Vec<Error> {
     let mut errors = Vec::new();
+    // Documents that fall back on a default template that does not exist, by template.
+    let mut without_default: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
     let defaults = content
         .sections
         .iter()
@@ -414,23 +405,45 @@ fn missing_templates(content: &Content, theme: &Theme) -> Vec<Error> {
         if theme.has_template(name) {
             continue;
         }
-        let problem = match &doc.front.template {
+        match &doc.front.template {
             Some((name, at)) => {
-                Problem::new(at.clone(), format!("there is no template `{name}` in templates/"))
+                let known: Vec<&str> = theme.template_names().collect();
+                let hint = match crate::fields::nearest(name, &known) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("create templates/{name}, or fix the name"),
+                };
+                errors.push(Error::Template(
+                    Problem::new(at.clone(), format!("there is no template `{name}` in templates/"))
+                        .hint(hint),
+                ));
             }
-            None => Problem::new(
-                Location::file(&doc.file),
-                format!("there is no template `{name}` in templates/ to render this with"),
-            ),
-        };
-        let known: Vec<&str> = theme.template_names().collect();
-        let hint = match crate::fields::nearest(name, &known) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("create templates/{name}, or set `template` in the front matter"),
-        };
-        errors.push(Error::Template(problem.hint(hint)));
+            None => without_default.entry(name).or_default().push(doc.file.clone()),
+        }
+    }
+    for (name, files) in without_default {
+        errors.push(Error::Template(
+            Problem::new(
+                Location::file(&files[0]),
+                format!(
+                    "there is no template `{name}` in templates/ to render this{}",
+                    others(files.len() - 1, "page")
+                ),
+            )
+            .hint(format!(
+                "create templates/{name}, or set `template` in the front matter"
+            )),
+        ));
     }
     errors
+}
+
+/// `" (and 3 more pages)"`, or nothing for 0.
+fn others(count: usize, what: &str) -> String {
+    match count {
+        0 => String::new(),
+        1 => format!(" (and 1 more {what})"),
+        n => format!(" (and {n} more {what}s)"),
+    }
 }
 
 /// Renders every page, section and the 404 page into `plan`. A template
@@ -487,34 +500,41 @@ fn render_documents(
             };
             let result = theme
                 .render(template, &context)
-                .map(|html| urls::replace_root(&html, &urls::up_to_root(&file)).into_owned())
+                .map(|html| urls::relativize(&html, &file).into_owned())
                 .map_err(|problem| (problem, source));
             (file, result)
         })
         .collect();
 
+    // Grouped by where in the template they happen: the same fault on many
+    // pages is one error (the first page's message, and a count).
     let mut failures: BTreeMap<String, (Problem, Vec<PathBuf>)> = BTreeMap::new();
     for (file, result) in results {
         match result {
             Ok(html) => plan.add(file, Contents::Bytes(html.into_bytes())),
             Err((problem, source)) => {
-                failures
-                    .entry(problem.to_string())
-                    .or_insert_with(|| (problem, Vec::new()))
-                    .1
-                    .push(source);
+                let key = format!(
+                    "{}:{:?}:{:?}",
+                    problem.at.path.display(),
+                    problem.at.line,
+                    problem.at.column
+                );
+                let entry = failures.entry(key).or_insert_with(|| (problem, Vec::new()));
+                entry.1.push(source);
             }
         }
     }
     failures
         .into_values()
-        .map(|(mut problem, mut sources)| {
-            sources.sort();
-            let first = sources[0].display();
-            problem.message = match sources.len() {
-                1 => format!("{} (rendering {first})", problem.message),
-                n => format!("{} (rendering {first} and {} more)", problem.message, n - 1),
-            };
+        .map(|(mut problem, sources)| {
+            let first = sources.iter().min().expect("a failure has a page").display();
+            problem.message = format!(
+                "{} (rendering {first}{})",
+                problem.message,
+                others(sources.len() - 1, "page")
+                    .replace(" (and", " and")
+                    .replace(')', "")
+            );
             Error::Template(problem)
         })
         .collect()

@@ -48,11 +48,6 @@ pub fn from_root(output_path: &str) -> String {
     href
 }
 
-/// The way up from `output_file` to the site root: `""`, `"../"`, `"../../"`.
-pub fn up_to_root(output_file: &str) -> String {
-    "../".repeat(output_file.matches('/').count())
-}
-
 /// Replaces every [`ROOT`] in `text` (also in its percent-encoded form) with `prefix`.
 pub fn replace_root<'t>(text: &'t str, prefix: &str) -> Cow<'t, str> {
     let mut text = Cow::Borrowed(text);
@@ -63,6 +58,58 @@ pub fn replace_root<'t>(text: &'t str, prefix: &str) -> Cow<'t, str> {
         text = Cow::Owned(text.replace(ROOT_ENCODED, prefix));
     }
     text
+}
+
+/// Rewrites every `ROOT` + path in `text`, the contents of `output_file`,
+/// as the shortest relative path from that file's folder:
+/// `\u{FDD0}notes/b/index.html` seen from `notes/a/index.html` is
+/// `../b/index.html`.
+pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
+    if !text.contains(ROOT) && !text.contains(ROOT_ENCODED) {
+        return Cow::Borrowed(text);
+    }
+    let from: Vec<String> = output_file
+        .split('/')
+        .collect::<Vec<_>>()
+        .split_last()
+        .map(|(_, dirs)| {
+            dirs.iter()
+                .map(|d| utf8_percent_encode(d, SEGMENT).to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = [
+            ROOT.encode_utf8(&mut [0; 4]).to_string(),
+            ROOT_ENCODED.to_string(),
+        ]
+        .into_iter()
+        .filter_map(|marker| rest.find(&marker).map(|at| (at, marker.len())))
+        .min();
+        let Some((at, marker_len)) = next else {
+            out.push_str(rest);
+            return Cow::Owned(out);
+        };
+        out.push_str(&rest[..at]);
+        rest = &rest[at + marker_len..];
+        let end = rest
+            .find(|c: char| matches!(c, '"' | '\'' | '#' | '?' | '<' | '>' | ')' | ',') || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let target: Vec<&str> = rest[..end].split('/').collect();
+        let target_dirs = &target[..target.len() - 1];
+        let common = from
+            .iter()
+            .zip(target_dirs)
+            .take_while(|(a, b)| a.as_str() == **b)
+            .count();
+        for _ in common..from.len() {
+            out.push_str("../");
+        }
+        out.push_str(&target[common..].join("/"));
+        rest = &rest[end..];
+    }
 }
 
 /// Decodes `%20` and friends in a link written by an editor.
@@ -180,15 +227,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn root_prefix_by_depth() {
-        assert_eq!(up_to_root("index.html"), "");
-        assert_eq!(up_to_root("a/index.html"), "../");
-        assert_eq!(up_to_root("a/b/index.html"), "../../");
-        let html = format!("<a href=\"{}\">", from_root("my file.pdf"));
-        assert_eq!(replace_root(&html, "../"), "<a href=\"../my%20file.pdf\">");
+    fn shortest_relative_paths() {
+        let link = |to: &str, from: &str| {
+            relativize(&format!("<a href=\"{}#x\">", from_root(to)), from).into_owned()
+        };
         assert_eq!(
-            replace_root("<img src=\"%EF%B7%90a.png\">", ""),
-            "<img src=\"a.png\">"
+            link("notes/b/index.html", "notes/a/index.html"),
+            "<a href=\"../b/index.html#x\">"
+        );
+        assert_eq!(
+            link("notes/a/index.html", "notes/a/index.html"),
+            "<a href=\"index.html#x\">"
+        );
+        assert_eq!(
+            link("index.html", "notes/a/index.html"),
+            "<a href=\"../../index.html#x\">"
+        );
+        assert_eq!(link("style.css", "index.html"), "<a href=\"style.css#x\">");
+        assert_eq!(
+            link("my dir/a b.pdf", "my-dir/p/index.html"),
+            "<a href=\"../../my%20dir/a%20b.pdf#x\">"
+        );
+        assert_eq!(
+            relativize("<img src=\"%EF%B7%90a/b.png\">", "a/x/index.html"),
+            "<img src=\"../b.png\">"
+        );
+        assert_eq!(relativize("no links", "index.html"), "no links");
+    }
+
+    #[test]
+    fn absolute_with_a_base_url() {
+        let html = format!("<a href=\"{}\">", from_root("my file.pdf"));
+        assert_eq!(
+            replace_root(&html, "https://x.org/"),
+            "<a href=\"https://x.org/my%20file.pdf\">"
+        );
+        assert_eq!(
+            replace_root("<img src=\"%EF%B7%90a.png\">", "/"),
+            "<img src=\"/a.png\">"
         );
     }
 

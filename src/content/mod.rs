@@ -375,18 +375,26 @@ fn walk(root: &Path, content_dir: &Path, errors: &mut Vec<Error>) -> (Vec<String
                     .path()
                     .map(Path::to_path_buf)
                     .unwrap_or_else(|| content_dir.to_path_buf());
-                let message = if e.loop_ancestor().is_some() {
-                    "a symbolic link here loops back to a folder that contains it".to_string()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error().map_or_else(|| e.to_string(), |io| io.to_string())
+                let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+                    && !path.exists();
+                let problem = if e.loop_ancestor().is_some() {
+                    Problem::new(
+                        Location::file(path),
+                        "a symbolic link here loops back to a folder that contains it",
                     )
+                    .hint("remove the link")
+                } else if dangling {
+                    Problem::new(
+                        Location::file(path),
+                        "a symbolic link here points to a file that does not exist",
+                    )
+                    .hint("remove the link, or restore the file it points to")
+                } else {
+                    let reason = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+                    Problem::new(Location::file(path), format!("cannot read: {reason}"))
+                        .hint("check the file's permissions")
                 };
-                errors.push(Error::Content(
-                    Problem::new(Location::file(path), message)
-                        .hint("remove the link or fix the file's permissions"),
-                ));
+                errors.push(Error::Content(problem));
                 continue;
             }
         };

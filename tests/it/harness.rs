@@ -1,0 +1,247 @@
+//! Runs the real `explainer` binary on small sites in temporary folders.
+//! When a run does not go as expected, the panic message shows the command,
+//! the site's files, stdout and stderr, so the failure explains itself.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_explainer");
+
+/// Where fixture sites live.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A site in a temporary folder.
+pub struct Site {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+impl Site {
+    pub fn empty() -> Site {
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        let root = dir.path().join("site");
+        std::fs::create_dir(&root).expect("create the site folder");
+        Site { _dir: dir, root }
+    }
+
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Site {
+        let site = Site::empty();
+        copy_tree(&fixtures().join(name), &site.root);
+        site
+    }
+
+    /// The base fixture: home, one page, one section with a dated note.
+    pub fn base() -> Site {
+        Site::fixture("base")
+    }
+
+    /// The folder that holds the site folder, for outputs outside the site.
+    pub fn outside(&self) -> PathBuf {
+        self.root
+            .parent()
+            .expect("the site folder has a parent")
+            .to_path_buf()
+    }
+
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        self
+    }
+
+    pub fn remove(&self, path: &str) -> &Self {
+        let path = self.root.join(path);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).unwrap();
+        } else {
+            std::fs::remove_file(&path).unwrap();
+        }
+        self
+    }
+
+    pub fn read(&self, path: &str) -> String {
+        let full = self.root.join(path);
+        std::fs::read_to_string(&full)
+            .unwrap_or_else(|e| panic!("cannot read {path}: {e}\nfiles:\n{}", listing(&self.root)))
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.root.join(path).exists()
+    }
+
+    /// Runs the binary in the site's folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(&self.root, args)
+    }
+
+    /// `build`, which must succeed.
+    pub fn build(&self) -> Run {
+        self.run(&["build"]).success()
+    }
+
+    /// Every file under `path` with its bytes.
+    pub fn tree(&self, path: &str) -> BTreeMap<String, Vec<u8>> {
+        tree(&self.root.join(path))
+    }
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (relative, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Copies a folder, keeping symbolic links as links.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.path_is_symlink() {
+            let link = std::fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(link, &target).unwrap();
+        } else if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+pub fn listing(dir: &Path) -> String {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| format!("  {}", e.path().strip_prefix(dir).unwrap_or(e.path()).display()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub timed_out: bool,
+    description: String,
+}
+
+/// Longest a run may take before it counts as a hang.
+const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the explainer binary");
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap_or_default());
+    let err = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
+    let started = Instant::now();
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > TIME_LIMIT {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let run = Run {
+        code: status.code(),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+        timed_out,
+        description: String::new(),
+    };
+    let description = format!(
+        "command: explainer {}\nin: {}\nfiles:\n{}\nexit code: {:?}{}\n--- stdout ---\n{}--- stderr ---\n{}",
+        args.join(" "),
+        dir.display(),
+        listing(dir),
+        run.code,
+        if timed_out { " (killed: took too long)" } else { "" },
+        run.stdout,
+        run.stderr
+    );
+    Run { description, ..run }
+}
+
+impl Run {
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert!(
+            self.code == Some(0) && !self.timed_out,
+            "expected success\n{}",
+            self.description
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn failure(self, code: i32) -> Self {
+        assert!(
+            self.code == Some(code) && !self.timed_out,
+            "expected exit code {code}\n{}",
+            self.description
+        );
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
+            "the binary panicked\n{}",
+            self.description
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}\n{}",
+            self.description
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}\n{}",
+            self.description
+        );
+        self
+    }
+
+    pub fn describe(&self) -> &str {
+        &self.description
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real binary on tiny sites.
+
+mod harness;
+
+mod bad_input;
+mod bundled;
+mod cli;
+mod content;
+mod links;
+mod output;
+mod readme;
+mod templates;

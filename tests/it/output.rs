@@ -1,0 +1,107 @@
+//! The output folder: atomic, deterministic, and never somewhere dangerous.
+
+use crate::harness::{Site, run_in, tree};
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = Site::base();
+    site.write(
+        "content/notes/second.md",
+        "+++\ntitle = \"Second\"\ndate = 2025-04-01\n+++\n[^a] x\n\n[^a]: note\n",
+    );
+    site.run(&[
+        "build",
+        "--base-url",
+        "https://example.org/",
+        "--output",
+        "../one",
+    ])
+    .success();
+    site.run(&[
+        "build",
+        "--base-url",
+        "https://example.org/",
+        "--output",
+        "../two",
+    ])
+    .success();
+    let one = tree(&site.outside().join("one"));
+    let two = tree(&site.outside().join("two"));
+    assert!(!one.is_empty());
+    assert_eq!(one, two);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = Site::base();
+    site.build();
+    let before = site.tree("public");
+    site.write("content/alpha.md", "+++\ntitle = \n+++\n");
+    site.run(&["build"]).failure(1).stderr_has("nothing was written");
+    assert_eq!(site.tree("public"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+}
+
+#[test]
+fn a_new_build_leaves_no_stale_files() {
+    let site = Site::base();
+    site.build();
+    assert!(site.exists("public/notes/first/index.html"));
+    site.remove("content/notes/first.md");
+    site.build();
+    assert!(!site.exists("public/notes/first/index.html"));
+    assert!(!site.exists("public/notes/first"));
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = Site::base();
+    let run = site.run(&["check"]).success();
+    assert!(
+        run.stdout.starts_with("checked 2 pages, 2 sections, 2 files in "),
+        "{}",
+        run.stdout
+    );
+    assert!(!site.exists("public"));
+    site.write("content/alpha.md", "+++\ntitle = \"A\"\n+++\n[x](@/nope.md)\n");
+    site.run(&["check"])
+        .failure(1)
+        .stderr_has("content/alpha.md:4:1: broken link");
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn output_folders_that_would_overwrite_the_site_are_refused() {
+    let site = Site::base();
+    for output in [".", "content", "content/public", "templates", "..", "/"] {
+        site.run(&["build", "--output", output])
+            .failure(2)
+            .stderr_has("the output folder cannot");
+    }
+    assert!(site.exists("content/alpha.md"));
+}
+
+#[test]
+fn output_elsewhere_and_root_from_elsewhere() {
+    let site = Site::base();
+    let elsewhere = site.outside();
+    run_in(&elsewhere, &["build", "--root", "site", "--output", "out"])
+        .success()
+        .stdout_has("-> out/");
+    assert!(elsewhere.join("out/alpha/index.html").is_file());
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_an_error() {
+    let site = Site::base();
+    site.write("public", "not a folder");
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("public: the output path is a file");
+    assert_eq!(site.read("public"), "not a folder");
+}

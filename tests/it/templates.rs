@@ -1,0 +1,176 @@
+//! What templates can use: context variables, functions, inheritance.
+
+use crate::harness::Site;
+
+#[test]
+fn config_and_page_context() {
+    let site = Site::base();
+    site.remove("content/notes/first.md");
+    site.write(
+        "content/site.toml",
+        "title = \"T\"\ndescription = \"D\"\nbase_url = \"https://example.org/sub\"\nlanguage = \"fr\"\nauthor = \"A\"\n[extra]\nsource = \"S\"\n",
+    );
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\ndescription = \"Desc\"\ndate = 2025-05-01\nupdated = 2025-06-01\nweight = 1\n[extra]\nn = 3\n+++\none two three\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{{ config.title }}|{{ config.description }}|{{ config.base_url }}|{{ config.language }}|{{ config.author }}|{{ config.extra.source }}\n\
+         {{ page.title }}|{{ page.description }}|{{ page.date }}|{{ page.updated }}|{{ page.slug }}|{{ page.path }}|{{ page.permalink }}\n\
+         {{ page.relative_path }}|{{ page.weight }}|{{ page.word_count }}|{{ page.reading_time }}|{{ page.extra.n }}|{{ current_path }}\n\
+         {% for a in page.ancestors %}{{ a.title }}:{{ a.path }};{% endfor %}",
+    );
+    site.build();
+    assert_eq!(
+        site.read("public/alpha/index.html"),
+        "T|D|https://example.org/sub/|fr|A|S\n\
+         Alpha|Desc|2025-05-01|2025-06-01|alpha|alpha/|https://example.org/sub/alpha/\n\
+         alpha.md|1|3|1|3|alpha/\n\
+         Home:;"
+    );
+}
+
+#[test]
+fn section_context() {
+    let site = Site::base();
+    site.write(
+        "content/notes/sub/_index.md",
+        "+++\ntitle = \"Sub\"\ndescription = \"Below\"\n+++\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{{ section.title }}|{{ section.path }}|{{ section.relative_path }}|{% for p in section.pages %}{{ p.title }}:{{ p.path }}{% endfor %}|{% for s in section.subsections %}{{ s.title }}:{{ s.description }}:{{ s.path }}{% endfor %}|{{ current_path }}",
+    );
+    site.build();
+    assert_eq!(
+        site.read("public/notes/index.html"),
+        "Notes|notes/|notes/_index.md|First note:notes/first/|Sub:Below:notes/sub/|notes/"
+    );
+}
+
+#[test]
+fn front_matter_is_escaped_and_content_is_raw() {
+    let site = Site::base();
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"<script>alert(1)</script>\"\n+++\n<span class=\"raw\">raw html</span>\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{{ page.title }}|{{ page.content | safe }}",
+    );
+    site.build();
+    let html = site.read("public/alpha/index.html");
+    assert!(html.starts_with("&lt;script&gt;"), "{html}");
+    assert!(html.contains("<span class=\"raw\">raw html</span>"), "{html}");
+}
+
+#[test]
+fn a_page_can_pick_its_template_and_templates_share_macros_and_includes() {
+    let site = Site::base();
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\ntemplate = \"special.html\"\n+++\n",
+    );
+    site.write(
+        "templates/macros.html",
+        "{% macro shout(text) %}{{ text | upper }}!{% endmacro shout %}",
+    );
+    site.write("templates/partials/note.html", "[note about {{ page.title }}]");
+    site.write(
+        "templates/special.html",
+        "{% import \"macros.html\" as m %}{% extends \"base.html\" %}{% block body %}{{ m::shout(text=page.title) }}{% include \"partials/note.html\" %}{% endblock body %}",
+    );
+    site.build();
+    let html = site.read("public/alpha/index.html");
+    assert!(html.contains("<body>ALPHA![note about Alpha]</body>"), "{html}");
+}
+
+#[test]
+fn load_data_reads_every_format() {
+    let site = Site::base();
+    site.write("content/data/a.toml", "n = 1\n");
+    site.write("content/data/b.json", "{\"n\": 2}");
+    site.write("content/data/c.yaml", "n: 3\n");
+    site.write("content/data/d.csv", "n,m\n4,5\n");
+    site.write(
+        "templates/page.html",
+        "{% set a = load_data(path='data/a.toml') %}{% set b = load_data(path='data/b.json') %}{% set c = load_data(path='data/c.yaml') %}{% set d = load_data(path='data/d.csv') %}{{ a.n }}{{ b.n }}{{ c.n }}{{ d.records.0.0 }}",
+    );
+    site.build();
+    assert_eq!(site.read("public/alpha/index.html"), "1234");
+}
+
+#[test]
+fn not_found_page_is_rendered_at_the_root() {
+    let site = Site::base();
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block body %}<a href=\"{{ get_url(path='') }}\">home</a> {{ current_path }}{% endblock body %}",
+    );
+    site.build();
+    let html = site.read("public/404.html");
+    assert!(
+        html.contains("<a href=\"index.html\">home</a> 404.html"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"style.css\""), "{html}");
+}
+
+#[test]
+fn sitemap_robots_and_feed_with_a_base_url() {
+    let site = Site::base();
+    site.run(&["build", "--base-url", "https://example.org/explainer"])
+        .success();
+    let sitemap = site.read("public/sitemap.xml");
+    for loc in ["", "alpha/", "notes/", "notes/first/"] {
+        assert!(
+            sitemap.contains(&format!("<loc>https://example.org/explainer/{loc}</loc>")),
+            "{loc}: {sitemap}"
+        );
+    }
+    assert!(
+        sitemap.contains("<lastmod>2025-05-01T00:00:00Z</lastmod>"),
+        "{sitemap}"
+    );
+    assert!(
+        site.read("public/robots.txt")
+            .contains("Sitemap: https://example.org/explainer/sitemap.xml")
+    );
+    let feed = site.read("public/atom.xml");
+    assert!(feed.contains("<title>First note</title>"), "{feed}");
+    assert!(
+        !feed.contains("<title>Alpha</title>"),
+        "undated pages are not in the feed: {feed}"
+    );
+    assert!(
+        feed.contains("href=&quot;https://example.org/explainer/index.html&quot;"),
+        "links in the feed are absolute: {feed}"
+    );
+}
+
+#[test]
+fn without_a_base_url_there_is_no_sitemap_or_feed() {
+    let site = Site::base();
+    site.build();
+    assert!(!site.exists("public/sitemap.xml"));
+    assert!(!site.exists("public/atom.xml"));
+    assert_eq!(site.read("public/robots.txt"), "User-agent: *\nAllow: /\n");
+}
+
+#[test]
+fn base_url_from_the_command_line_wins() {
+    let site = Site::base();
+    site.write(
+        "content/site.toml",
+        "title = \"T\"\nbase_url = \"https://old.example.org/\"\n",
+    );
+    site.write("templates/page.html", "{{ page.permalink }}");
+    site.run(&["build", "--base-url", "https://new.example.org/x/"])
+        .success();
+    assert_eq!(
+        site.read("public/alpha/index.html"),
+        "https://new.example.org/x/alpha/"
+    );
+}
