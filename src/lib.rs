@@ -12,6 +12,7 @@
 //! [`render`] runs the Tera templates and [`feeds`] writes the sitemap and
 //! feed; [`output`] swaps the finished site into place.
 
+pub mod body;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -22,5 +23,6 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod shortcodes;
 pub mod site;
 pub mod urls;

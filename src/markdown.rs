@@ -63,6 +63,18 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// Byte ranges of code spans and code blocks, where `{{` is text.
+pub fn code_ranges(source: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for (event, span) in Parser::new_ext(source, options()).into_offset_iter() {
+        match event {
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => ranges.push(span),
+            _ => {}
+        }
+    }
+    ranges
+}
+
 /// Renders `source` to HTML.
 pub fn render(source: &str, links: &mut dyn LinkRewriter) -> Rendered {
     let mut state = State::default();
@@ -360,7 +372,7 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
 }
 
 /// Collects `id="..."` attributes written in raw HTML.
-fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
+pub fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
     let bytes = html.as_bytes();
     let mut from = 0;
     while let Some(found) = html[from..].find("id=") {
@@ -489,6 +501,14 @@ mod tests {
         assert!(out.contains("src=\"I.PNG\""));
         assert!(out.contains("mailto:b@c.org"));
         assert_eq!(&source[links.0[0].clone()], "[a](a.md)");
+    }
+
+    #[test]
+    fn code_ranges_cover_spans_and_blocks() {
+        let source = "a `x` b\n\n```\ncode\n```\n";
+        let ranges = code_ranges(source);
+        assert_eq!(&source[ranges[0].clone()], "`x`");
+        assert_eq!(&source[ranges[1].clone()], "```\ncode\n```");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
 
+use crate::body::ShortcodeTemplates;
 use crate::config::Config;
 use crate::content::data::DataFiles;
 use crate::content::{Content, Document, is_editor_noise};
@@ -480,6 +481,48 @@ impl tera::Function for LoadData {
             Ok(value) => Ok((*value).clone()),
             Err(problem) => Err(format!("{}: {}", problem.at, problem.message).into()),
         }
+    }
+}
+
+/// Renders `templates/shortcodes/NAME.html` with the call's arguments as
+/// variables, `body` (the HTML of the call's body, for calls with one) and
+/// `config`.
+pub struct ShortcodeRenderer<'a> {
+    theme: &'a Theme,
+    config: Value,
+    names: Vec<String>,
+}
+
+impl<'a> ShortcodeRenderer<'a> {
+    pub fn new(theme: &'a Theme, config: &Config) -> Self {
+        let names = theme
+            .template_names()
+            .filter_map(|t| t.strip_prefix("shortcodes/")?.strip_suffix(".html"))
+            .map(str::to_string)
+            .collect();
+        ShortcodeRenderer {
+            theme,
+            config: serde_json::to_value(config).unwrap_or(Value::Null),
+            names,
+        }
+    }
+}
+
+impl ShortcodeTemplates for ShortcodeRenderer<'_> {
+    fn names(&self) -> Vec<String> {
+        self.names.clone()
+    }
+
+    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, Problem> {
+        let mut context = Context::new();
+        context.insert("config", &self.config);
+        for (key, value) in args {
+            context.insert(key.as_str(), value);
+        }
+        if let Some(body) = body {
+            context.insert("body", body);
+        }
+        self.theme.render(&format!("shortcodes/{name}.html"), &context)
     }
 }
 

@@ -8,15 +8,16 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::body::{self, BodyError, ShortcodeTemplates};
 use crate::config::{self, Config};
 use crate::content::data::DataFiles;
 use crate::content::{self, CONTENT_DIR, Content, Document, LoadOptions};
 use crate::error::{Error, Errors, Location, Problem, site_path};
 use crate::feeds;
 use crate::links::{AnchorCheck, PageLinks};
-use crate::markdown::{self, Rendered};
+use crate::markdown::Rendered;
 use crate::output::{self, Contents, Plan};
-use crate::render::{self, Contexts, Theme};
+use crate::render::{self, Contexts, ShortcodeRenderer, Theme};
 use crate::urls::{self, Target, UrlIndex};
 
 /// What to build, from where, to where.
@@ -148,14 +149,24 @@ fn render_site(options: &Options) -> Result<(Plan, Report), Errors> {
     errors.extend(found);
     let index = Arc::new(index);
 
+    if let Some(theme) = &mut theme {
+        theme.register_functions(
+            Arc::clone(&index),
+            Arc::new(DataFiles::new(site_path(root, CONTENT_DIR))),
+        );
+    }
+    let shortcodes = theme.as_ref().map(|theme| ShortcodeRenderer::new(theme, &config));
+
     let docs: Vec<&Document> = content
         .sections
         .iter()
         .map(|s| &s.doc)
         .chain(content.pages.iter().map(|p| &p.doc))
         .collect();
-    let results: Vec<(MarkdownResult, Vec<Error>)> =
-        docs.par_iter().map(|doc| render_markdown(doc, &index)).collect();
+    let results: Vec<(MarkdownResult, Vec<Error>)> = docs
+        .par_iter()
+        .map(|doc| render_markdown(doc, &index, shortcodes.as_ref()))
+        .collect();
     let mut rendered_sections = Vec::with_capacity(content.sections.len());
     let mut rendered_pages = Vec::with_capacity(content.pages.len());
     let mut anchors = Vec::with_capacity(docs.len());
@@ -185,11 +196,7 @@ fn render_site(options: &Options) -> Result<(Plan, Report), Errors> {
     timer.stage("markdown");
 
     let mut plan = Plan::default();
-    if let Some(theme) = &mut theme {
-        theme.register_functions(
-            Arc::clone(&index),
-            Arc::new(DataFiles::new(site_path(root, CONTENT_DIR))),
-        );
+    if let Some(theme) = &theme {
         let missing = missing_templates(&content, theme);
         if missing.is_empty() {
             let contexts = Contexts::new(&config, &content, &rendered_pages);
@@ -315,22 +322,50 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
     (index, errors)
 }
 
-fn render_markdown(doc: &Document, index: &UrlIndex) -> (MarkdownResult, Vec<Error>) {
+fn render_markdown(
+    doc: &Document,
+    index: &UrlIndex,
+    shortcodes: Option<&ShortcodeRenderer>,
+) -> (MarkdownResult, Vec<Error>) {
     let mut links = PageLinks::new(index, &doc.source);
-    let rendered = markdown::render(doc.body(), &mut links);
-    let errors = links
+    let templates = shortcodes.map(|s| s as &dyn ShortcodeTemplates);
+    let (rendered, body_errors) = body::render(doc.body(), &mut links, templates);
+    let at = |offset: usize| Location::at_offset(&doc.file, &doc.text, doc.body_start + offset);
+    let mut errors: Vec<Error> = links
         .broken
         .into_iter()
-        .map(|broken| {
-            Error::Link(
-                Problem::new(
-                    Location::at_offset(&doc.file, &doc.text, doc.body_start + broken.span.start),
-                    broken.message,
-                )
-                .hint(broken.hint),
-            )
-        })
+        .map(|broken| Error::Link(Problem::new(at(broken.span.start), broken.message).hint(broken.hint)))
         .collect();
+    for error in body_errors {
+        errors.push(match error {
+            BodyError::Shortcode {
+                offset,
+                message,
+                hint,
+            } => Error::Content(Problem::new(at(offset), message).hint(hint)),
+            BodyError::Template {
+                offset,
+                name,
+                problem,
+            } => {
+                let message = problem.message.trim_start_matches("template error: ");
+                let needs = message
+                    .strip_prefix("Variable `")
+                    .and_then(|rest| rest.split_once('`'))
+                    .map(|(variable, _)| variable)
+                    .filter(|variable| !variable.contains('.'));
+                let message = match needs {
+                    Some(argument) => format!("the shortcode `{name}` needs an argument `{argument}`"),
+                    None => format!("the shortcode `{name}` failed: {message} ({})", problem.at),
+                };
+                let hint = match needs {
+                    Some(argument) => format!("add {argument}=... to the call"),
+                    None => problem.hint.unwrap_or_default(),
+                };
+                Error::Template(Problem::new(at(offset), message).hint(hint))
+            }
+        });
+    }
     let result = MarkdownResult {
         rendered,
         anchors: links.anchors,

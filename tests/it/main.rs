@@ -9,4 +9,5 @@ mod content;
 mod links;
 mod output;
 mod readme;
+mod shortcodes;
 mod templates;

@@ -1,0 +1,322 @@
+//! A document's body made HTML: shortcodes expanded through their
+//! templates, the Markdown rendered, links checked and rewritten.
+//!
+//! Each shortcode call is swapped for a placeholder before the Markdown is
+//! rendered and its template's HTML is put in its place afterwards, so that
+//! what a shortcode returns is never parsed as Markdown, and a call that
+//! stands alone in a paragraph replaces the whole paragraph.
+
+use std::ops::Range;
+
+use serde_json::{Map, Value};
+
+use crate::error::Problem;
+use crate::markdown::{self, LinkRewriter, Rendered};
+use crate::shortcodes::{self, Call};
+
+/// Renders shortcode templates (`templates/shortcodes/NAME.html`).
+pub trait ShortcodeTemplates {
+    /// The shortcodes that exist, to suggest one for a misspelt name.
+    fn names(&self) -> Vec<String>;
+    /// Renders `name` with `args`, and `body` (HTML) for calls with a body.
+    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, Problem>;
+}
+
+/// A problem in the body, at a byte offset of the body's text.
+#[derive(Debug)]
+pub enum BodyError {
+    /// A call that cannot be parsed, or of a shortcode that does not exist.
+    Shortcode {
+        offset: usize,
+        message: String,
+        hint: String,
+    },
+    /// The shortcode's template failed.
+    Template {
+        offset: usize,
+        name: String,
+        problem: Problem,
+    },
+}
+
+/// Calls inside shortcode bodies nest this deep at most.
+const MAX_DEPTH: usize = 8;
+
+/// Renders `source`, the body of a document; link spans reported to `links`
+/// are byte ranges of `source`.
+pub fn render(
+    source: &str,
+    links: &mut dyn LinkRewriter,
+    templates: Option<&dyn ShortcodeTemplates>,
+) -> (Rendered, Vec<BodyError>) {
+    let mut errors = Vec::new();
+    let rendered = render_at(source, 0, links, templates, 0, &mut errors);
+    (rendered, errors)
+}
+
+fn render_at(
+    source: &str,
+    base: usize,
+    links: &mut dyn LinkRewriter,
+    templates: Option<&dyn ShortcodeTemplates>,
+    depth: usize,
+    errors: &mut Vec<BodyError>,
+) -> Rendered {
+    if !source.contains("{{") && !source.contains("{%") {
+        let mut shifted = Shifted {
+            links,
+            map: &[],
+            base,
+        };
+        return markdown::render(source, &mut shifted);
+    }
+    let (calls, syntax_errors) = shortcodes::find(source, &markdown::code_ranges(source));
+    errors.extend(syntax_errors.into_iter().map(|e| BodyError::Shortcode {
+        offset: base + e.offset,
+        message: e.message,
+        hint: e.hint.to_string(),
+    }));
+
+    // The source with each call replaced by a placeholder, and where each
+    // copied stretch of text came from.
+    let mut replaced = String::with_capacity(source.len());
+    let mut map: Vec<(usize, usize)> = Vec::with_capacity(calls.len() + 1);
+    let mut copied_to = 0;
+    for (i, call) in calls.iter().enumerate() {
+        map.push((replaced.len(), copied_to));
+        replaced.push_str(&source[copied_to..call.span.start]);
+        replaced.push_str(&placeholder(i));
+        copied_to = call.span.end;
+    }
+    map.push((replaced.len(), copied_to));
+    replaced.push_str(&source[copied_to..]);
+
+    let mut rendered = {
+        let mut shifted = Shifted {
+            links: &mut *links,
+            map: &map,
+            base,
+        };
+        markdown::render(&replaced, &mut shifted)
+    };
+
+    for (i, call) in calls.iter().enumerate() {
+        let html = expand(call, source, base, links, templates, depth, errors, &mut rendered);
+        let mark = placeholder(i);
+        let alone = format!("<p>{mark}</p>\n");
+        for text in [Some(&mut rendered.html), rendered.summary.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            if text.contains(&alone) {
+                *text = text.replacen(&alone, &html, 1);
+            } else {
+                *text = text.replacen(&mark, &html, 1);
+            }
+        }
+    }
+    rendered
+}
+
+/// Renders one call through its template; the empty string when it fails
+/// (the error is recorded).
+#[allow(clippy::too_many_arguments)]
+fn expand(
+    call: &Call,
+    source: &str,
+    base: usize,
+    links: &mut dyn LinkRewriter,
+    templates: Option<&dyn ShortcodeTemplates>,
+    depth: usize,
+    errors: &mut Vec<BodyError>,
+    rendered: &mut Rendered,
+) -> String {
+    let Some(templates) = templates else {
+        return String::new();
+    };
+    let names = templates.names();
+    if !names.contains(&call.name) {
+        let known: Vec<&str> = names.iter().map(String::as_str).collect();
+        let hint = match crate::fields::nearest(&call.name, &known) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if known.is_empty() => {
+                format!("create templates/shortcodes/{}.html to define it", call.name)
+            }
+            None => format!(
+                "the shortcodes are {}; create templates/shortcodes/{}.html to add one",
+                known.join(", "),
+                call.name
+            ),
+        };
+        errors.push(BodyError::Shortcode {
+            offset: base + call.span.start,
+            message: format!("there is no shortcode `{}`", call.name),
+            hint,
+        });
+        return String::new();
+    }
+    let body_html = call.body.clone().map(|body: Range<usize>| {
+        if depth >= MAX_DEPTH {
+            errors.push(BodyError::Shortcode {
+                offset: base + body.start,
+                message: format!("shortcodes are nested more than {MAX_DEPTH} deep"),
+                hint: "nest fewer shortcodes inside each other".to_string(),
+            });
+            return String::new();
+        }
+        let inner = render_at(
+            &source[body.clone()],
+            base + body.start,
+            links,
+            Some(templates),
+            depth + 1,
+            errors,
+        );
+        rendered.ids.extend(inner.ids);
+        rendered.word_count += inner.word_count;
+        inner.html
+    });
+    match templates.render(&call.name, &call.args, body_html.as_deref()) {
+        Ok(html) => {
+            markdown::collect_html_ids(&html, &mut rendered.ids);
+            html
+        }
+        Err(problem) => {
+            errors.push(BodyError::Template {
+                offset: base + call.span.start,
+                name: call.name.clone(),
+                problem,
+            });
+            String::new()
+        }
+    }
+}
+
+/// A Unicode noncharacter pair around the call's number: it cannot come
+/// from an editor's text, and Markdown leaves it alone.
+fn placeholder(i: usize) -> String {
+    format!("\u{FDD1}{i}\u{FDD1}")
+}
+
+/// Passes links on with their spans moved back to the original source.
+struct Shifted<'a, 'm> {
+    links: &'a mut dyn LinkRewriter,
+    /// `(offset in the replaced text, offset in the source)` of each copied stretch.
+    map: &'m [(usize, usize)],
+    base: usize,
+}
+
+impl Shifted<'_, '_> {
+    fn original(&self, offset: usize) -> usize {
+        let (new, old) = self
+            .map
+            .iter()
+            .rev()
+            .find(|(new, _)| *new <= offset)
+            .copied()
+            .unwrap_or((0, 0));
+        self.base + old + (offset - new)
+    }
+}
+
+impl LinkRewriter for Shifted<'_, '_> {
+    fn rewrite(&mut self, destination: &str, span: Range<usize>) -> Option<String> {
+        let span = self.original(span.start)..self.original(span.end);
+        self.links.rewrite(destination, span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Location;
+
+    struct Fake;
+
+    impl ShortcodeTemplates for Fake {
+        fn names(&self) -> Vec<String> {
+            vec!["figure".into(), "quote".into(), "broken".into()]
+        }
+
+        fn render(
+            &self,
+            name: &str,
+            args: &Map<String, Value>,
+            body: Option<&str>,
+        ) -> Result<String, Problem> {
+            match name {
+                "figure" => Ok(format!(
+                    "<b id=\"fig\">{}</b>",
+                    args["value"].as_str().unwrap_or("?")
+                )),
+                "quote" => Ok(format!("<blockquote>{}</blockquote>\n", body.unwrap_or(""))),
+                _ => Err(Problem::new(
+                    Location::file("templates/shortcodes/broken.html"),
+                    "boom",
+                )),
+            }
+        }
+    }
+
+    struct Spans(Vec<(String, Range<usize>)>);
+
+    impl LinkRewriter for Spans {
+        fn rewrite(&mut self, destination: &str, span: Range<usize>) -> Option<String> {
+            self.0.push((destination.to_string(), span));
+            None
+        }
+    }
+
+    #[test]
+    fn inline_and_block_calls() {
+        let source =
+            "Tariff {{ figure(value=\"10\") }} now.\n\n{% quote() %}\nSaid *this*.\n{% end %}\n\nAfter.\n";
+        let (rendered, errors) = render(source, &mut Spans(Vec::new()), Some(&Fake));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            rendered.html,
+            "<p>Tariff <b id=\"fig\">10</b> now.</p>\n<blockquote><p>Said <em>this</em>.</p>\n</blockquote>\n<p>After.</p>\n"
+        );
+        assert!(rendered.ids.contains("fig"));
+    }
+
+    #[test]
+    fn link_spans_point_into_the_original_source() {
+        let source = "{{ figure(value=\"1\") }} [x](x.md)\n\n{% quote() %}[y](y.md){% end %}\n";
+        let mut links = Spans(Vec::new());
+        render(source, &mut links, Some(&Fake));
+        for (destination, span) in links.0 {
+            let name = destination.trim_end_matches(".md");
+            assert_eq!(&source[span], format!("[{name}]({destination})"));
+        }
+    }
+
+    #[test]
+    fn unknown_and_failing_shortcodes() {
+        let (_, errors) = render(
+            "a\n\n{{ figur(value=1) }}\n{{ broken() }}",
+            &mut Spans(Vec::new()),
+            Some(&Fake),
+        );
+        match &errors[0] {
+            BodyError::Shortcode {
+                offset,
+                message,
+                hint,
+            } => {
+                assert_eq!(*offset, 3);
+                assert_eq!(message, "there is no shortcode `figur`");
+                assert_eq!(hint, "did you mean `figure`?");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(&errors[1], BodyError::Template { name, .. } if name == "broken"));
+    }
+
+    #[test]
+    fn calls_in_code_stay_text() {
+        let (rendered, errors) = render("`{{ figure(value=\"1\") }}`", &mut Spans(Vec::new()), Some(&Fake));
+        assert!(errors.is_empty());
+        assert_eq!(rendered.html, "<p><code>{{ figure(value=\"1\") }}</code></p>\n");
+    }
+}
