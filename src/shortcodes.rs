@@ -44,7 +44,7 @@ pub fn find(source: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<SyntaxError>
     while let Some(found) = source[at..].find('{') {
         let start = at + found;
         at = start + 1;
-        let block = match source[start..].as_bytes().get(1) {
+        let block = match source.as_bytes().get(start + 1) {
             Some(b'{') => false,
             Some(b'%') => true,
             _ => continue,
@@ -312,7 +312,8 @@ mod tests {
     #[test]
     fn calls_in_code_are_text() {
         let source = "`{{ figure(value=1) }}` {{ figure(value=2) }}";
-        let (found, _) = find(source, &[0..24]);
+        let code = vec![0..24];
+        let (found, _) = find(source, &code);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].args["value"], json!(2));
     }

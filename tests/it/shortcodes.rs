@@ -35,6 +35,9 @@ fn inline_and_block_shortcodes() {
         html.contains("<aside class=\"note\"><h2>Why</h2><p>See <a href=\"../../alpha/index.html#first-heading\">alpha</a> and <em>this</em>.</p>\n<a href=\"../../alpha/index.html\">more</a></aside>"),
         "{html}"
     );
-    assert!(!html.contains("<p><aside"), "a block shortcode replaces its paragraph: {html}");
+    assert!(
+        !html.contains("<p><aside"),
+        "a block shortcode replaces its paragraph: {html}"
+    );
     assert!(html.contains("<code>{{ figure(value=1) }}</code>"), "{html}");
 }
