@@ -312,7 +312,7 @@ mod tests {
     #[test]
     fn calls_in_code_are_text() {
         let source = "`{{ figure(value=1) }}` {{ figure(value=2) }}";
-        let code = vec![0..24];
+        let code = [Range { start: 0, end: 24 }];
         let (found, _) = find(source, &code);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].args["value"], json!(2));
