@@ -11,7 +11,7 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use crate::error::Problem;
-use crate::markdown::{self, LinkRewriter, Rendered};
+use crate::markdown::{self, LinkRewriter, Rendered, TermUse};
 use crate::shortcodes::{self, Call};
 
 /// Renders shortcode templates (`templates/shortcodes/NAME.html`).
@@ -43,153 +43,180 @@ pub enum BodyError {
 const MAX_DEPTH: usize = 8;
 
 /// Renders `source`, the body of a document; link spans reported to `links`
-/// are byte ranges of `source`.
+/// and lint spans are byte ranges of `source`. `terms` marks up glossary
+/// terms, once per page across the body and its shortcodes.
 pub fn render(
     source: &str,
     links: &mut dyn LinkRewriter,
     templates: Option<&dyn ShortcodeTemplates>,
+    terms: Option<&mut TermUse>,
 ) -> (Rendered, Vec<BodyError>) {
     let mut errors = Vec::new();
-    let rendered = render_at(source, 0, links, templates, 0, &mut errors);
+    let mut pass = Pass {
+        links,
+        templates,
+        terms,
+        errors: &mut errors,
+    };
+    let rendered = pass.render_at(source, 0, 0);
     (rendered, errors)
 }
 
-fn render_at(
-    source: &str,
-    base: usize,
-    links: &mut dyn LinkRewriter,
-    templates: Option<&dyn ShortcodeTemplates>,
-    depth: usize,
-    errors: &mut Vec<BodyError>,
-) -> Rendered {
-    if !source.contains("{{") && !source.contains("{%") {
-        let mut shifted = Shifted {
-            links,
-            map: &[],
-            base,
-        };
-        return markdown::render(source, &mut shifted);
-    }
-    let (calls, syntax_errors) = shortcodes::find(source, &markdown::code_ranges(source));
-    errors.extend(syntax_errors.into_iter().map(|e| BodyError::Shortcode {
-        offset: base + e.offset,
-        message: e.message,
-        hint: e.hint.to_string(),
-    }));
-
-    // The source with each call replaced by a placeholder, and where each
-    // copied stretch of text came from.
-    let mut replaced = String::with_capacity(source.len());
-    let mut map: Vec<(usize, usize)> = Vec::with_capacity(calls.len() + 1);
-    let mut copied_to = 0;
-    for (i, call) in calls.iter().enumerate() {
-        map.push((replaced.len(), copied_to));
-        replaced.push_str(&source[copied_to..call.span.start]);
-        replaced.push_str(&placeholder(i));
-        copied_to = call.span.end;
-    }
-    map.push((replaced.len(), copied_to));
-    replaced.push_str(&source[copied_to..]);
-
-    let mut rendered = {
-        let mut shifted = Shifted {
-            links: &mut *links,
-            map: &map,
-            base,
-        };
-        markdown::render(&replaced, &mut shifted)
-    };
-
-    for (i, call) in calls.iter().enumerate() {
-        let html = expand(call, source, base, links, templates, depth, errors, &mut rendered);
-        let mark = placeholder(i);
-        let alone = format!("<p>{mark}</p>\n");
-        for text in [Some(&mut rendered.html), rendered.summary.as_mut()]
-            .into_iter()
-            .flatten()
-        {
-            if text.contains(&alone) {
-                *text = text.replacen(&alone, &html, 1);
-            } else {
-                *text = text.replacen(&mark, &html, 1);
-            }
-        }
-    }
-    rendered
+/// What every nested rendering of one body shares.
+struct Pass<'p, 'g> {
+    links: &'p mut dyn LinkRewriter,
+    templates: Option<&'p dyn ShortcodeTemplates>,
+    terms: Option<&'p mut TermUse<'g>>,
+    errors: &'p mut Vec<BodyError>,
 }
 
-/// Renders one call through its template; the empty string when it fails
-/// (the error is recorded).
-#[allow(clippy::too_many_arguments)]
-fn expand(
-    call: &Call,
-    source: &str,
-    base: usize,
-    links: &mut dyn LinkRewriter,
-    templates: Option<&dyn ShortcodeTemplates>,
-    depth: usize,
-    errors: &mut Vec<BodyError>,
-    rendered: &mut Rendered,
-) -> String {
-    let Some(templates) = templates else {
-        return String::new();
-    };
-    let names = templates.names();
-    if !names.contains(&call.name) {
-        let known: Vec<&str> = names.iter().map(String::as_str).collect();
-        let hint = match crate::fields::nearest(&call.name, &known) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None if known.is_empty() => {
-                format!("create templates/shortcodes/{}.html to define it", call.name)
-            }
-            None => format!(
-                "the shortcodes are {}; create templates/shortcodes/{}.html to add one",
-                known.join(", "),
-                call.name
-            ),
+impl Pass<'_, '_> {
+    fn render_at(&mut self, source: &str, base: usize, depth: usize) -> Rendered {
+        if !source.contains("{{") && !source.contains("{%") {
+            let mut shifted = Shifted {
+                links: &mut *self.links,
+                map: &[],
+                base,
+            };
+            let mut rendered = markdown::render(source, &mut shifted, self.terms.as_deref_mut());
+            shift_lints(&mut rendered, &[], base);
+            return rendered;
+        }
+        let (calls, syntax_errors) = shortcodes::find(source, &markdown::code_ranges(source));
+        self.errors
+            .extend(syntax_errors.into_iter().map(|e| BodyError::Shortcode {
+                offset: base + e.offset,
+                message: e.message,
+                hint: e.hint.to_string(),
+            }));
+
+        // The source with each call replaced by a placeholder, and where each
+        // copied stretch of text came from.
+        let mut replaced = String::with_capacity(source.len());
+        let mut map: Vec<(usize, usize)> = Vec::with_capacity(calls.len() + 1);
+        let mut copied_to = 0;
+        for (i, call) in calls.iter().enumerate() {
+            map.push((replaced.len(), copied_to));
+            replaced.push_str(&source[copied_to..call.span.start]);
+            replaced.push_str(&placeholder(i));
+            copied_to = call.span.end;
+        }
+        map.push((replaced.len(), copied_to));
+        replaced.push_str(&source[copied_to..]);
+
+        let mut rendered = {
+            let mut shifted = Shifted {
+                links: &mut *self.links,
+                map: &map,
+                base,
+            };
+            markdown::render(&replaced, &mut shifted, self.terms.as_deref_mut())
         };
-        errors.push(BodyError::Shortcode {
-            offset: base + call.span.start,
-            message: format!("there is no shortcode `{}`", call.name),
-            hint,
-        });
-        return String::new();
+        shift_lints(&mut rendered, &map, base);
+
+        for (i, call) in calls.iter().enumerate() {
+            let html = self.expand(call, source, base, depth, &mut rendered);
+            let mark = placeholder(i);
+            let alone = format!("<p>{mark}</p>\n");
+            for text in [Some(&mut rendered.html), rendered.summary.as_mut()]
+                .into_iter()
+                .flatten()
+            {
+                if text.contains(&alone) {
+                    *text = text.replacen(&alone, &html, 1);
+                } else {
+                    *text = text.replacen(&mark, &html, 1);
+                }
+            }
+        }
+        rendered
     }
-    let body_html = call.body.clone().map(|body: Range<usize>| {
-        if depth >= MAX_DEPTH {
-            errors.push(BodyError::Shortcode {
-                offset: base + body.start,
-                message: format!("shortcodes are nested more than {MAX_DEPTH} deep"),
-                hint: "nest fewer shortcodes inside each other".to_string(),
+
+    /// Renders one call through its template; the empty string when it fails
+    /// (the error is recorded).
+    fn expand(
+        &mut self,
+        call: &Call,
+        source: &str,
+        base: usize,
+        depth: usize,
+        rendered: &mut Rendered,
+    ) -> String {
+        let Some(templates) = self.templates else {
+            return String::new();
+        };
+        let names = templates.names();
+        if !names.contains(&call.name) {
+            let known: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hint = match crate::fields::nearest(&call.name, &known) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None if known.is_empty() => {
+                    format!("create templates/shortcodes/{}.html to define it", call.name)
+                }
+                None => format!(
+                    "the shortcodes are {}; create templates/shortcodes/{}.html to add one",
+                    known.join(", "),
+                    call.name
+                ),
+            };
+            self.errors.push(BodyError::Shortcode {
+                offset: base + call.span.start,
+                message: format!("there is no shortcode `{}`", call.name),
+                hint,
             });
             return String::new();
         }
-        let inner = render_at(
-            &source[body.clone()],
-            base + body.start,
-            links,
-            Some(templates),
-            depth + 1,
-            errors,
-        );
-        rendered.ids.extend(inner.ids);
-        rendered.word_count += inner.word_count;
-        inner.html
-    });
-    match templates.render(&call.name, &call.args, body_html.as_deref()) {
-        Ok(html) => {
-            markdown::collect_html_ids(&html, &mut rendered.ids);
-            html
-        }
-        Err(problem) => {
-            errors.push(BodyError::Template {
-                offset: base + call.span.start,
-                name: call.name.clone(),
-                problem,
-            });
-            String::new()
+        let body_html = match call.body.clone() {
+            None => None,
+            Some(body) if depth >= MAX_DEPTH => {
+                self.errors.push(BodyError::Shortcode {
+                    offset: base + body.start,
+                    message: format!("shortcodes are nested more than {MAX_DEPTH} deep"),
+                    hint: "nest fewer shortcodes inside each other".to_string(),
+                });
+                Some(String::new())
+            }
+            Some(body) => {
+                let inner = self.render_at(&source[body.clone()], base + body.start, depth + 1);
+                rendered.ids.extend(inner.ids);
+                rendered.word_count += inner.word_count;
+                rendered.lints.extend(inner.lints);
+                Some(inner.html)
+            }
+        };
+        match templates.render(&call.name, &call.args, body_html.as_deref()) {
+            Ok(html) => {
+                markdown::collect_html_ids(&html, &mut rendered.ids);
+                html
+            }
+            Err(problem) => {
+                self.errors.push(BodyError::Template {
+                    offset: base + call.span.start,
+                    name: call.name.clone(),
+                    problem,
+                });
+                String::new()
+            }
         }
     }
+}
+
+/// Moves lint spans from the replaced text back to the body's source.
+fn shift_lints(rendered: &mut Rendered, map: &[(usize, usize)], base: usize) {
+    for lint in &mut rendered.lints {
+        lint.span = original(map, base, lint.span.start)..original(map, base, lint.span.end);
+    }
+}
+
+/// Where `offset` of the replaced text was in the source.
+fn original(map: &[(usize, usize)], base: usize, offset: usize) -> usize {
+    let (new, old) = map
+        .iter()
+        .rev()
+        .find(|(new, _)| *new <= offset)
+        .copied()
+        .unwrap_or((0, 0));
+    base + old + (offset - new)
 }
 
 /// A Unicode noncharacter pair around the call's number: it cannot come
@@ -206,22 +233,9 @@ struct Shifted<'a, 'm> {
     base: usize,
 }
 
-impl Shifted<'_, '_> {
-    fn original(&self, offset: usize) -> usize {
-        let (new, old) = self
-            .map
-            .iter()
-            .rev()
-            .find(|(new, _)| *new <= offset)
-            .copied()
-            .unwrap_or((0, 0));
-        self.base + old + (offset - new)
-    }
-}
-
 impl LinkRewriter for Shifted<'_, '_> {
     fn rewrite(&mut self, destination: &str, span: Range<usize>) -> Option<String> {
-        let span = self.original(span.start)..self.original(span.end);
+        let span = original(self.map, self.base, span.start)..original(self.map, self.base, span.end);
         self.links.rewrite(destination, span)
     }
 }
@@ -271,7 +285,7 @@ mod tests {
     fn inline_and_block_calls() {
         let source =
             "Tariff {{ figure(value=\"10\") }} now.\n\n{% quote() %}\nSaid *this*.\n{% end %}\n\nAfter.\n";
-        let (rendered, errors) = render(source, &mut Spans(Vec::new()), Some(&Fake));
+        let (rendered, errors) = render(source, &mut Spans(Vec::new()), Some(&Fake), None);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             rendered.html,
@@ -284,7 +298,7 @@ mod tests {
     fn link_spans_point_into_the_original_source() {
         let source = "{{ figure(value=\"1\") }} [x](x.md)\n\n{% quote() %}[y](y.md){% end %}\n";
         let mut links = Spans(Vec::new());
-        render(source, &mut links, Some(&Fake));
+        render(source, &mut links, Some(&Fake), None);
         for (destination, span) in links.0 {
             let name = destination.trim_end_matches(".md");
             assert_eq!(&source[span], format!("[{name}]({destination})"));
@@ -297,6 +311,7 @@ mod tests {
             "a\n\n{{ figur(value=1) }}\n{{ broken() }}",
             &mut Spans(Vec::new()),
             Some(&Fake),
+            None,
         );
         match &errors[0] {
             BodyError::Shortcode {
@@ -315,7 +330,12 @@ mod tests {
 
     #[test]
     fn calls_in_code_stay_text() {
-        let (rendered, errors) = render("`{{ figure(value=\"1\") }}`", &mut Spans(Vec::new()), Some(&Fake));
+        let (rendered, errors) = render(
+            "`{{ figure(value=\"1\") }}`",
+            &mut Spans(Vec::new()),
+            Some(&Fake),
+            None,
+        );
         assert!(errors.is_empty());
         assert_eq!(rendered.html, "<p><code>{{ figure(value=\"1\") }}</code></p>\n");
     }

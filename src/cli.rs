@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::Errors;
-use crate::site::{self, Options, Report};
+use crate::site::{self, LintLevel, Options, Report};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,6 +49,19 @@ pub struct SiteArgs {
     /// and the feed (overrides `base_url` in content/site.toml)
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// What problems of form in the Markdown do (images without alt text,
+    /// skipped heading levels, links without text, empty headings, duplicate ids)
+    #[arg(long, value_enum, default_value_t = Lint::Error)]
+    pub lint: Lint,
+}
+
+/// `--lint`: fail the build, or warn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lint {
+    /// Fail the build
+    Error,
+    /// Print a warning and go on
+    Warn,
 }
 
 impl SiteArgs {
@@ -58,6 +71,10 @@ impl SiteArgs {
             output,
             base_url: self.base_url.clone(),
             drafts: self.drafts,
+            lint: match self.lint {
+                Lint::Error => LintLevel::Error,
+                Lint::Warn => LintLevel::Warn,
+            },
         }
     }
 }
@@ -134,6 +151,12 @@ pub fn run_check(args: &CheckArgs, verbosity: Verbosity) -> Result<(), Errors> {
 fn print_report(report: &Report, verbosity: Verbosity, verb: &str) {
     if verbosity == Verbosity::Quiet {
         return;
+    }
+    if !report.warnings.is_empty() {
+        let mut stderr = std::io::stderr().lock();
+        for warning in &report.warnings {
+            let _ = writeln!(stderr, "warning: {warning}\n");
+        }
     }
     if verbosity == Verbosity::Verbose {
         let mut stderr = std::io::stderr().lock();

@@ -179,6 +179,10 @@ pub enum Error {
     /// A link in Markdown points at nothing.
     #[error("{0}")]
     Link(Problem),
+    /// A problem of form in Markdown: an image without alt text, a skipped
+    /// heading level, a link without text, an empty heading, a duplicate id.
+    #[error("{0}")]
+    Lint(Problem),
     /// A template cannot be parsed or rendered.
     #[error("{0}")]
     Template(Problem),
@@ -213,6 +217,7 @@ impl Error {
             | Error::FrontMatter(p)
             | Error::Content(p)
             | Error::Link(p)
+            | Error::Lint(p)
             | Error::Template(p)
             | Error::Output(p) => Some(&p.at),
         }

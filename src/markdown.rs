@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
@@ -49,9 +50,14 @@ pub struct Rendered {
     /// Every `id` the HTML defines: headings, footnotes, raw HTML.
     pub ids: HashSet<String>,
     pub word_count: usize,
+    /// Problems of form, for the build to report.
+    pub lints: Vec<Lint>,
 }
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
+
+const DUPLICATE_ID_HINT: &str =
+    "give each element its own id; heading ids come from their text or {#custom-id}";
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -75,14 +81,122 @@ pub fn code_ranges(source: &str) -> Vec<Range<usize>> {
     ranges
 }
 
-/// Renders `source` to HTML.
-pub fn render(source: &str, links: &mut dyn LinkRewriter) -> Rendered {
+/// A problem of form in the Markdown: an image without alt text, a link
+/// without text, an empty heading, a skipped heading level, an id used twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lint {
+    /// Byte range in the Markdown source.
+    pub span: Range<usize>,
+    pub message: String,
+    pub hint: &'static str,
+}
+
+/// Terms defined once for the whole site, marked up where a page first uses them.
+#[derive(Debug)]
+pub struct Glossary {
+    matcher: aho_corasick::AhoCorasick,
+    /// For each pattern, the index of its term.
+    pattern_term: Vec<usize>,
+    terms: Vec<GlossaryTerm>,
+    /// The glossary page's address, to which `#id` is added.
+    href: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct GlossaryTerm {
+    pub id: String,
+    /// The term and its aliases, as written in prose.
+    pub forms: Vec<String>,
+    pub definition: String,
+}
+
+impl Glossary {
+    /// `href` is where the glossary page is (an entry's id is appended).
+    pub fn new(terms: Vec<GlossaryTerm>, href: String) -> Glossary {
+        let mut patterns = Vec::new();
+        let mut pattern_term = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            for form in &term.forms {
+                patterns.push(form.clone());
+                pattern_term.push(i);
+            }
+        }
+        let matcher = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("plain string patterns always build");
+        Glossary {
+            matcher,
+            pattern_term,
+            terms,
+            href,
+        }
+    }
+}
+
+/// The glossary as one page uses it: each term is marked up the first time only.
+#[derive(Debug)]
+pub struct TermUse<'g> {
+    glossary: &'g Glossary,
+    used: HashSet<usize>,
+}
+
+impl<'g> TermUse<'g> {
+    pub fn new(glossary: &'g Glossary) -> Self {
+        TermUse {
+            glossary,
+            used: HashSet::new(),
+        }
+    }
+
+    /// `text` as HTML with the first use of each unused term marked up, or
+    /// `None` when it holds no new term.
+    fn mark(&mut self, text: &str) -> Option<String> {
+        let glossary = self.glossary;
+        let mut out = String::new();
+        let mut copied = 0;
+        for found in glossary.matcher.find_iter(text) {
+            let term = glossary.pattern_term[found.pattern().as_usize()];
+            let before = text[..found.start()].chars().next_back();
+            let after = text[found.end()..].chars().next();
+            let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if self.used.contains(&term) || is_word(before) || is_word(after) {
+                continue;
+            }
+            self.used.insert(term);
+            let entry = &glossary.terms[term];
+            out.push_str(&escape(&text[copied..found.start()]));
+            let _ = write!(
+                out,
+                "<a class=\"glossary-term\" href=\"{href}#{id}\" aria-describedby=\"glossary-{id}\">{text}</a>\
+                 <span class=\"glossary-definition\" id=\"glossary-{id}\" role=\"tooltip\" hidden>{definition}</span>",
+                href = glossary.href,
+                id = escape(&entry.id),
+                text = escape(&text[found.start()..found.end()]),
+                definition = escape(&entry.definition),
+            );
+            copied = found.end();
+        }
+        (copied > 0).then(|| {
+            out.push_str(&escape(&text[copied..]));
+            out
+        })
+    }
+}
+
+/// Renders `source` to HTML; `terms` marks up glossary terms.
+pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut TermUse>) -> Rendered {
     let mut state = State::default();
     let mut out: Vec<Event> = Vec::new();
     // Events of the heading or footnote definition being collected.
-    let mut heading: Option<(Tag, Vec<Event>)> = None;
+    let mut heading: Option<(Tag, Vec<Event>, Range<usize>)> = None;
     let mut footnote: Option<(String, Vec<Event>)> = None;
     let mut definitions: HashMap<String, Vec<Event>> = HashMap::new();
+    // Open links and images: where they start and how much text they hold.
+    let mut open_links: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut open_images: Vec<(Range<usize>, usize)> = Vec::new();
+    let mut in_code_block = false;
 
     for (event, span) in Parser::new_ext(source, options()).into_offset_iter() {
         let event = match event {
@@ -92,7 +206,8 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter) -> Rendered {
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(links, link_type, dest_url, span);
+                open_links.push((span.clone(), 0));
+                let dest_url = rewrite(links, link_type, dest_url, span.clone());
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -100,13 +215,24 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter) -> Rendered {
                     id,
                 })
             }
+            Event::End(TagEnd::Link) => {
+                if let Some((span, 0)) = open_links.pop() {
+                    state.lint(
+                        span,
+                        "a link has no text",
+                        "write the words the link leads to between [ and ]",
+                    );
+                }
+                Event::End(TagEnd::Link)
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest_url = rewrite(links, link_type, dest_url, span);
+                open_images.push((span.clone(), 0));
+                let dest_url = rewrite(links, link_type, dest_url, span.clone());
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -114,16 +240,56 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter) -> Rendered {
                     id,
                 })
             }
+            Event::End(TagEnd::Image) => {
+                if let Some((span, alt)) = open_images.pop() {
+                    if alt == 0 {
+                        state.lint(
+                            span,
+                            "an image has no alt text",
+                            "describe the image between ![ and ] for readers who cannot see it",
+                        );
+                    } else if let Some(link) = open_links.last_mut() {
+                        link.1 += alt;
+                    }
+                }
+                Event::End(TagEnd::Image)
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                in_code_block = true;
+                Event::Start(Tag::CodeBlock(kind))
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                Event::End(TagEnd::CodeBlock)
+            }
             Event::Text(text) => {
                 state.word_count += text.split_whitespace().count();
-                Event::Text(text)
+                let visible = text.trim().len();
+                if let Some(image) = open_images.last_mut() {
+                    image.1 += visible;
+                } else if let Some(link) = open_links.last_mut() {
+                    link.1 += visible;
+                }
+                let plain_prose =
+                    heading.is_none() && open_links.is_empty() && open_images.is_empty() && !in_code_block;
+                match terms
+                    .as_deref_mut()
+                    .filter(|_| plain_prose)
+                    .and_then(|t| t.mark(&text))
+                {
+                    Some(html) => Event::Html(html.into()),
+                    None => Event::Text(text),
+                }
             }
             Event::Code(code) => {
                 state.word_count += code.split_whitespace().count();
+                if let Some(link) = open_links.last_mut() {
+                    link.1 += code.len();
+                }
                 Event::Code(code)
             }
             Event::Html(raw) | Event::InlineHtml(raw) => {
-                collect_html_ids(&raw, &mut state.ids);
+                state.html_ids(&raw, span.clone());
                 Event::Html(raw)
             }
             Event::FootnoteReference(label) => Event::Html(state.footnote_reference(&label).into()),
@@ -139,15 +305,15 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter) -> Rendered {
                     definitions.entry(label).or_insert(events);
                 }
             }
-            Event::Start(tag @ Tag::Heading { .. }) => heading = Some((tag, Vec::new())),
+            Event::Start(tag @ Tag::Heading { .. }) => heading = Some((tag, Vec::new(), span)),
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((tag, inner)) = heading.take() {
-                    let html = state.heading(tag, inner);
+                if let Some((tag, inner, span)) = heading.take() {
+                    let html = state.heading(tag, inner, span);
                     push(&mut footnote, &mut out, Event::Html(html.into()));
                 }
             }
             event => match &mut heading {
-                Some((_, inner)) => inner.push(event),
+                Some((_, inner, _)) => inner.push(event),
                 None => push(&mut footnote, &mut out, event),
             },
         }
@@ -163,6 +329,7 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter) -> Rendered {
         toc: nest(state.headings),
         ids: state.ids,
         word_count: state.word_count,
+        lints: state.lints,
     }
 }
 
@@ -193,6 +360,7 @@ struct State {
     ids: HashSet<String>,
     headings: Vec<(u8, String, String)>,
     word_count: usize,
+    lints: Vec<Lint>,
     /// Footnote labels in order of first reference, with how often each is referenced.
     footnotes: Vec<(String, usize)>,
 }
@@ -211,7 +379,30 @@ impl State {
         id
     }
 
-    fn heading(&mut self, tag: Tag, inner: Vec<Event>) -> String {
+    fn lint(&mut self, span: Range<usize>, message: impl Into<String>, hint: &'static str) {
+        self.lints.push(Lint {
+            span,
+            message: message.into(),
+            hint,
+        });
+    }
+
+    /// Records the ids raw HTML defines, and reports one defined twice.
+    fn html_ids(&mut self, html: &str, span: Range<usize>) {
+        let mut found = HashSet::new();
+        collect_html_ids(html, &mut found);
+        for id in found {
+            if !self.ids.insert(id.clone()) {
+                self.lint(
+                    span.clone(),
+                    format!("the id `{id}` is used twice on this page"),
+                    DUPLICATE_ID_HINT,
+                );
+            }
+        }
+    }
+
+    fn heading(&mut self, tag: Tag, inner: Vec<Event>, span: Range<usize>) -> String {
         let Tag::Heading {
             level,
             id,
@@ -231,14 +422,35 @@ impl State {
                 _ => {}
             }
         }
+        let level_number = heading_number(level);
+        if text.trim().is_empty() {
+            self.lint(
+                span.clone(),
+                "a heading is empty",
+                "write the heading's text, or remove the line",
+            );
+        }
+        let previous = self.headings.last().map_or(1, |h| h.0);
+        if level_number > previous + 1 {
+            self.lint(
+                span.clone(),
+                format!("a heading skips a level: h{level_number} after h{previous}"),
+                "use the next level down (## under the page title, ### under ##)",
+            );
+        }
         let id = match id {
             Some(custom) => {
-                self.ids.insert(custom.to_string());
+                if !self.ids.insert(custom.to_string()) {
+                    self.lint(
+                        span,
+                        format!("the id `{custom}` is used twice on this page"),
+                        DUPLICATE_ID_HINT,
+                    );
+                }
                 custom.to_string()
             }
             None => self.unique_id(&slug::slugify(&text)),
         };
-        let level_number = heading_number(level);
         self.headings
             .push((level_number, id.clone(), text.trim().to_string()));
 
@@ -414,7 +626,7 @@ mod tests {
     use super::*;
 
     fn html(source: &str) -> String {
-        render(source, &mut KeepLinks).html
+        render(source, &mut KeepLinks, None).html
     }
 
     #[test]
@@ -422,6 +634,7 @@ mod tests {
         let rendered = render(
             "# Hello World\n\n## Hello World\n\n## Hello World\n\n### Deep *one* {#custom}\n",
             &mut KeepLinks,
+            None,
         );
         assert!(rendered.html.contains(
             "<h1 id=\"hello-world\"><a class=\"heading-link\" href=\"#hello-world\">Hello World</a></h1>"
@@ -438,7 +651,7 @@ mod tests {
 
     #[test]
     fn heading_ids_match_zola_slugs() {
-        let rendered = render("## What’s next? Rare_earths & magnets\n", &mut KeepLinks);
+        let rendered = render("## What’s next? Rare_earths & magnets\n", &mut KeepLinks, None);
         assert_eq!(rendered.toc[0].id, "what-s-next-rare-earths-magnets");
     }
 
@@ -465,6 +678,7 @@ mod tests {
         let rendered = render(
             "A[^n] and B[^m] and again[^n].\n\n[^m]: Second.\n[^n]: First.\n\nAfter.\n",
             &mut KeepLinks,
+            None,
         );
         let out = &rendered.html;
         let after = out.find("After.").unwrap();
@@ -480,7 +694,7 @@ mod tests {
 
     #[test]
     fn summary_before_more_marker() {
-        let rendered = render("Intro.\n\n<!-- more -->\n\nRest.\n", &mut KeepLinks);
+        let rendered = render("Intro.\n\n<!-- more -->\n\nRest.\n", &mut KeepLinks, None);
         assert_eq!(rendered.summary.as_deref(), Some("<p>Intro.</p>\n"));
         assert_eq!(rendered.word_count, 2);
     }
@@ -496,7 +710,7 @@ mod tests {
         }
         let source = "x [a](a.md) ![i](i.png) <b@c.org>";
         let mut links = Upper(Vec::new());
-        let out = render(source, &mut links).html;
+        let out = render(source, &mut links, None).html;
         assert!(out.contains("href=\"A.MD\""));
         assert!(out.contains("src=\"I.PNG\""));
         assert!(out.contains("mailto:b@c.org"));
@@ -512,10 +726,63 @@ mod tests {
     }
 
     #[test]
+    fn lints_for_problems_of_form() {
+        let source = "### Too deep\n\n## \n\n![](a.png) [](b.md) [![alt](c.png)](d.md)\n\n## A {#x}\n\n<p id=\"x\">y</p>\n";
+        let lints = render(source, &mut KeepLinks, None).lints;
+        let messages: Vec<(&str, &str)> = lints
+            .iter()
+            .map(|l| (l.message.as_str(), &source[l.span.clone()]))
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                ("a heading skips a level: h3 after h1", "### Too deep\n"),
+                ("a heading is empty", "## \n"),
+                ("an image has no alt text", "![](a.png)"),
+                ("a link has no text", "[](b.md)"),
+                ("the id `x` is used twice on this page", "<p id=\"x\">y</p>\n"),
+            ]
+        );
+    }
+
+    #[test]
+    fn glossary_terms_are_marked_once_outside_headings_links_and_code() {
+        let glossary = Glossary::new(
+            vec![GlossaryTerm {
+                id: "rare-earths".into(),
+                forms: vec!["rare earths".into(), "rare-earth minerals".into()],
+                definition: "Seventeen <metals>.".into(),
+            }],
+            "G.html".into(),
+        );
+        let mut terms = TermUse::new(&glossary);
+        let source = "## Rare earths\n\n[rare earths](x.md) and `rare earths` and Rare-earth minerals & rare earths.\n";
+        let html = render(source, &mut KeepLinks, Some(&mut terms)).html;
+        assert!(html.contains(
+            "<h2 id=\"rare-earths\"><a class=\"heading-link\" href=\"#rare-earths\">Rare earths</a></h2>"
+        ));
+        assert!(html.contains(
+            "<code>rare earths</code> and <a class=\"glossary-term\" href=\"G.html#rare-earths\" aria-describedby=\"glossary-rare-earths\">Rare-earth minerals</a>\
+             <span class=\"glossary-definition\" id=\"glossary-rare-earths\" role=\"tooltip\" hidden>Seventeen &lt;metals&gt;.</span> &amp; rare earths.</p>"
+        ), "{html}");
+        assert_eq!(html.matches("glossary-term").count(), 1);
+        // Terms are whole words only.
+        let mut terms = TermUse::new(&glossary);
+        let html = render(
+            "Sparse earthsy words: rare earthsy.\n",
+            &mut KeepLinks,
+            Some(&mut terms),
+        )
+        .html;
+        assert!(!html.contains("glossary-term"), "{html}");
+    }
+
+    #[test]
     fn raw_html_ids_are_known() {
         let rendered = render(
             "<div id=\"box\">x</div>\n\nText <span id='s'>y</span>\n",
             &mut KeepLinks,
+            None,
         );
         assert!(rendered.ids.contains("box") && rendered.ids.contains("s"));
     }

@@ -11,11 +11,12 @@ use rayon::prelude::*;
 use crate::body::{self, BodyError, ShortcodeTemplates};
 use crate::config::{self, Config};
 use crate::content::data::DataFiles;
+use crate::content::glossary::GLOSSARY_FILE;
 use crate::content::{self, CONTENT_DIR, Content, Document, LoadOptions};
 use crate::error::{Error, Errors, Location, Problem, site_path};
 use crate::feeds;
 use crate::links::{AnchorCheck, PageLinks};
-use crate::markdown::Rendered;
+use crate::markdown::{Glossary, GlossaryTerm, Rendered, TermUse};
 use crate::output::{self, Contents, Plan};
 use crate::render::{self, Contexts, ShortcodeRenderer, Theme};
 use crate::urls::{self, Target, UrlIndex};
@@ -30,6 +31,19 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Include pages marked `draft = true`.
     pub drafts: bool,
+    /// Whether problems of form in the Markdown fail the build.
+    pub lint: LintLevel,
+}
+
+/// What a problem of form in the Markdown (an image without alt text, a
+/// skipped heading level, ...) does to the build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LintLevel {
+    /// It is an error: the build fails.
+    #[default]
+    Error,
+    /// It is printed as a warning.
+    Warn,
 }
 
 impl Options {
@@ -51,6 +65,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// How long each stage took, in order.
     pub stages: Vec<(&'static str, Duration)>,
+    /// Problems of form reported as warnings (`LintLevel::Warn`).
+    pub warnings: Vec<Problem>,
 }
 
 /// Builds the site and swaps it into the output folder.
@@ -156,6 +172,19 @@ fn render_site(options: &Options) -> Result<(Plan, Report), Errors> {
         );
     }
     let shortcodes = theme.as_ref().map(|theme| ShortcodeRenderer::new(theme, &config));
+    let glossary_page = content.pages.iter().find(|p| p.doc.source == GLOSSARY_FILE);
+    let glossary = content.glossary.as_ref().zip(glossary_page).map(|(g, page)| {
+        let terms = g
+            .terms
+            .iter()
+            .map(|t| GlossaryTerm {
+                id: t.id.clone(),
+                forms: std::iter::once(&t.term).chain(&t.aliases).cloned().collect(),
+                definition: t.definition.clone(),
+            })
+            .collect();
+        Glossary::new(terms, urls::from_root(&page.doc.output_file()))
+    });
 
     let docs: Vec<&Document> = content
         .sections
@@ -165,7 +194,7 @@ fn render_site(options: &Options) -> Result<(Plan, Report), Errors> {
         .collect();
     let results: Vec<(MarkdownResult, Vec<Error>)> = docs
         .par_iter()
-        .map(|doc| render_markdown(doc, &index, shortcodes.as_ref()))
+        .map(|doc| render_markdown(doc, &index, shortcodes.as_ref(), glossary.as_ref()))
         .collect();
     let mut rendered_sections = Vec::with_capacity(content.sections.len());
     let mut rendered_pages = Vec::with_capacity(content.pages.len());
@@ -192,6 +221,18 @@ fn render_site(options: &Options) -> Result<(Plan, Report), Errors> {
             &rendered_sections,
             &rendered_pages,
         ));
+    }
+    let mut warnings = Vec::new();
+    let rendered_docs = rendered_sections.iter().chain(&rendered_pages);
+    for (doc, rendered) in docs.iter().zip(rendered_docs) {
+        for lint in &rendered.lints {
+            let at = Location::at_offset(&doc.file, &doc.text, doc.body_start + lint.span.start);
+            let problem = Problem::new(at, lint.message.clone()).hint(lint.hint);
+            match options.lint {
+                LintLevel::Error => errors.push(Error::Lint(problem)),
+                LintLevel::Warn => warnings.push(problem),
+            }
+        }
     }
     timer.stage("markdown");
 
@@ -250,6 +291,7 @@ fn render_site(options: &Options) -> Result<(Plan, Report), Errors> {
         output: options.output_dir(),
         elapsed: timer.start.elapsed(),
         stages: timer.stages,
+        warnings,
     };
     Ok((plan, report))
 }
@@ -326,10 +368,22 @@ fn render_markdown(
     doc: &Document,
     index: &UrlIndex,
     shortcodes: Option<&ShortcodeRenderer>,
+    glossary: Option<&Glossary>,
 ) -> (MarkdownResult, Vec<Error>) {
     let mut links = PageLinks::new(index, &doc.source);
     let templates = shortcodes.map(|s| s as &dyn ShortcodeTemplates);
-    let (rendered, body_errors) = body::render(doc.body(), &mut links, templates);
+    // The glossary page does not mark its own terms.
+    let mut terms = glossary.filter(|_| doc.source != GLOSSARY_FILE).map(TermUse::new);
+    let (mut rendered, body_errors) = body::render(doc.body(), &mut links, templates, terms.as_mut());
+    if doc.source == GLOSSARY_FILE {
+        // The glossary template gives each entry its term's id.
+        if let Some(serde_json::Value::Array(terms)) = doc.front.extra.get("terms") {
+            let ids = terms
+                .iter()
+                .filter_map(|t| t.get("id")?.as_str().map(str::to_string));
+            rendered.ids.extend(ids);
+        }
+    }
     let at = |offset: usize| Location::at_offset(&doc.file, &doc.text, doc.body_start + offset);
     let mut errors: Vec<Error> = links
         .broken

@@ -6,6 +6,7 @@
 
 pub mod data;
 pub mod front_matter;
+pub mod glossary;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -84,6 +85,8 @@ pub struct Content {
     pub unusable: BTreeSet<String>,
     /// Drafts left out of this build.
     pub drafts: BTreeSet<String>,
+    /// The terms of `content/glossary.toml`, which is also a page.
+    pub glossary: Option<glossary::Glossary>,
 }
 
 impl Content {
@@ -136,6 +139,17 @@ pub fn load(root: &Path, options: LoadOptions) -> (Content, Vec<Error>) {
     };
     let mut sections_by_dir: BTreeMap<String, Loaded> = BTreeMap::new();
     let mut pages: Vec<Loaded> = Vec::new();
+    match load_glossary(root) {
+        Ok(Some((glossary, page))) => {
+            content.glossary = Some(glossary);
+            pages.push(page);
+        }
+        Ok(None) => {}
+        Err(found) => {
+            errors.extend(found);
+            content.unusable.insert(glossary::GLOSSARY_FILE.to_string());
+        }
+    }
     for (source, result) in markdown.iter().zip(loaded) {
         match result {
             Ok(loaded) if loaded.kind == Kind::Section => {
@@ -305,6 +319,41 @@ fn implicit_home(root: &Path, title: &str) -> Loaded {
     }
 }
 
+/// The glossary, and the page that lists it, when `content/glossary.toml` exists.
+fn load_glossary(root: &Path) -> Result<Option<(glossary::Glossary, Loaded)>, Vec<Error>> {
+    let file = site_path(root, Path::new(CONTENT_DIR).join(glossary::GLOSSARY_FILE));
+    let text = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(vec![Error::io(&file, "read the glossary", e)]),
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let glossary = glossary::parse(&file, text)
+        .map_err(|problems| problems.into_iter().map(Error::Content).collect::<Vec<_>>())?;
+    let at = Location::file(&file);
+    let mut extra = serde_json::Map::new();
+    extra.insert("terms".to_string(), glossary.terms_value());
+    let page = Loaded {
+        source: glossary::GLOSSARY_FILE.to_string(),
+        file,
+        text: String::new(),
+        body_start: 0,
+        front: FrontMatter {
+            title: glossary.title.clone(),
+            description: glossary.description.clone(),
+            date: None,
+            updated: None,
+            weight: glossary.weight,
+            draft: false,
+            template: Some((glossary.template.clone(), at.clone())),
+            slug: Some(("glossary".to_string(), at)),
+            extra: serde_json::Value::Object(extra),
+        },
+        kind: Kind::Page,
+    };
+    Ok(Some((glossary, page)))
+}
+
 fn load_document(root: &Path, source: &str) -> Result<Loaded, Vec<Error>> {
     let file = site_path(root, Path::new(CONTENT_DIR).join(source));
     let bytes = std::fs::read(&file).map_err(|e| vec![Error::io(&file, "read the file", e)])?;
@@ -437,7 +486,7 @@ fn walk(root: &Path, content_dir: &Path, errors: &mut Vec<Error>) -> (Vec<String
             continue;
         };
         let settings = SETTINGS_FILE.strip_prefix("content/").unwrap_or(SETTINGS_FILE);
-        if source == settings {
+        if source == settings || source == glossary::GLOSSARY_FILE {
             continue;
         }
         if source.ends_with(".md") {

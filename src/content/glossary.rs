@@ -1,0 +1,173 @@
+//! `content/glossary.toml`: terms defined once for the whole site. The
+//! glossary becomes a page of its own (`glossary/`, template
+//! `glossary.html`), and the Markdown stage marks up each page's first use
+//! of every term.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use toml::Spanned;
+
+use crate::error::{Location, Problem};
+
+/// Where the glossary lives, under `content/`.
+pub const GLOSSARY_FILE: &str = "glossary.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    title: Option<String>,
+    description: Option<String>,
+    weight: Option<i64>,
+    template: Option<String>,
+    #[serde(default)]
+    terms: Vec<Spanned<Entry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    term: String,
+    definition: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// One defined term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The anchor on the glossary page: the term's slug.
+    pub id: String,
+    pub term: String,
+    pub definition: String,
+    pub aliases: Vec<String>,
+}
+
+/// The glossary file, read.
+#[derive(Debug, Clone)]
+pub struct Glossary {
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub template: String,
+    pub terms: Vec<Term>,
+}
+
+impl Glossary {
+    /// The terms as templates see them (`page.extra.terms`).
+    pub fn terms_value(&self) -> Value {
+        Value::Array(
+            self.terms
+                .iter()
+                .map(|t| json!({ "id": t.id, "term": t.term, "definition": t.definition, "aliases": t.aliases }))
+                .collect(),
+        )
+    }
+}
+
+/// Parses the glossary `text`, the contents of `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Glossary, Vec<Problem>> {
+    let file: File = toml::from_str(text).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start);
+        vec![
+            Problem::new(
+                Location::at_offset(path, text, at),
+                format!("glossary: {}", e.message().trim_end()),
+            )
+            .hint("each term is a [[terms]] table with `term`, `definition` and optional `aliases = [...]`"),
+        ]
+    })?;
+    let mut problems = Vec::new();
+    let mut forms: HashMap<String, String> = HashMap::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut terms = Vec::with_capacity(file.terms.len());
+    for entry in file.terms {
+        let at = Location::at_offset(path, text, entry.span().start);
+        let entry = entry.into_inner();
+        if entry.term.trim().is_empty() || entry.definition.trim().is_empty() {
+            problems.push(
+                Problem::new(at.clone(), "a glossary entry has an empty `term` or `definition`")
+                    .hint("write both, or remove the entry"),
+            );
+            continue;
+        }
+        for form in std::iter::once(&entry.term).chain(&entry.aliases) {
+            let key = form.trim().to_lowercase();
+            if let Some(first) = forms.insert(key, entry.term.clone()) {
+                problems.push(
+                    Problem::new(
+                        at.clone(),
+                        format!("`{form}` is already defined by the term `{first}`"),
+                    )
+                    .hint("define each term and alias once"),
+                );
+            }
+        }
+        let base = match slug::slugify(&entry.term) {
+            s if s.is_empty() => "term".to_string(),
+            s => s,
+        };
+        let count = ids.entry(base.clone()).or_insert(0);
+        *count += 1;
+        let id = if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
+        terms.push(Term {
+            id,
+            term: entry.term.trim().to_string(),
+            definition: entry.definition.trim().to_string(),
+            aliases: entry.aliases.iter().map(|a| a.trim().to_string()).collect(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Glossary {
+        title: file.title.unwrap_or_else(|| "Glossary".to_string()),
+        description: file.description,
+        weight: file.weight,
+        template: file.template.unwrap_or_else(|| "glossary.html".to_string()),
+        terms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_with_aliases_and_ids() {
+        let text = "title = \"Words\"\n[[terms]]\nterm = \"Rare earths\"\ndefinition = \"Minerals.\"\naliases = [\"rare-earth minerals\"]\n";
+        let glossary = parse(Path::new("g.toml"), text).unwrap();
+        assert_eq!(glossary.title, "Words");
+        assert_eq!(glossary.template, "glossary.html");
+        assert_eq!(glossary.terms[0].id, "rare-earths");
+        assert_eq!(glossary.terms[0].aliases, vec!["rare-earth minerals"]);
+    }
+
+    #[test]
+    fn duplicates_and_typos_have_lines() {
+        let text = "[[terms]]\nterm = \"Tariff\"\ndefinition = \"A tax.\"\n\n[[terms]]\nterm = \"tariff\"\ndefinition = \"Again.\"\n";
+        let problems = parse(Path::new("g.toml"), text).unwrap_err();
+        assert_eq!(
+            problems[0].message,
+            "`tariff` is already defined by the term `Tariff`"
+        );
+        assert_eq!(problems[0].at.line, Some(5));
+        let problems = parse(
+            Path::new("g.toml"),
+            "[[terms]]\nterm = \"T\"\ndefintion = \"x\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            problems[0].message.contains("unknown field `defintion`"),
+            "{}",
+            problems[0].message
+        );
+        assert_eq!(problems[0].at.line, Some(3));
+    }
+}
