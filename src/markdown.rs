@@ -293,6 +293,15 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 Event::Html(raw)
             }
             Event::FootnoteReference(label) => Event::Html(state.footnote_reference(&label).into()),
+            // A checkbox needs a name for screen readers; the item's text follows it.
+            Event::TaskListMarker(done) => Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done:\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done:\"> "
+                }
+                .into(),
+            ),
             other => other,
         };
 
@@ -670,7 +679,10 @@ mod tests {
         assert!(out.contains("<table>"));
         assert!(out.contains("<del>old</del>"));
         assert!(out.contains("“quoted”"));
-        assert!(out.contains("type=\"checkbox\""));
+        assert!(
+            out.contains("<li><input type=\"checkbox\" disabled checked aria-label=\"Done:\"> done</li>"),
+            "{out}"
+        );
     }
 
     #[test]
