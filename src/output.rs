@@ -40,6 +40,12 @@ impl Plan {
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Contents)> {
+        self.files
+            .iter()
+            .map(|(path, contents)| (path.as_str(), contents))
+    }
 }
 
 /// `path` made absolute with `.` and `..` resolved and symbolic links of its
@@ -182,6 +188,54 @@ fn fill(staging: &Path, plan: &Plan) -> Result<(), Error> {
     })
 }
 
+/// Applies the changes of a rebuild to an existing output folder in place,
+/// as `watch` and `serve` do: each file is written under a temporary name
+/// beside it and renamed over the old one, so a reader never sees half a
+/// file; removed files are deleted, and folders they leave empty.
+pub fn update(output: &Path, changed: &Plan, removed: &[String]) -> Result<(), Error> {
+    let dirs: BTreeSet<&str> = changed
+        .files
+        .keys()
+        .filter_map(|path| path.rfind('/').map(|i| &path[..i]))
+        .collect();
+    for dir in dirs {
+        let dir = output.join(dir);
+        std::fs::create_dir_all(&dir).map_err(|e| output_error(&dir, "create a folder", e))?;
+    }
+    changed.files.par_iter().try_for_each(|(path, contents)| {
+        let target = output.join(path);
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+        let temporary = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let written = match contents {
+            Contents::Bytes(bytes) => std::fs::write(&temporary, bytes),
+            Contents::CopyOf(source) => std::fs::copy(source, &temporary).map(|_| ()),
+        };
+        written
+            .and_then(|()| std::fs::rename(&temporary, &target))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&temporary);
+                output_error(&target, "write", e)
+            })
+    })?;
+    for path in removed {
+        let target = output.join(path);
+        match std::fs::remove_file(&target) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(output_error(&target, "remove", e)),
+        }
+        // Folders left empty go too (remove_dir fails on a folder that is not).
+        let mut dir = target.parent();
+        while let Some(d) = dir {
+            if d == output || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(())
+}
+
 /// Puts `staging` where `output` is, in one step where the system allows.
 fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), Error> {
     match std::fs::symlink_metadata(output) {
@@ -319,6 +373,27 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn updates_in_place_and_prunes_empty_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut plan = Plan::default();
+        plan.add("a/b/index.html", Contents::Bytes(b"one".to_vec()));
+        plan.add("keep.css", Contents::Bytes(b"x".to_vec()));
+        write(&out, &plan).unwrap();
+        let mut changed = Plan::default();
+        changed.add("c/index.html", Contents::Bytes(b"new".to_vec()));
+        update(&out, &changed, &["a/b/index.html".to_string()]).unwrap();
+        assert!(!out.join("a").exists());
+        assert_eq!(std::fs::read_to_string(out.join("c/index.html")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(out.join("keep.css")).unwrap(), "x");
+        let names: Vec<_> = std::fs::read_dir(out.join("c"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("index.html")]);
     }
 
     #[test]

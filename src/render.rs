@@ -7,9 +7,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::error::Error as _;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use tera::{Context, Tera};
 
@@ -41,6 +43,9 @@ pub struct Theme {
     tera: Tera,
     /// Template name -> (file for messages, source), to locate errors.
     sources: BTreeMap<String, (PathBuf, String)>,
+    /// Template name -> a hash of its source and of every template it
+    /// extends, includes or imports, directly or not.
+    hashes: HashMap<String, u64>,
     pub static_files: Vec<StaticFile>,
 }
 
@@ -138,6 +143,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let hashes = template_hashes(&sources, &parsed);
 
     let mut tera = Tera::default();
     // Escape what could break out of text or a quoted attribute, but not `/`,
@@ -157,8 +163,57 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     Ok(Theme {
         tera,
         sources,
+        hashes,
         static_files,
     })
+}
+
+/// For each template, a hash of its source and its dependencies' hashes, so
+/// a change to a parent or an included file changes the hash of every
+/// template that uses it.
+fn template_hashes(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    parsed: &BTreeMap<String, tera::Template>,
+) -> HashMap<String, u64> {
+    fn hash_of(
+        name: &str,
+        sources: &BTreeMap<String, (PathBuf, String)>,
+        parsed: &BTreeMap<String, tera::Template>,
+        done: &mut HashMap<String, u64>,
+        visiting: &mut HashSet<String>,
+    ) -> u64 {
+        if let Some(hash) = done.get(name) {
+            return *hash;
+        }
+        let mut hasher = std::hash::DefaultHasher::new();
+        name.hash(&mut hasher);
+        if let Some((_, text)) = sources.get(name) {
+            text.hash(&mut hasher);
+        }
+        if visiting.insert(name.to_string())
+            && let Some(template) = parsed.get(name)
+        {
+            let mut deps: Vec<String> = template.parent.iter().cloned().collect();
+            deps.extend(template.imported_macro_files.iter().map(|(file, _)| file.clone()));
+            let mut includes = Vec::new();
+            collect_includes(&template.ast, &mut includes);
+            deps.extend(includes.into_iter().flat_map(|(names, _)| names));
+            deps.sort();
+            deps.dedup();
+            for dep in deps {
+                hash_of(&dep, sources, parsed, done, visiting).hash(&mut hasher);
+            }
+            visiting.remove(name);
+        }
+        let hash = hasher.finish();
+        done.insert(name.to_string(), hash);
+        hash
+    }
+    let mut done = HashMap::new();
+    for name in sources.keys() {
+        hash_of(name, sources, parsed, &mut done, &mut HashSet::new());
+    }
+    done
 }
 
 /// A Tera syntax error, at the line and column Tera gives.
@@ -317,6 +372,11 @@ fn error_chain(error: &tera::Error) -> Vec<String> {
 impl Theme {
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// A hash of the template and everything it uses; 0 for a missing one.
+    pub fn template_hash(&self, name: &str) -> u64 {
+        self.hashes.get(name).copied().unwrap_or(0)
     }
 
     /// The template files, by name.
@@ -540,27 +600,60 @@ pub struct Contexts<'a> {
     page_listings: Vec<Value>,
 }
 
+/// Page listings built by an earlier render, by source file, with the key
+/// of what they were built from.
+pub type ListingCache = HashMap<String, (u64, Value)>;
+
 impl<'a> Contexts<'a> {
-    pub fn new(config: &Config, content: &'a Content, pages: &[Rendered]) -> Self {
+    /// `listing_keys[i]` is a hash of everything page `i`'s listing is built
+    /// from; a listing in `cache` under the same key is reused.
+    pub fn new(
+        config: &Config,
+        content: &'a Content,
+        pages: &[Rendered],
+        listing_keys: &[u64],
+        cache: &mut ListingCache,
+    ) -> Self {
         let mut contexts = Contexts {
             content,
             config: serde_json::to_value(config).unwrap_or(Value::Null),
             base_url: config.base_url.clone(),
             page_listings: Vec::new(),
         };
+        let reusable: Vec<Option<Value>> = content
+            .pages
+            .iter()
+            .zip(listing_keys)
+            .map(|(page, key)| match cache.remove(&page.doc.source) {
+                Some((cached, value)) if cached == *key => Some(value),
+                _ => None,
+            })
+            .collect();
         let briefs: Vec<Value> = content.pages.iter().map(|p| contexts.brief(&p.doc)).collect();
         contexts.page_listings = content
             .pages
-            .iter()
+            .par_iter()
+            .zip(reusable)
             .enumerate()
-            .map(|(i, page)| {
-                let mut value = contexts.document(&page.doc, &pages[i], Some(page.section));
-                let (lower, higher) = contexts.neighbours(i);
-                value.insert("lower".into(), lower.map_or(Value::Null, |n| briefs[n].clone()));
-                value.insert("higher".into(), higher.map_or(Value::Null, |n| briefs[n].clone()));
-                Value::Object(value)
+            .map(|(i, (page, reused))| {
+                reused.unwrap_or_else(|| {
+                    let mut value = contexts.document(&page.doc, &pages[i], Some(page.section));
+                    let (lower, higher) = contexts.neighbours(i);
+                    value.insert("lower".into(), lower.map_or(Value::Null, |n| briefs[n].clone()));
+                    value.insert("higher".into(), higher.map_or(Value::Null, |n| briefs[n].clone()));
+                    Value::Object(value)
+                })
             })
             .collect();
+        cache.clear();
+        for ((page, key), listing) in content
+            .pages
+            .iter()
+            .zip(listing_keys)
+            .zip(&contexts.page_listings)
+        {
+            cache.insert(page.doc.source.clone(), (*key, listing.clone()));
+        }
         contexts
     }
 

@@ -1,7 +1,8 @@
 //! The pipeline, and the one place that knows the order of the stages:
 //! `config -> content -> markdown -> render -> output`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,13 +13,13 @@ use crate::body::{self, BodyError, ShortcodeTemplates};
 use crate::config::{self, Config};
 use crate::content::data::DataFiles;
 use crate::content::glossary::GLOSSARY_FILE;
-use crate::content::{self, CONTENT_DIR, Content, Document, LoadOptions};
+use crate::content::{self, CONTENT_DIR, Content, DocCache, Document, LoadOptions, Stamp};
 use crate::error::{Error, Errors, Location, Problem, site_path};
 use crate::feeds;
 use crate::links::{AnchorCheck, PageLinks};
 use crate::markdown::{Glossary, GlossaryTerm, Rendered, TermUse};
 use crate::output::{self, Contents, Plan};
-use crate::render::{self, Contexts, ShortcodeRenderer, Theme};
+use crate::render::{self, Contexts, ListingCache, ShortcodeRenderer, Theme};
 use crate::urls::{self, Target, UrlIndex};
 
 /// What to build, from where, to where.
@@ -61,6 +62,9 @@ pub struct Report {
     pub sections: usize,
     /// Output files that are neither pages nor sections.
     pub files: usize,
+    /// Pages, sections and the 404 page rendered this time (all of them on
+    /// a first build; on a rebuild, the ones whose inputs changed).
+    pub rendered: usize,
     pub output: PathBuf,
     pub elapsed: Duration,
     /// How long each stage took, in order.
@@ -69,21 +73,31 @@ pub struct Report {
     pub warnings: Vec<Problem>,
 }
 
+/// The output files that differ from the previous render of a [`Session`]
+/// (every file, the first time), and the ones that are gone.
+#[derive(Debug)]
+pub struct Delta {
+    pub changed: Plan,
+    pub removed: Vec<String>,
+    pub report: Report,
+}
+
 /// Builds the site and swaps it into the output folder.
 pub fn build(options: &Options) -> Result<Report, Errors> {
     let output = options.output_dir();
     output::check_location(&options.root, &output)?;
-    let (plan, mut report) = render_site(options)?;
+    let mut session = Session::new(options.clone());
+    let mut delta = session.render()?;
     let started = Instant::now();
-    output::write(&output, &plan)?;
-    report.stages.push(("write", started.elapsed()));
-    report.elapsed += started.elapsed();
-    Ok(report)
+    output::write(&output, &delta.changed)?;
+    delta.report.stages.push(("write", started.elapsed()));
+    delta.report.elapsed += started.elapsed();
+    Ok(delta.report)
 }
 
 /// Everything `build` does but writing: front matter, templates, links.
 pub fn check(options: &Options) -> Result<Report, Errors> {
-    render_site(options).map(|(_, report)| report)
+    Session::new(options.clone()).render().map(|delta| delta.report)
 }
 
 struct Timer {
@@ -110,190 +124,473 @@ impl Timer {
 }
 
 /// Markdown of one document, with what its links need checked.
+#[derive(Debug, Clone)]
 struct MarkdownResult {
     rendered: Rendered,
     anchors: Vec<AnchorCheck>,
 }
 
-/// Loads, checks and renders the whole site in memory.
-fn render_site(options: &Options) -> Result<(Plan, Report), Errors> {
-    let root = &options.root;
-    let mut timer = Timer::new();
-    let mut errors: Vec<Error> = Vec::new();
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
 
-    let config = match config::load(root, options.base_url.as_deref()) {
-        Ok(config) => config,
-        Err(found) => {
-            if found.iter().any(|e| matches!(e, Error::Usage(_))) {
-                return Err(Errors::new(found));
-            }
-            errors.extend(found);
-            // Go on with defaults, so that content and template errors are reported too.
-            Config {
-                title: String::new(),
-                description: None,
-                base_url: None,
-                language: "en".to_string(),
-                author: None,
-                extra: serde_json::Value::Object(serde_json::Map::new()),
-            }
+/// The theme, kept while no file under `templates/` changes.
+struct CachedTheme {
+    stamps: Vec<(PathBuf, Option<Stamp>)>,
+    theme: Theme,
+}
+
+/// A site rendered again and again, as `watch` and `serve` do: each render
+/// reuses what did not change since the previous one (parsed files,
+/// Markdown, listings, pages whose inputs are the same) and reports only the
+/// output files that differ. Every render gives exactly what a fresh build
+/// of the same files gives.
+pub struct Session {
+    options: Options,
+    docs: DocCache,
+    theme: Option<CachedTheme>,
+    /// By source file: the key the Markdown was rendered under, and the result.
+    markdown: HashMap<String, (u64, Arc<MarkdownResult>)>,
+    listings: ListingCache,
+    /// What the output folder holds after the last good render: each file
+    /// with the key of what it was made from.
+    outputs: BTreeMap<String, u64>,
+}
+
+impl Session {
+    pub fn new(options: Options) -> Self {
+        Session {
+            options,
+            docs: DocCache::default(),
+            theme: None,
+            markdown: HashMap::new(),
+            listings: ListingCache::new(),
+            outputs: BTreeMap::new(),
         }
-    };
-    timer.stage("config");
-
-    let (content, found) = content::load(
-        root,
-        LoadOptions {
-            drafts: options.drafts,
-            site_title: &config.title,
-        },
-    );
-    errors.extend(found);
-    timer.stage("content");
-
-    let mut theme = match render::load_theme(root) {
-        Ok(theme) => Some(theme),
-        Err(found) => {
-            errors.extend(found);
-            None
-        }
-    };
-    timer.stage("templates");
-
-    let generated = generated_files(&config, theme.as_ref());
-    let (index, found) = url_index(&content, theme.as_ref(), &generated);
-    errors.extend(found);
-    let index = Arc::new(index);
-
-    if let Some(theme) = &mut theme {
-        theme.register_functions(
-            Arc::clone(&index),
-            Arc::new(DataFiles::new(site_path(root, CONTENT_DIR))),
-        );
     }
-    let shortcodes = theme.as_ref().map(|theme| ShortcodeRenderer::new(theme, &config));
-    let glossary_page = content.pages.iter().find(|p| p.doc.source == GLOSSARY_FILE);
-    let glossary = content.glossary.as_ref().zip(glossary_page).map(|(g, page)| {
-        let terms = g
-            .terms
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Forgets what the output folder holds, so the next render gives every file.
+    pub fn forget_outputs(&mut self) {
+        self.outputs.clear();
+    }
+
+    /// Loads, checks and renders the site in memory; on success, the output
+    /// files that differ from the previous render.
+    pub fn render(&mut self) -> Result<Delta, Errors> {
+        let options = self.options.clone();
+        let root = &options.root;
+        let mut timer = Timer::new();
+        let mut errors: Vec<Error> = Vec::new();
+
+        let config = match config::load(root, options.base_url.as_deref()) {
+            Ok(config) => config,
+            Err(found) => {
+                if found.iter().any(|e| matches!(e, Error::Usage(_))) {
+                    return Err(Errors::new(found));
+                }
+                errors.extend(found);
+                // Go on with defaults, so that content and template errors are reported too.
+                Config {
+                    title: String::new(),
+                    description: None,
+                    base_url: None,
+                    language: "en".to_string(),
+                    author: None,
+                    extra: serde_json::Value::Object(serde_json::Map::new()),
+                }
+            }
+        };
+        let config_hash = hash_of(serde_json::to_string(&config).unwrap_or_default());
+        timer.stage("config");
+
+        let (content, found) = content::load_cached(
+            root,
+            LoadOptions {
+                drafts: options.drafts,
+                site_title: &config.title,
+            },
+            &mut self.docs,
+        );
+        errors.extend(found);
+        timer.stage("content");
+
+        let theme_ok = match self.load_theme() {
+            Ok(()) => true,
+            Err(found) => {
+                errors.extend(found);
+                false
+            }
+        };
+        let theme = self
+            .theme
+            .as_mut()
+            .filter(|_| theme_ok)
+            .map(|cached| &mut cached.theme);
+        timer.stage("templates");
+
+        let generated = generated_files(&config, theme.as_deref());
+        let (index, found) = url_index(&content, theme.as_deref(), &generated);
+        errors.extend(found);
+        let index = Arc::new(index);
+        // What get_url, load_data and links may see: every address, and the data files.
+        let addresses_hash = addresses_hash(&content, theme.as_deref(), &generated);
+
+        let theme: Option<&Theme> = match theme {
+            Some(theme) => {
+                theme.register_functions(
+                    Arc::clone(&index),
+                    Arc::new(DataFiles::new(site_path(root, CONTENT_DIR))),
+                );
+                Some(theme)
+            }
+            None => None,
+        };
+        let shortcodes = theme.map(|theme| ShortcodeRenderer::new(theme, &config));
+        let glossary_page = content.pages.iter().find(|p| p.doc.source == GLOSSARY_FILE);
+        let glossary = content.glossary.as_ref().zip(glossary_page).map(|(g, page)| {
+            let terms = g
+                .terms
+                .iter()
+                .map(|t| GlossaryTerm {
+                    id: t.id.clone(),
+                    forms: std::iter::once(&t.term).chain(&t.aliases).cloned().collect(),
+                    definition: t.definition.clone(),
+                })
+                .collect();
+            Glossary::new(terms, urls::from_root(&page.doc.output_file()))
+        });
+
+        // Markdown: reused when neither the body nor what it may refer to changed.
+        let markdown_env = hash_of((
+            addresses_hash,
+            config_hash,
+            content.glossary.as_ref().map(|g| format!("{:?}", g.terms)),
+            shortcodes.as_ref().map(|s| {
+                s.names()
+                    .iter()
+                    .map(|n| theme.map_or(0, |t| t.template_hash(&format!("shortcodes/{n}.html"))))
+                    .collect::<Vec<_>>()
+            }),
+        ));
+        let docs: Vec<&Document> = content
+            .sections
             .iter()
-            .map(|t| GlossaryTerm {
-                id: t.id.clone(),
-                forms: std::iter::once(&t.term).chain(&t.aliases).cloned().collect(),
-                definition: t.definition.clone(),
+            .map(|s| &s.doc)
+            .chain(content.pages.iter().map(|p| &p.doc))
+            .collect();
+        let markdown_keys: Vec<u64> = docs
+            .iter()
+            .map(|doc| hash_of((markdown_env, &doc.source, &doc.path, &doc.text)))
+            .collect();
+        let cache = &self.markdown;
+        let results: Vec<(Arc<MarkdownResult>, Vec<Error>)> = docs
+            .par_iter()
+            .zip(&markdown_keys)
+            .map(|(doc, key)| match cache.get(&doc.source) {
+                Some((cached, result)) if cached == key => (Arc::clone(result), Vec::new()),
+                _ => {
+                    let (result, errors) =
+                        render_markdown(doc, &index, shortcodes.as_ref(), glossary.as_ref());
+                    (Arc::new(result), errors)
+                }
             })
             .collect();
-        Glossary::new(terms, urls::from_root(&page.doc.output_file()))
-    });
+        let mut markdown_cache = HashMap::with_capacity(docs.len());
+        let mut results_by_doc = Vec::with_capacity(docs.len());
+        for ((doc, key), (result, found)) in docs.iter().zip(&markdown_keys).zip(results) {
+            if found.is_empty() {
+                markdown_cache.insert(doc.source.clone(), (*key, Arc::clone(&result)));
+            }
+            errors.extend(found);
+            results_by_doc.push(result);
+        }
+        self.markdown = markdown_cache;
+        let (section_results, page_results) = results_by_doc.split_at(content.sections.len());
+        let rendered_sections: Vec<Rendered> = section_results.iter().map(|r| r.rendered.clone()).collect();
+        let rendered_pages: Vec<Rendered> = page_results.iter().map(|r| r.rendered.clone()).collect();
+        for (i, (doc, result)) in docs.iter().zip(&results_by_doc).enumerate() {
+            let own = match i.checked_sub(content.sections.len()) {
+                None => (true, i),
+                Some(page) => (false, page),
+            };
+            errors.extend(check_anchors(
+                doc,
+                own,
+                &result.anchors,
+                &content,
+                &rendered_sections,
+                &rendered_pages,
+            ));
+        }
+        let mut warnings = Vec::new();
+        for (doc, result) in docs.iter().zip(&results_by_doc) {
+            for lint in &result.rendered.lints {
+                let at = Location::at_offset(&doc.file, &doc.text, doc.body_start + lint.span.start);
+                let problem = Problem::new(at, lint.message.clone()).hint(lint.hint);
+                match options.lint {
+                    LintLevel::Error => errors.push(Error::Lint(problem)),
+                    LintLevel::Warn => warnings.push(problem),
+                }
+            }
+        }
+        timer.stage("markdown");
 
-    let docs: Vec<&Document> = content
+        let mut outputs: BTreeMap<String, u64> = BTreeMap::new();
+        let mut changed = Plan::default();
+        let mut rendered_count = 0;
+        if let Some(theme) = theme {
+            let missing = missing_templates(&content, theme);
+            if missing.is_empty() {
+                let (section_keys, page_keys) = markdown_keys.split_at(content.sections.len());
+                let listing_keys = listing_keys(&content, page_keys, config_hash);
+                let contexts = Contexts::new(
+                    &config,
+                    &content,
+                    &rendered_pages,
+                    &listing_keys,
+                    &mut self.listings,
+                );
+                let keys = RenderKeys {
+                    theme,
+                    content: &content,
+                    shared: hash_of((config_hash, addresses_hash)),
+                    section_keys,
+                    page_keys,
+                    listing_keys: &listing_keys,
+                };
+                let (found, count) = render_documents(
+                    &keys,
+                    &contexts,
+                    &rendered_sections,
+                    &rendered_pages,
+                    &self.outputs,
+                    &mut outputs,
+                    &mut changed,
+                );
+                errors.extend(found);
+                rendered_count = count;
+            } else {
+                errors.extend(missing);
+            }
+        }
+        timer.stage("render");
+
+        if !errors.is_empty() {
+            return Err(Errors::new(errors));
+        }
+
+        let mut add = |path: &str, key: u64, contents: &dyn Fn() -> Contents| {
+            outputs.insert(path.to_string(), key);
+            if self.outputs.get(path) != Some(&key) {
+                changed.add(path, contents());
+            }
+        };
+        if let Some(base_url) = &config.base_url {
+            let all_docs = docs.iter().map(|d| (&d.path, &d.text)).collect::<Vec<_>>();
+            add(feeds::SITEMAP, hash_of((base_url, &all_docs)), &|| {
+                Contents::Bytes(feeds::sitemap(base_url, &content).into_bytes())
+            });
+            let pages = content.pages.iter().map(|p| &p.doc.text).collect::<Vec<_>>();
+            add(
+                feeds::FEED,
+                hash_of((config_hash, &pages, &markdown_keys)),
+                &|| Contents::Bytes(feeds::atom(&config, base_url, &content, &rendered_pages).into_bytes()),
+            );
+        }
+        add(feeds::ROBOTS, hash_of(&config.base_url), &|| {
+            Contents::Bytes(feeds::robots(config.base_url.as_deref()).into_bytes())
+        });
+        let theme_files = theme.map(|t| t.static_files.as_slice()).unwrap_or_default();
+        let copies = content
+            .assets
+            .iter()
+            .map(|a| (&a.source, &a.file))
+            .chain(theme_files.iter().map(|f| (&f.output, &f.file)));
+        for (path, file) in copies {
+            add(path, hash_of((file, Stamp::of(file))), &|| {
+                Contents::CopyOf(file.clone())
+            });
+        }
+        timer.stage("feeds");
+
+        let removed: Vec<String> = self
+            .outputs
+            .keys()
+            .filter(|path| !outputs.contains_key(*path))
+            .cloned()
+            .collect();
+        let documents = content.pages.len() + content.sections.len();
+        let report = Report {
+            pages: content.pages.len(),
+            sections: content.sections.len(),
+            files: outputs.len().saturating_sub(documents),
+            rendered: rendered_count,
+            output: options.output_dir(),
+            elapsed: timer.start.elapsed(),
+            stages: timer.stages,
+            warnings,
+        };
+        self.outputs = outputs;
+        Ok(Delta {
+            changed,
+            removed,
+            report,
+        })
+    }
+
+    /// Loads the theme unless no file under `templates/` changed since the
+    /// last load.
+    fn load_theme(&mut self) -> Result<(), Vec<Error>> {
+        let dir = site_path(&self.options.root, render::TEMPLATES_DIR);
+        let stamps: Vec<(PathBuf, Option<Stamp>)> = walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| {
+                let stamp = Stamp::of(e.path());
+                (e.into_path(), stamp)
+            })
+            .collect();
+        if self.theme.as_ref().is_some_and(|cached| cached.stamps == stamps) {
+            return Ok(());
+        }
+        self.theme = None;
+        let theme = render::load_theme(&self.options.root)?;
+        self.theme = Some(CachedTheme { stamps, theme });
+        Ok(())
+    }
+}
+
+/// A hash of every address of the site and of the data files, which
+/// `get_url`, `load_data` and links depend on.
+fn addresses_hash(content: &Content, theme: Option<&Theme>, generated: &[&'static str]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for doc in content
         .sections
         .iter()
         .map(|s| &s.doc)
         .chain(content.pages.iter().map(|p| &p.doc))
-        .collect();
-    let results: Vec<(MarkdownResult, Vec<Error>)> = docs
-        .par_iter()
-        .map(|doc| render_markdown(doc, &index, shortcodes.as_ref(), glossary.as_ref()))
-        .collect();
-    let mut rendered_sections = Vec::with_capacity(content.sections.len());
-    let mut rendered_pages = Vec::with_capacity(content.pages.len());
-    let mut anchors = Vec::with_capacity(docs.len());
-    for (i, (result, found)) in results.into_iter().enumerate() {
-        errors.extend(found);
-        anchors.push(result.anchors);
-        if i < content.sections.len() {
-            rendered_sections.push(result.rendered);
-        } else {
-            rendered_pages.push(result.rendered);
-        }
+    {
+        (&doc.source, &doc.path).hash(&mut hasher);
     }
-    for (i, (doc, checks)) in docs.iter().zip(&anchors).enumerate() {
-        let own = match i.checked_sub(content.sections.len()) {
-            None => (true, i),
-            Some(page) => (false, page),
-        };
-        errors.extend(check_anchors(
-            doc,
-            own,
-            checks,
-            &content,
-            &rendered_sections,
-            &rendered_pages,
-        ));
-    }
-    let mut warnings = Vec::new();
-    let rendered_docs = rendered_sections.iter().chain(&rendered_pages);
-    for (doc, rendered) in docs.iter().zip(rendered_docs) {
-        for lint in &rendered.lints {
-            let at = Location::at_offset(&doc.file, &doc.text, doc.body_start + lint.span.start);
-            let problem = Problem::new(at, lint.message.clone()).hint(lint.hint);
-            match options.lint {
-                LintLevel::Error => errors.push(Error::Lint(problem)),
-                LintLevel::Warn => warnings.push(problem),
-            }
-        }
-    }
-    timer.stage("markdown");
-
-    let mut plan = Plan::default();
-    if let Some(theme) = &theme {
-        let missing = missing_templates(&content, theme);
-        if missing.is_empty() {
-            let contexts = Contexts::new(&config, &content, &rendered_pages);
-            errors.extend(render_documents(
-                theme,
-                &content,
-                &contexts,
-                &rendered_sections,
-                &rendered_pages,
-                &mut plan,
-            ));
-        } else {
-            errors.extend(missing);
-        }
-    }
-    timer.stage("render");
-
-    if !errors.is_empty() {
-        return Err(Errors::new(errors));
-    }
-
-    if let Some(base_url) = &config.base_url {
-        plan.add(
-            feeds::SITEMAP,
-            Contents::Bytes(feeds::sitemap(base_url, &content).into_bytes()),
-        );
-        plan.add(
-            feeds::FEED,
-            Contents::Bytes(feeds::atom(&config, base_url, &content, &rendered_pages).into_bytes()),
-        );
-    }
-    plan.add(
-        feeds::ROBOTS,
-        Contents::Bytes(feeds::robots(config.base_url.as_deref()).into_bytes()),
-    );
     for asset in &content.assets {
-        plan.add(asset.source.clone(), Contents::CopyOf(asset.file.clone()));
+        asset.source.hash(&mut hasher);
+        // load_data reads data files: their changes count.
+        Stamp::of(&asset.file).hash(&mut hasher);
     }
-    if let Some(theme) = &theme {
-        for file in &theme.static_files {
-            plan.add(file.output.clone(), Contents::CopyOf(file.file.clone()));
-        }
+    for file in theme.map(|t| t.static_files.as_slice()).unwrap_or_default() {
+        file.output.hash(&mut hasher);
     }
-    timer.stage("feeds");
+    generated.hash(&mut hasher);
+    (&content.unusable, &content.drafts).hash(&mut hasher);
+    hasher.finish()
+}
 
-    let documents = content.pages.len() + content.sections.len();
-    let report = Report {
-        pages: content.pages.len(),
-        sections: content.sections.len(),
-        files: plan.len().saturating_sub(documents),
-        output: options.output_dir(),
-        elapsed: timer.start.elapsed(),
-        stages: timer.stages,
-        warnings,
+/// For each page, a hash of everything its listing is made of: its own
+/// file and Markdown, the sections above it, its neighbours' briefs.
+fn listing_keys(content: &Content, page_keys: &[u64], config_hash: u64) -> Vec<u64> {
+    let brief = |i: usize| {
+        let doc = &content.pages[i].doc;
+        hash_of((&doc.source, &doc.path, &doc.text))
     };
-    Ok((plan, report))
+    content
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let chain: Vec<(&str, &str, &str)> = content
+                .section_chain(page.section)
+                .into_iter()
+                .map(|s| {
+                    let doc = &content.sections[s].doc;
+                    (doc.source.as_str(), doc.path.as_str(), doc.front.title.as_str())
+                })
+                .collect();
+            let list = &content.sections[page.section].pages;
+            let at = list.iter().position(|&p| p == i);
+            let lower = at.and_then(|at| at.checked_sub(1)).map(|n| brief(list[n]));
+            let higher = at.and_then(|at| list.get(at + 1)).map(|&n| brief(n));
+            hash_of((page_keys[i], config_hash, chain, lower, higher))
+        })
+        .collect()
+}
+
+/// What decides whether a document must be rendered again.
+struct RenderKeys<'a> {
+    theme: &'a Theme,
+    content: &'a Content,
+    /// Settings and addresses, which every page may use.
+    shared: u64,
+    section_keys: &'a [u64],
+    page_keys: &'a [u64],
+    listing_keys: &'a [u64],
+}
+
+impl RenderKeys<'_> {
+    fn page(&self, i: usize) -> u64 {
+        let doc = &self.content.pages[i].doc;
+        let list = &self.content.sections[self.content.pages[i].section].pages;
+        let at = list.iter().position(|&p| p == i);
+        let lower = at
+            .and_then(|at| at.checked_sub(1))
+            .map(|n| self.listing_keys[list[n]]);
+        let higher = at.and_then(|at| list.get(at + 1)).map(|&n| self.listing_keys[n]);
+        let template = self.theme.template_hash(template_of(doc, "page.html"));
+        hash_of((
+            "page",
+            template,
+            self.shared,
+            self.listing_keys[i],
+            self.page_keys[i],
+            lower,
+            higher,
+        ))
+    }
+
+    fn section(&self, i: usize) -> u64 {
+        let section = &self.content.sections[i];
+        let default = if i == 0 { "index.html" } else { "section.html" };
+        let template = self.theme.template_hash(template_of(&section.doc, default));
+        let chain: Vec<(&str, &str)> = self
+            .content
+            .section_chain(i)
+            .into_iter()
+            .map(|s| {
+                (
+                    self.content.sections[s].doc.path.as_str(),
+                    self.content.sections[s].doc.front.title.as_str(),
+                )
+            })
+            .collect();
+        let pages: Vec<u64> = section.pages.iter().map(|&p| self.listing_keys[p]).collect();
+        let subsections: Vec<(&str, &str)> = section
+            .subsections
+            .iter()
+            .map(|&s| {
+                let doc = &self.content.sections[s].doc;
+                (doc.path.as_str(), doc.text.as_str())
+            })
+            .collect();
+        hash_of((
+            "section",
+            template,
+            self.shared,
+            self.section_keys[i],
+            chain,
+            pages,
+            subsections,
+        ))
+    }
+
+    fn not_found(&self) -> u64 {
+        hash_of(("404", self.theme.template_hash("404.html"), self.shared))
+    }
 }
 
 /// Files the build writes besides pages, sections, assets and theme files.
@@ -535,37 +832,54 @@ fn others(count: usize, what: &str) -> String {
     }
 }
 
-/// Renders every page, section and the 404 page into `plan`. A template
+/// Renders the pages, sections and 404 page whose key differs from the one
+/// in `previous` into `changed`; records every key in `outputs`. A template
 /// error that many pages hit is reported once, naming one page and a count.
+/// Returns the errors and how many documents were rendered.
 fn render_documents(
-    theme: &Theme,
-    content: &Content,
+    keys: &RenderKeys,
     contexts: &Contexts,
     sections: &[Rendered],
     pages: &[Rendered],
-    plan: &mut Plan,
-) -> Vec<Error> {
+    previous: &BTreeMap<String, u64>,
+    outputs: &mut BTreeMap<String, u64>,
+    changed: &mut Plan,
+) -> (Vec<Error>, usize) {
     enum Job {
         Section(usize),
         Page(usize),
         NotFound,
     }
-    let mut jobs: Vec<Job> = (0..content.sections.len()).map(Job::Section).collect();
-    jobs.extend((0..content.pages.len()).map(Job::Page));
-    if theme.has_template("404.html") {
-        jobs.push(Job::NotFound);
+    let content = keys.content;
+    let mut jobs: Vec<(Job, String, u64)> = Vec::new();
+    for i in 0..content.sections.len() {
+        jobs.push((
+            Job::Section(i),
+            content.sections[i].doc.output_file(),
+            keys.section(i),
+        ));
     }
+    for i in 0..content.pages.len() {
+        jobs.push((Job::Page(i), content.pages[i].doc.output_file(), keys.page(i)));
+    }
+    if keys.theme.has_template("404.html") {
+        jobs.push((Job::NotFound, "404.html".to_string(), keys.not_found()));
+    }
+    for (_, file, key) in &jobs {
+        outputs.insert(file.clone(), *key);
+    }
+    jobs.retain(|(_, file, key)| previous.get(file) != Some(key));
+
     /// An output file and its HTML, or the problem and the file being rendered.
     type Outcome = (String, Result<String, (Problem, PathBuf)>);
     let results: Vec<Outcome> = jobs
         .par_iter()
-        .map(|job| {
-            let (file, template, context, source) = match job {
+        .map(|(job, file, _)| {
+            let (template, context, source) = match job {
                 Job::Section(i) => {
                     let doc = &content.sections[*i].doc;
                     let default = if *i == 0 { "index.html" } else { "section.html" };
                     (
-                        doc.output_file(),
                         template_of(doc, default),
                         contexts.section(*i, &sections[*i]),
                         doc.file.clone(),
@@ -574,33 +888,29 @@ fn render_documents(
                 Job::Page(i) => {
                     let doc = &content.pages[*i].doc;
                     (
-                        doc.output_file(),
                         template_of(doc, "page.html"),
                         contexts.page(*i, &pages[*i]),
                         doc.file.clone(),
                     )
                 }
-                Job::NotFound => (
-                    "404.html".to_string(),
-                    "404.html",
-                    contexts.not_found(),
-                    PathBuf::from("404.html"),
-                ),
+                Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("404.html")),
             };
-            let result = theme
+            let result = keys
+                .theme
                 .render(template, &context)
-                .map(|html| urls::relativize(&html, &file).into_owned())
+                .map(|html| urls::relativize(&html, file).into_owned())
                 .map_err(|problem| (problem, source));
-            (file, result)
+            (file.clone(), result)
         })
         .collect();
+    let count = results.len();
 
     // Grouped by where in the template they happen: the same fault on many
     // pages is one error (the first page's message, and a count).
     let mut failures: BTreeMap<String, (Problem, Vec<PathBuf>)> = BTreeMap::new();
     for (file, result) in results {
         match result {
-            Ok(html) => plan.add(file, Contents::Bytes(html.into_bytes())),
+            Ok(html) => changed.add(file, Contents::Bytes(html.into_bytes())),
             Err((problem, source)) => {
                 let key = format!(
                     "{}:{:?}:{:?}",
@@ -613,7 +923,7 @@ fn render_documents(
             }
         }
     }
-    failures
+    let errors = failures
         .into_values()
         .map(|(mut problem, sources)| {
             let first = sources.iter().min().expect("a failure has a page").display();
@@ -626,7 +936,8 @@ fn render_documents(
             );
             Error::Template(problem)
         })
-        .collect()
+        .collect();
+    (errors, count)
 }
 
 /// The output folder as the summary line shows it.

@@ -8,7 +8,7 @@ pub mod data;
 pub mod front_matter;
 pub mod glossary;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -122,16 +122,60 @@ pub fn is_editor_noise(name: &str) -> bool {
         || name.ends_with(".tmp")
 }
 
+/// A file's size and modification time: when both are unchanged, the file
+/// is taken to be unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stamp {
+    pub modified: Option<std::time::SystemTime>,
+    pub len: u64,
+}
+
+impl Stamp {
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            modified: meta.modified().ok(),
+            len: meta.len(),
+        })
+    }
+}
+
+/// Markdown files parsed by an earlier load, reused while their stamp holds.
+#[derive(Debug, Default)]
+pub struct DocCache {
+    parsed: HashMap<String, (Stamp, Loaded)>,
+}
+
 /// Reads `root/content`.
 pub fn load(root: &Path, options: LoadOptions) -> (Content, Vec<Error>) {
+    load_cached(root, options, &mut DocCache::default())
+}
+
+/// Reads `root/content`, reparsing only the Markdown files that changed
+/// since `cache` saw them.
+pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (Content, Vec<Error>) {
     let content_dir = site_path(root, CONTENT_DIR);
     let mut errors = Vec::new();
     let (markdown, assets) = walk(root, &content_dir, &mut errors);
 
+    let stamps: Vec<Option<Stamp>> = markdown
+        .par_iter()
+        .map(|source| Stamp::of(&content_dir.join(source)))
+        .collect();
     let loaded: Vec<Result<Loaded, Vec<Error>>> = markdown
         .par_iter()
-        .map(|source| load_document(root, source))
+        .zip(&stamps)
+        .map(|(source, stamp)| match (cache.parsed.get(source), stamp) {
+            (Some((cached, loaded)), Some(stamp)) if cached == stamp => Ok(loaded.clone()),
+            _ => load_document(root, source),
+        })
         .collect();
+    cache.parsed.clear();
+    for ((source, stamp), result) in markdown.iter().zip(&stamps).zip(&loaded) {
+        if let (Some(stamp), Ok(loaded)) = (stamp, result) {
+            cache.parsed.insert(source.clone(), (*stamp, loaded.clone()));
+        }
+    }
 
     let mut content = Content {
         assets,
@@ -272,6 +316,7 @@ pub fn load(root: &Path, options: LoadOptions) -> (Content, Vec<Error>) {
 }
 
 /// A Markdown file that parsed, before it has a place in the tree.
+#[derive(Debug, Clone)]
 struct Loaded {
     source: String,
     file: PathBuf,
