@@ -1,14 +1,16 @@
 //! The command line: one argument struct and one `run` per subcommand.
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::Errors;
-use crate::site::{self, LintLevel, Options, Report};
+use crate::serve::{self, ServeOptions};
+use crate::site::{self, LintLevel, Options, Report, Session};
+use crate::watch::{self, Rebuilt, WatchOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +36,10 @@ pub enum Command {
     Build(BuildArgs),
     /// Check front matter, templates and links without writing anything
     Check(CheckArgs),
+    /// Build, then rebuild after every change to content/ or templates/
+    Watch(WatchArgs),
+    /// Watch, and serve the site on this machine with live reload
+    Serve(ServeArgs),
 }
 
 /// Which site to read.
@@ -94,6 +100,56 @@ pub struct CheckArgs {
     pub site: SiteArgs,
 }
 
+/// How to notice changes.
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// Poll for changes every MS milliseconds instead of asking the system
+    /// for events (Docker bind mounts, WSL, network shares)
+    #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500")]
+    pub poll: Option<u64>,
+}
+
+impl ChangeArgs {
+    fn options(&self) -> WatchOptions {
+        WatchOptions {
+            poll: self.poll.map(|ms| Duration::from_millis(ms.max(10))),
+            ..WatchOptions::default()
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site [default: ROOT/public]
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub changes: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site [default: ROOT/public]
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// The address to listen on; anything but a loopback address lets other
+    /// machines see the preview
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// The port to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Open the site in the default browser
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub changes: ChangeArgs,
+}
+
 /// How much to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verbosity {
@@ -122,6 +178,8 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Build(args) => run_build(args, verbosity),
         Command::Check(args) => run_check(args, verbosity),
+        Command::Watch(args) => run_watch(args, verbosity),
+        Command::Serve(args) => run_serve(args, verbosity),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -146,6 +204,110 @@ pub fn run_check(args: &CheckArgs, verbosity: Verbosity) -> Result<(), Errors> {
     let report = site::check(&args.site.options(None))?;
     print_report(&report, verbosity, "checked");
     Ok(())
+}
+
+pub fn run_watch(args: &WatchArgs, verbosity: Verbosity) -> Result<(), Errors> {
+    let options = args.site.options(args.output.clone());
+    let root = options.root.clone();
+    let session = Session::new(options);
+    let stop = watch::stop_flag();
+    watch::watch(session, args.changes.options(), stop, |rebuilt| {
+        print_rebuilt(&root, &rebuilt, verbosity)
+    })?;
+    if verbosity != Verbosity::Quiet {
+        println!("stopped");
+    }
+    Ok(())
+}
+
+pub fn run_serve(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Errors> {
+    let options = args.site.options(args.output.clone());
+    let root = options.root.clone();
+    if let Some(warning) = serve::warn_if_public(args.bind) {
+        eprintln!("{warning}");
+    }
+    let session = Session::new(options);
+    let serve_options = ServeOptions {
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+    };
+    serve::serve(
+        session,
+        args.changes.options(),
+        serve_options,
+        watch::stop_flag(),
+        move |rebuilt| print_rebuilt(&root, rebuilt, verbosity),
+        |address| {
+            println!("serving the site at http://{address}/ (Ctrl-C to stop)");
+            let _ = std::io::stdout().flush();
+        },
+    )?;
+    if verbosity != Verbosity::Quiet {
+        println!("stopped");
+    }
+    Ok(())
+}
+
+/// One line per rebuild (and the errors of a failed one).
+pub fn print_rebuilt(root: &Path, rebuilt: &Rebuilt, verbosity: Verbosity) {
+    let names = |changed: &[PathBuf]| {
+        let mut names: Vec<String> = changed
+            .iter()
+            .map(|p| {
+                let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+                p.strip_prefix(&absolute_root)
+                    .or_else(|_| p.strip_prefix(root))
+                    .unwrap_or(p)
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        if names.len() > 3 {
+            let more = names.len() - 3;
+            names.truncate(3);
+            names.push(format!("{more} more"));
+        }
+        names.join(", ")
+    };
+    match rebuilt {
+        Rebuilt::Built { changed: [], delta } => {
+            print_report(&delta.report, verbosity, "built");
+            if verbosity != Verbosity::Quiet {
+                println!("watching content/ and templates/ for changes (Ctrl-C to stop)");
+            }
+        }
+        Rebuilt::Built { changed, delta } => {
+            if verbosity == Verbosity::Quiet {
+                return;
+            }
+            for warning in &delta.report.warnings {
+                eprintln!("warning: {warning}\n");
+            }
+            println!(
+                "{} changed: rendered {}, wrote {}, removed {} in {}",
+                names(changed),
+                plural(delta.report.rendered, "page"),
+                plural(delta.changed.len(), "file"),
+                delta.removed.len(),
+                milliseconds(delta.report.elapsed),
+            );
+        }
+        Rebuilt::Failed { changed, errors } => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = write!(stderr, "{errors}");
+            let after = if changed.is_empty() {
+                String::new()
+            } else {
+                format!(" after {} changed", names(changed))
+            };
+            let _ = writeln!(
+                stderr,
+                "\n{}{after}; the output keeps the last good build, waiting for the next change",
+                plural(errors.len(), "error"),
+            );
+        }
+    }
 }
 
 fn print_report(report: &Report, verbosity: Verbosity, verb: &str) {

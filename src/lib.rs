@@ -23,6 +23,8 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod urls;
+pub mod watch;

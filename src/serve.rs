@@ -1,0 +1,408 @@
+//! `serve`: `watch`, plus an HTTP server for the output folder with live
+//! reload.
+//!
+//! After each rebuild every open page hears of it over Server-Sent Events
+//! and reloads itself, keeping its scroll position; a change to stylesheets
+//! only swaps them; a failed build shows its errors over the page until the
+//! next good one. The snippet that does this is added to HTML responses as
+//! they are sent, never written into the output folder, so `serve` leaves
+//! exactly what `build` writes.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use percent_encoding::percent_decode_str;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::error::{Error, Location, Problem};
+use crate::site::Session;
+use crate::watch::{self, Rebuilt, WatchOptions};
+
+/// Where pages reach the reload channel, relative to the site root.
+pub const EVENTS_PATH: &str = "__explainer/events";
+
+/// What the server is told after each build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Pages should reload.
+    Reload,
+    /// Only stylesheets changed: swap them without a reload.
+    Styles,
+    /// The build failed: show these errors over the page.
+    Failed(String),
+}
+
+/// Where and how to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+/// Shared by the request handlers.
+struct Shared {
+    /// The output folder, made absolute.
+    root: PathBuf,
+    notices: broadcast::Sender<Notice>,
+    /// The errors of the last build, if it failed, for pages opened since.
+    failure: Mutex<Option<String>>,
+}
+
+/// The notice for a rebuild, or none (nothing changed in the output).
+pub fn notice_for(rebuilt: &Rebuilt) -> Option<Notice> {
+    match rebuilt {
+        Rebuilt::Failed { errors, .. } => Some(Notice::Failed(errors.to_string())),
+        Rebuilt::Built { delta, .. } => {
+            let paths: Vec<&str> = delta
+                .changed
+                .paths()
+                .chain(delta.removed.iter().map(String::as_str))
+                .collect();
+            if paths.is_empty() {
+                None
+            } else if paths.iter().all(|p| p.ends_with(".css")) {
+                Some(Notice::Styles)
+            } else {
+                Some(Notice::Reload)
+            }
+        }
+    }
+}
+
+/// Serves the output folder and rebuilds on every change until Ctrl-C.
+/// `report` hears of every build, like `watch`'s; `ready` gets the address
+/// once the server listens.
+pub fn serve(
+    session: Session,
+    watch_options: WatchOptions,
+    options: ServeOptions,
+    stop: Arc<AtomicBool>,
+    mut report: impl FnMut(&Rebuilt) + Send + 'static,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), Error> {
+    let output = session.options().output_dir();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io(&output, "start the server", e))?;
+    let address = SocketAddr::new(options.bind, options.port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(address))
+        .map_err(|e| {
+            Error::Usage(
+                Problem::new(
+                    Location::file(address.to_string()),
+                    format!("cannot listen on {address}: {e}"),
+                )
+                .hint("choose another --port, or --port 0 for any free one"),
+            )
+        })?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Error::io(&output, "read the server's address", e))?;
+
+    let (notices, _) = broadcast::channel(16);
+    let shared = Arc::new(Shared {
+        root: std::path::absolute(&output).unwrap_or(output.clone()),
+        notices: notices.clone(),
+        failure: Mutex::new(None),
+    });
+
+    // The watcher runs beside the server; the first build happens before
+    // the server answers, so the first page is already there.
+    let (built, first_build) = std::sync::mpsc::channel::<()>();
+    let watch_shared = Arc::clone(&shared);
+    let watch_stop = Arc::clone(&stop);
+    let watcher = std::thread::spawn(move || {
+        let mut first = Some(built);
+        watch::watch(session, watch_options, watch_stop, |rebuilt| {
+            report(&rebuilt);
+            if let Some(notice) = notice_for(&rebuilt) {
+                let failure = match &notice {
+                    Notice::Failed(text) => Some(text.clone()),
+                    _ => None,
+                };
+                *watch_shared.failure.lock().unwrap_or_else(|e| e.into_inner()) = failure;
+                let _ = watch_shared.notices.send(notice);
+            }
+            if let Some(built) = first.take() {
+                let _ = built.send(());
+            }
+        })
+    });
+    let _ = first_build.recv();
+    if watcher.is_finished() {
+        return watcher.join().unwrap_or_else(|_| {
+            Err(Error::Output(Problem::new(
+                Location::file(&output),
+                "the watcher stopped",
+            )))
+        });
+    }
+
+    ready(address);
+    if options.open {
+        let _ = opener::open(format!("http://{address}/"));
+    }
+    let app = Router::new()
+        .route(&format!("/{EVENTS_PATH}"), get(events))
+        .fallback(files)
+        .with_state(Arc::clone(&shared));
+    let shutdown_stop = Arc::clone(&stop);
+    let served = runtime.block_on(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                while !shutdown_stop.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            })
+            .await
+    });
+    stop.store(true, Ordering::SeqCst);
+    let watched = watcher.join().unwrap_or_else(|_| {
+        Err(Error::Output(Problem::new(
+            Location::file(&output),
+            "the watcher stopped",
+        )))
+    });
+    served.map_err(|e| Error::io(&output, "serve the site", e))?;
+    watched
+}
+
+/// The reload channel: one Server-Sent Event per build.
+async fn events(
+    State(shared): State<Arc<Shared>>,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    let current = shared.failure.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let first = tokio_stream::iter(current.map(|text| Ok(failure_event(&text))));
+    let updates = BroadcastStream::new(shared.notices.subscribe()).filter_map(|notice| {
+        let event = match notice.ok()? {
+            Notice::Reload => Event::default().event("reload").data("reload"),
+            Notice::Styles => Event::default().event("styles").data("styles"),
+            Notice::Failed(text) => failure_event(&text),
+        };
+        Some(Ok(event))
+    });
+    Sse::new(first.chain(updates)).keep_alive(KeepAlive::default())
+}
+
+fn failure_event(text: &str) -> Event {
+    Event::default().event("failed").data(text)
+}
+
+/// A path of the site: the request's path, decoded and checked. `None` for
+/// anything that could reach outside the output folder: `..`, encoded dots
+/// or slashes that decode to them, backslashes, NUL, drive letters.
+pub fn site_relative(path: &str) -> Option<PathBuf> {
+    let decoded = percent_decode_str(path).decode_utf8().ok()?;
+    if decoded.contains('\\') || decoded.contains('\0') {
+        return None;
+    }
+    let mut relative = PathBuf::new();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            part if part.contains(':') => return None,
+            part => relative.push(part),
+        }
+    }
+    if relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        Some(relative)
+    } else {
+        None
+    }
+}
+
+/// Serves a file of the output folder: `index.html` for a folder, `404.html`
+/// with status 404 for a miss; HTML gets the live-reload snippet.
+async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let Some(relative) = site_relative(uri.path()) else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let mut file = shared.root.join(&relative);
+    if file.is_dir() {
+        if !uri.path().ends_with('/') {
+            let location = format!("{}/", uri.path());
+            return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
+        }
+        file.push("index.html");
+    }
+    let depth = uri.path().trim_start_matches('/').matches('/').count();
+    match read_inside(&shared.root, &file).await {
+        Ok(Some(bytes)) => respond(StatusCode::OK, &file, bytes, depth, method),
+        Ok(None) => StatusCode::FORBIDDEN.into_response(),
+        Err(_) => match read_inside(&shared.root, &shared.root.join("404.html")).await {
+            Ok(Some(bytes)) => respond(StatusCode::NOT_FOUND, Path::new("404.html"), bytes, depth, method),
+            _ => (StatusCode::NOT_FOUND, "not found").into_response(),
+        },
+    }
+}
+
+/// The bytes of `file` if it resolves (symbolic links followed) to a place
+/// inside `root`; `Ok(None)` if it resolves outside.
+async fn read_inside(root: &Path, file: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    let real = tokio::fs::canonicalize(file).await?;
+    let real_root = tokio::fs::canonicalize(root).await?;
+    if !real.starts_with(&real_root) {
+        return Ok(None);
+    }
+    if !tokio::fs::metadata(&real).await?.is_file() {
+        return Err(std::io::Error::from(std::io::ErrorKind::NotFound));
+    }
+    tokio::fs::read(&real).await.map(Some)
+}
+
+fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, depth: usize, method: Method) -> Response {
+    let mime = mime_guess::from_path(file).first_or_octet_stream();
+    let is_html = mime.essence_str() == "text/html";
+    let content_type = match mime.type_() {
+        mime_guess::mime::TEXT => format!("{}; charset=utf-8", mime.essence_str()),
+        _ if mime.essence_str() == "image/svg+xml" || mime.essence_str() == "application/xml" => {
+            format!("{}; charset=utf-8", mime.essence_str())
+        }
+        _ => mime.essence_str().to_string(),
+    };
+    let body = if is_html { inject(bytes, depth) } else { bytes };
+    let mut response = Response::new(if method == Method::HEAD {
+        Body::empty()
+    } else {
+        Body::from(body)
+    });
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The live-reload script, added before `</body>`. It reaches the events
+/// with a path relative to the page, so it works behind a proxy too.
+fn inject(mut html: Vec<u8>, depth: usize) -> Vec<u8> {
+    let events = format!("{}{EVENTS_PATH}", "../".repeat(depth));
+    let script = SNIPPET.replace("EVENTS_URL", &events);
+    let at = find_last(&html, b"</body>").unwrap_or(html.len());
+    html.splice(at..at, script.into_bytes());
+    html
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .rposition(|w| w.eq_ignore_ascii_case(needle))
+}
+
+const SNIPPET: &str = r#"<script data-explainer-live-reload>
+(() => {
+  const key = "explainer-scroll:" + location.pathname;
+  const saved = sessionStorage.getItem(key);
+  if (saved !== null) {
+    sessionStorage.removeItem(key);
+    addEventListener("load", () => scrollTo(0, Number(saved)));
+  }
+  const overlay = () => document.getElementById("explainer-build-errors");
+  const source = new EventSource(new URL("EVENTS_URL", location.href));
+  source.addEventListener("reload", () => {
+    sessionStorage.setItem(key, String(scrollY));
+    location.reload();
+  });
+  source.addEventListener("styles", () => {
+    overlay()?.remove();
+    for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("reload", String(Date.now()));
+      link.href = url.href;
+    }
+  });
+  source.addEventListener("failed", (event) => {
+    let box = overlay();
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "explainer-build-errors";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace";
+      document.body.append(box);
+    }
+    const title = document.createElement("strong");
+    title.textContent = "The last save did not build: the page shows the last good build.";
+    const text = document.createElement("pre");
+    text.style.cssText = "white-space:pre-wrap;color:#ffb4a8";
+    text.textContent = event.data;
+    box.replaceChildren(title, text);
+  });
+})();
+</script>
+"#;
+
+/// Prints a warning when the server is reachable from other machines.
+pub fn warn_if_public(bind: IpAddr) -> Option<String> {
+    (!bind.is_loopback()).then(|| {
+        format!(
+            "warning: serving on {bind}, which other machines can reach; the preview is meant for 127.0.0.1"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_could_leave_the_site_are_refused() {
+        for path in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/a%2f..%2f..%2fetc",
+            "/..%5cetc",
+            "/a\\b",
+            "/%00",
+            "/C:/Windows",
+            "/%ff",
+        ] {
+            assert_eq!(site_relative(path), None, "{path}");
+        }
+        assert_eq!(
+            site_relative("/a/b/index.html"),
+            Some(PathBuf::from("a/b/index.html"))
+        );
+        assert_eq!(
+            site_relative("/my%20file.pdf"),
+            Some(PathBuf::from("my file.pdf"))
+        );
+        assert_eq!(site_relative("//etc/passwd"), Some(PathBuf::from("etc/passwd")));
+        assert_eq!(site_relative("/"), Some(PathBuf::new()));
+    }
+
+    #[test]
+    fn the_snippet_goes_before_the_end_of_the_body() {
+        let html = inject(b"<html><body><p>x</p></body></html>".to_vec(), 2);
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.contains("<p>x</p><script data-explainer-live-reload>"));
+        assert!(html.contains("new URL(\"../../__explainer/events\", location.href)"));
+        assert!(html.ends_with("</script>\n</body></html>"));
+    }
+}
