@@ -132,6 +132,9 @@ pub fn watch(
     let output_abs = absolute(&output);
     let root_abs = absolute(&root);
 
+    // Watching starts before the first build, so no save is missed.
+    let (sender, events) = channel::<DebounceEventResult>();
+    let mut watcher = Watcher::start(&root_abs, options, sender)?;
     // The first build swaps the whole site in, like `build`.
     match session.render() {
         Ok(delta) => match output::write(&output, &delta.changed) {
@@ -156,8 +159,6 @@ pub fn watch(
         }
     }
 
-    let (sender, events) = channel::<DebounceEventResult>();
-    let mut watcher = Watcher::start(&root_abs, options, sender)?;
     loop {
         let burst = match next_burst(&events, &stop, &root_abs, &output_abs) {
             Some(burst) => burst,
@@ -294,7 +295,11 @@ impl Watcher {
         let debouncer: Box<dyn WatchFolders> = match options.poll {
             None => Box::new(new_debouncer(options.debounce, None, sender).map_err(failed)?),
             Some(interval) => {
-                let config = notify::Config::default().with_poll_interval(interval);
+                // Modification times are compared to the second only: compare
+                // contents too, or two saves within a second look like one.
+                let config = notify::Config::default()
+                    .with_poll_interval(interval)
+                    .with_compare_contents(true);
                 Box::new(
                     new_debouncer_opt::<_, notify::PollWatcher, _>(
                         options.debounce,

@@ -120,6 +120,8 @@ pub fn is_editor_noise(name: &str) -> bool {
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
 }
 
 /// A file's size and modification time: when both are unchanged, the file
@@ -716,7 +718,16 @@ mod tests {
 
     #[test]
     fn editor_noise() {
-        for name in [".x.md.swp", "x.md~", "#x.md#", "4913", ".#x.md", "x.md.tmp"] {
+        for name in [
+            ".x.md.swp",
+            "x.md~",
+            "#x.md#",
+            "4913",
+            ".#x.md",
+            "x.md.tmp",
+            "x.md___jb_tmp___",
+            "x.md___jb_old___",
+        ] {
             assert!(is_editor_noise(name), "{name}");
         }
         assert!(!is_editor_noise("x.md"));

@@ -245,3 +245,100 @@ impl Run {
         &self.description
     }
 }
+
+/// A `watch` or `serve` running in the background; killed when dropped.
+pub struct Background {
+    child: std::process::Child,
+    lines: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Site {
+    /// Starts the binary in the site's folder without waiting for it.
+    pub fn spawn(&self, args: &[&str]) -> Background {
+        let mut child = Command::new(BIN)
+            .args(args)
+            .current_dir(&self.root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the explainer binary");
+        let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        for stream in [
+            Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().unwrap()),
+        ] {
+            let lines = std::sync::Arc::clone(&lines);
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+                    lines.lock().unwrap().push(line);
+                }
+            });
+        }
+        Background { child, lines }
+    }
+}
+
+/// Waits up to `limit` for `condition`; true when it held.
+pub fn wait_until(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    condition()
+}
+
+impl Background {
+    /// Everything printed so far, stdout and stderr interleaved by line.
+    pub fn output(&self) -> Vec<String> {
+        self.lines.lock().unwrap().clone()
+    }
+
+    /// Waits for a line containing `text`, and returns it.
+    #[track_caller]
+    pub fn wait_for_line(&self, text: &str) -> String {
+        let mut found = None;
+        let ok = wait_until(Duration::from_secs(30), || {
+            found = self.output().into_iter().find(|l| l.contains(text));
+            found.is_some()
+        });
+        assert!(ok, "no line with {text:?} in:\n{}", self.output().join("\n"));
+        found.unwrap()
+    }
+
+    /// Lines that report a rebuild (`... changed: rendered ...`) or a failed one.
+    pub fn rebuilds(&self) -> usize {
+        self.output()
+            .iter()
+            .filter(|l| {
+                l.contains(" changed: rendered ") || l.contains("the output keeps the last good build")
+            })
+            .count()
+    }
+
+    /// Sends Ctrl-C and waits for a clean exit.
+    #[track_caller]
+    pub fn interrupt(mut self) -> std::process::ExitStatus {
+        // SAFETY: kill() with a valid pid and signal number has no memory effects.
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGINT);
+        }
+        let mut status = None;
+        wait_until(Duration::from_secs(10), || {
+            status = self.child.try_wait().unwrap();
+            status.is_some()
+        });
+        status.unwrap_or_else(|| panic!("did not stop on Ctrl-C:\n{}", self.output().join("\n")))
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -13,3 +13,4 @@ mod output;
 mod readme;
 mod shortcodes;
 mod templates;
+mod watch;

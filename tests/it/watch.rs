@@ -1,0 +1,284 @@
+//! `watch`: every editor's way of saving, new/deleted/renamed files,
+//! templates, bad saves; the output always ends equal to a clean build.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::harness::{Background, Site, tree, wait_until};
+
+type Save = fn(&Path, &str);
+
+fn write_in_place(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+}
+
+/// VS Code's and many tools' "atomic save": a temporary file renamed over.
+fn rename_over(path: &Path, text: &str) {
+    let temporary = path.with_file_name(".alpha.md.tmp.4242");
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, path).unwrap();
+}
+
+/// Vim: probes the folder with `4913`, keeps a backup `~`, writes anew.
+fn vim(path: &Path, text: &str) {
+    let probe = path.with_file_name("4913");
+    std::fs::write(&probe, "").unwrap();
+    std::fs::remove_file(&probe).unwrap();
+    let backup = path.with_file_name("alpha.md~");
+    std::fs::rename(path, &backup).unwrap();
+    std::fs::write(path, text).unwrap();
+    std::fs::remove_file(&backup).unwrap();
+}
+
+/// JetBrains IDEs: write a temporary file, move the old one aside, swap.
+fn jetbrains(path: &Path, text: &str) {
+    let temporary = path.with_file_name("alpha.md___jb_tmp___");
+    let old = path.with_file_name("alpha.md___jb_old___");
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(path, &old).unwrap();
+    std::fs::rename(&temporary, path).unwrap();
+    std::fs::remove_file(&old).unwrap();
+}
+
+/// Emacs: a lock link, an auto-save file and a backup around the write.
+fn emacs(path: &Path, text: &str) {
+    let lock = path.with_file_name(".#alpha.md");
+    let autosave = path.with_file_name("#alpha.md#");
+    std::os::unix::fs::symlink("editor@host.1234", &lock).unwrap();
+    std::fs::write(&autosave, text).unwrap();
+    std::fs::copy(path, path.with_file_name("alpha.md~")).unwrap();
+    std::fs::write(path, text).unwrap();
+    std::fs::remove_file(&autosave).unwrap();
+    std::fs::remove_file(&lock).unwrap();
+}
+
+/// Some tools delete the file, then create it again a moment later.
+fn delete_then_create(path: &Path, text: &str) {
+    std::fs::remove_file(path).unwrap();
+    std::thread::sleep(Duration::from_millis(30));
+    std::fs::write(path, text).unwrap();
+}
+
+fn start(site: &Site) -> Background {
+    let watch = site.spawn(&["watch"]);
+    watch.wait_for_line("watching content/ and templates/");
+    watch
+}
+
+/// Stops `watch` and checks the output is what a clean build gives.
+#[track_caller]
+fn stop_and_compare(site: &Site, watch: Background) {
+    let status = watch.interrupt();
+    assert!(status.success(), "watch did not exit cleanly: {status}");
+    let watched = site.tree("public");
+    site.run(&["build", "--output", "../clean"]).success();
+    let clean = tree(&site.outside().join("clean"));
+    let differing: Vec<&String> = clean
+        .keys()
+        .chain(watched.keys())
+        .filter(|p| clean.get(*p) != watched.get(*p))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "watch output differs from a clean build: {differing:?}"
+    );
+}
+
+#[test]
+fn every_way_of_saving_rebuilds_once_with_the_saved_text() {
+    let site = Site::base();
+    let watch = start(&site);
+    let page = site.root.join("content/alpha.md");
+    let patterns: [(&str, Save); 6] = [
+        ("write in place", write_in_place),
+        ("rename over", rename_over),
+        ("vim", vim),
+        ("jetbrains", jetbrains),
+        ("emacs", emacs),
+        ("delete then create", delete_then_create),
+    ];
+    for (name, save) in patterns {
+        let before = watch.rebuilds();
+        let marker = format!("Saved by {name}.");
+        save(
+            &page,
+            &format!("+++\ntitle = \"Alpha\"\nweight = 1\n+++\n{marker}\n"),
+        );
+        let updated = wait_until(Duration::from_secs(10), || {
+            std::fs::read_to_string(site.root.join("public/alpha/index.html"))
+                .is_ok_and(|h| h.contains(&marker))
+        });
+        assert!(
+            updated,
+            "{name}: the output never showed the save:\n{}",
+            watch.output().join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(
+            watch.rebuilds() - before,
+            1,
+            "{name}: expected exactly one rebuild:\n{}",
+            watch.output().join("\n")
+        );
+    }
+    for noise in [
+        "4913",
+        "alpha.md~",
+        "#alpha.md#",
+        ".alpha.md.swp",
+        "alpha.md___jb_tmp___",
+    ] {
+        assert!(!site.exists(&format!("public/{noise}")), "{noise} was copied");
+    }
+    stop_and_compare(&site, watch);
+}
+
+#[test]
+fn new_deleted_and_renamed_pages_and_folders() {
+    let site = Site::base();
+    let watch = start(&site);
+    let wait = |condition: &dyn Fn() -> bool, what: &str| {
+        assert!(
+            wait_until(Duration::from_secs(10), condition),
+            "{what}:\n{}",
+            watch.output().join("\n")
+        );
+    };
+
+    site.write(
+        "content/notes/second.md",
+        "+++\ntitle = \"Second note\"\n+++\nNew.\n",
+    );
+    wait(&|| site.exists("public/notes/second/index.html"), "new page");
+    wait(
+        &|| site.read("public/notes/index.html").contains("Second note"),
+        "listed",
+    );
+
+    std::fs::rename(
+        site.root.join("content/notes/second.md"),
+        site.root.join("content/notes/renamed.md"),
+    )
+    .unwrap();
+    wait(&|| site.exists("public/notes/renamed/index.html"), "renamed page");
+    wait(
+        &|| !site.exists("public/notes/second/index.html"),
+        "old name gone",
+    );
+
+    site.remove("content/notes/renamed.md");
+    wait(&|| !site.exists("public/notes/renamed"), "deleted page gone");
+    wait(
+        &|| !site.read("public/notes/index.html").contains("Second note"),
+        "gone from the listing",
+    );
+
+    site.write("content/extra/_index.md", "+++\ntitle = \"Extra\"\n+++\n");
+    site.write("content/extra/one.md", "+++\ntitle = \"One\"\n+++\n");
+    wait(&|| site.exists("public/extra/one/index.html"), "new folder");
+    std::fs::rename(site.root.join("content/extra"), site.root.join("content/more")).unwrap();
+    wait(&|| site.exists("public/more/one/index.html"), "renamed folder");
+    wait(&|| !site.exists("public/extra"), "old folder gone");
+
+    stop_and_compare(&site, watch);
+}
+
+#[test]
+fn a_template_change_renders_only_the_pages_that_use_it() {
+    let site = Site::base();
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\ntemplate = \"special.html\"\n+++\n",
+    );
+    site.write(
+        "templates/special.html",
+        "{% extends \"base.html\" %}{% block body %}special {{ page.title }}{% endblock body %}",
+    );
+    let watch = start(&site);
+
+    let before = watch.output().len();
+    site.write(
+        "templates/special.html",
+        "{% extends \"base.html\" %}{% block body %}changed {{ page.title }}{% endblock body %}",
+    );
+    watch.wait_for_line("templates/special.html changed");
+    let line = watch.output()[before..].join("\n");
+    assert!(line.contains("rendered 1 page,"), "{line}");
+    assert!(site.read("public/alpha/index.html").contains("changed Alpha"));
+
+    // A change to the parent renders every page that extends it.
+    let before = watch.output().len();
+    site.write(
+        "templates/base.html",
+        &site
+            .read("templates/base.html")
+            .replace("<body>", "<body class=\"b\">"),
+    );
+    watch.wait_for_line("templates/base.html changed");
+    let line = watch.output()[before..].join("\n");
+    assert!(line.contains("rendered 4 pages,"), "{line}");
+
+    stop_and_compare(&site, watch);
+}
+
+#[test]
+fn a_bad_save_keeps_the_last_good_output_and_the_next_good_one_rebuilds() {
+    let site = Site::base();
+    let watch = start(&site);
+    let good = site.tree("public");
+    site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\nweight = \n+++\n");
+    watch.wait_for_line("content/alpha.md:3:10: invalid TOML");
+    watch.wait_for_line("the output keeps the last good build");
+    assert_eq!(site.tree("public"), good);
+
+    site.write("templates/page.html", "{{ page.nope }}");
+    watch.wait_for_line("templates/page.html");
+
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha again\"\nweight = 1\n+++\n",
+    );
+    site.write("templates/page.html", "{{ page.title }}");
+    assert!(
+        wait_until(Duration::from_secs(10), || site
+            .read("public/alpha/index.html")
+            .contains("Alpha again")),
+        "{}",
+        watch.output().join("\n")
+    );
+    stop_and_compare(&site, watch);
+}
+
+#[test]
+fn settings_changes_rebuild_everything() {
+    let site = Site::base();
+    let watch = start(&site);
+    site.write(
+        "content/site.toml",
+        "title = \"Renamed site\"\nlanguage = \"de\"\n",
+    );
+    assert!(
+        wait_until(Duration::from_secs(10), || site
+            .read("public/alpha/index.html")
+            .contains("lang=\"de\"")),
+        "{}",
+        watch.output().join("\n")
+    );
+    stop_and_compare(&site, watch);
+}
+
+#[test]
+fn polling_notices_changes_too() {
+    let site = Site::base();
+    let watch = site.spawn(&["watch", "--poll", "50"]);
+    watch.wait_for_line("watching content/");
+    site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++\nPolled.\n");
+    assert!(
+        wait_until(Duration::from_secs(10), || site
+            .read("public/alpha/index.html")
+            .contains("Polled.")),
+        "{}",
+        watch.output().join("\n")
+    );
+    stop_and_compare(&site, watch);
+}
