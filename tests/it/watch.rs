@@ -210,8 +210,7 @@ fn a_template_change_renders_only_the_pages_that_use_it() {
     let before = watch.output().len();
     site.write(
         "templates/base.html",
-        &site
-            .read("templates/base.html")
+        site.read("templates/base.html")
             .replace("<body>", "<body class=\"b\">"),
     );
     watch.wait_for_line("templates/base.html changed");
