@@ -43,6 +43,8 @@ pub enum Notice {
     Styles,
     /// The build failed: show these errors over the page.
     Failed(String),
+    /// The server is stopping: end the event streams.
+    Stop,
 }
 
 /// Where and how to serve.
@@ -166,12 +168,15 @@ pub fn serve(
         .fallback(files)
         .with_state(Arc::clone(&shared));
     let shutdown_stop = Arc::clone(&stop);
+    let stopping = Arc::clone(&shared);
     let served = runtime.block_on(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {
                 while !shutdown_stop.load(Ordering::SeqCst) {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                 }
+                // Open event streams would keep the server waiting.
+                let _ = stopping.notices.send(Notice::Stop);
             })
             .await
     });
@@ -192,14 +197,17 @@ async fn events(
 ) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     let current = shared.failure.lock().unwrap_or_else(|e| e.into_inner()).clone();
     let first = tokio_stream::iter(current.map(|text| Ok(failure_event(&text))));
-    let updates = BroadcastStream::new(shared.notices.subscribe()).filter_map(|notice| {
-        let event = match notice.ok()? {
-            Notice::Reload => Event::default().event("reload").data("reload"),
-            Notice::Styles => Event::default().event("styles").data("styles"),
-            Notice::Failed(text) => failure_event(&text),
-        };
-        Some(Ok(event))
-    });
+    let updates = BroadcastStream::new(shared.notices.subscribe())
+        .take_while(|notice| notice.as_ref().map_or(true, |n| *n != Notice::Stop))
+        .filter_map(|notice| {
+            let event = match notice.ok()? {
+                Notice::Reload => Event::default().event("reload").data("reload"),
+                Notice::Styles => Event::default().event("styles").data("styles"),
+                Notice::Failed(text) => failure_event(&text),
+                Notice::Stop => return None,
+            };
+            Some(Ok(event))
+        });
     Sse::new(first.chain(updates)).keep_alive(KeepAlive::default())
 }
 

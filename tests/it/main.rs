@@ -11,6 +11,7 @@ mod links;
 mod lint;
 mod output;
 mod readme;
+mod serve;
 mod shortcodes;
 mod templates;
 mod watch;

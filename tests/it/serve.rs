@@ -1,0 +1,185 @@
+//! `serve` over real HTTP on loopback.
+
+use std::io::{BufRead, BufReader, Write};
+use std::time::Duration;
+
+use crate::harness::{Background, Site, http_get, tree, wait_until};
+
+fn start(site: &Site) -> (Background, String) {
+    let server = site.spawn(&["serve", "--port", "0"]);
+    let line = server.wait_for_line("serving the site at http://");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("an address")
+        .to_string();
+    (server, address)
+}
+
+#[test]
+fn files_types_folders_and_the_404_page() {
+    let site = Site::base();
+    site.write(
+        "templates/404.html",
+        "<!doctype html><title>Missing</title><body>not here</body>",
+    );
+    site.write("content/notes/data.json", "{}");
+    let (server, address) = start(&site);
+
+    let home = http_get(&address, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.text().contains("data-explainer-live-reload"),
+        "HTML gets the reload script"
+    );
+
+    let css = http_get(&address, "/style.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(
+        css.header("content-type").as_deref(),
+        Some("text/css; charset=utf-8")
+    );
+    assert_eq!(
+        css.text(),
+        site.read("public/style.css"),
+        "other files are served as they are"
+    );
+    assert_eq!(
+        http_get(&address, "/notes/data.json")
+            .header("content-type")
+            .as_deref(),
+        Some("application/json")
+    );
+
+    let folder = http_get(&address, "/notes/first/");
+    assert_eq!(folder.status, 200);
+    assert!(folder.text().contains("First note"));
+    let redirect = http_get(&address, "/notes/first");
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location").as_deref(), Some("/notes/first/"));
+
+    let missing = http_get(&address, "/no/such/page");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("not here"));
+    assert!(
+        missing.text().contains("../../__explainer/events"),
+        "the reload script finds its way from any depth"
+    );
+
+    // serve leaves exactly what build writes: no script in the files.
+    for (path, bytes) in site.tree("public") {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("explainer-live-reload"),
+            "{path}"
+        );
+    }
+    let status = server.interrupt();
+    assert!(status.success());
+}
+
+#[test]
+fn paths_outside_the_output_folder_are_refused() {
+    let site = Site::base();
+    site.write("secret.txt", "do not serve");
+    let (server, address) = start(&site);
+    std::os::unix::fs::symlink(site.root.join("secret.txt"), site.root.join("public/link.txt")).unwrap();
+    for target in [
+        "/../secret.txt",
+        "/../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/alpha/..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/alpha\\..\\..\\secret.txt",
+        "/%00",
+        "//etc/passwd",
+        "/link.txt",
+    ] {
+        let response = http_get(&address, target);
+        assert!(
+            response.status == 403 || response.status == 404,
+            "{target} gave {}: {}",
+            response.status,
+            response.text()
+        );
+        assert!(
+            !response.text().contains("do not serve"),
+            "{target} leaked the file"
+        );
+        assert!(!response.text().contains("root:"), "{target} leaked /etc/passwd");
+    }
+    drop(server);
+}
+
+#[test]
+fn pages_hear_of_every_rebuild() {
+    let site = Site::base();
+    let (server, address) = start(&site);
+    let mut events = std::net::TcpStream::connect(&address).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    write!(
+        events,
+        "GET /__explainer/events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut next_event = || -> String {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            assert!(reader.read_line(&mut line).unwrap() > 0, "the event stream ended");
+            if let Some(name) = line.trim_end().strip_prefix("event: ") {
+                return name.to_string();
+            }
+        }
+    };
+    // Let the stream open before the first change.
+    std::thread::sleep(Duration::from_millis(200));
+
+    site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++\nEdited.\n");
+    assert_eq!(next_event(), "reload");
+    site.write("templates/style.css", "body { margin: 1px; }\n");
+    assert_eq!(
+        next_event(),
+        "styles",
+        "a stylesheet change swaps styles without a reload"
+    );
+    site.write("content/alpha.md", "+++\ntitle = \n+++\n");
+    assert_eq!(next_event(), "failed");
+    site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++\nFixed.\n");
+    assert_eq!(next_event(), "reload");
+
+    let status = server.interrupt();
+    assert!(status.success());
+    let served = site.tree("public");
+    site.run(&["build", "--output", "../clean"]).success();
+    assert_eq!(
+        served,
+        tree(&site.outside().join("clean")),
+        "serve leaves what build writes"
+    );
+}
+
+#[test]
+fn binding_beyond_loopback_warns_and_a_busy_port_is_an_error() {
+    let site = Site::base();
+    let (server, address) = start(&site);
+    let port = address.rsplit(':').next().unwrap();
+    let busy = site.run(&["serve", "--port", port]);
+    assert_eq!(busy.code, Some(2), "{}", busy.describe());
+    assert!(busy.stderr.contains("cannot listen on"), "{}", busy.describe());
+    drop(server);
+
+    let other = Site::base();
+    let open = other.spawn(&["serve", "--port", "0", "--bind", "0.0.0.0"]);
+    open.wait_for_line("warning: serving on 0.0.0.0");
+    assert!(wait_until(Duration::from_secs(10), || open
+        .output()
+        .iter()
+        .any(|l| l.contains("serving the site at"))));
+}
