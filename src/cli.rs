@@ -284,6 +284,9 @@ pub fn print_rebuilt(root: &Path, rebuilt: &Rebuilt, verbosity: Verbosity) {
             for warning in &delta.report.warnings {
                 eprintln!("warning: {warning}\n");
             }
+            if verbosity == Verbosity::Verbose {
+                print_stages(&delta.report);
+            }
             println!(
                 "{} changed: rendered {}, wrote {}, removed {} in {}",
                 names(changed),
@@ -321,10 +324,7 @@ fn print_report(report: &Report, verbosity: Verbosity, verb: &str) {
         }
     }
     if verbosity == Verbosity::Verbose {
-        let mut stderr = std::io::stderr().lock();
-        for (stage, took) in &report.stages {
-            let _ = writeln!(stderr, "  {stage:<10} {}", milliseconds(*took));
-        }
+        print_stages(report);
     }
     let destination = if verb == "built" {
         format!(" -> {}", site::display_output(&report.output))
@@ -338,6 +338,13 @@ fn print_report(report: &Report, verbosity: Verbosity, verb: &str) {
         plural(report.files, "file"),
         milliseconds(report.elapsed),
     );
+}
+
+fn print_stages(report: &Report) {
+    let mut stderr = std::io::stderr().lock();
+    for (stage, took) in &report.stages {
+        let _ = writeln!(stderr, "  {stage:<10} {}", milliseconds(*took));
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -11,7 +11,18 @@ use crate::fields::Fields;
 /// Where the settings live, relative to the site root.
 pub const SETTINGS_FILE: &str = "content/site.toml";
 
-const KNOWN_KEYS: &[&str] = &["title", "description", "base_url", "language", "author", "extra"];
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "author",
+    "feed_limit",
+    "extra",
+];
+
+/// How many of the newest dated pages the feed holds when the settings do not say.
+pub const DEFAULT_FEED_LIMIT: usize = 20;
 
 /// The site's settings, as templates see them under `config`.
 #[derive(Debug, Clone, Serialize)]
@@ -22,6 +33,8 @@ pub struct Config {
     pub base_url: Option<String>,
     pub language: String,
     pub author: Option<String>,
+    /// How many of the newest dated pages `atom.xml` holds.
+    pub feed_limit: usize,
     pub extra: Value,
 }
 
@@ -63,12 +76,25 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
     let base_url = fields.string("base_url");
     let language = fields.string("language").unwrap_or_else(|| "en".to_string());
     let author = fields.string("author");
+    let feed_limit_at = fields.location_of("feed_limit");
+    let feed_limit = fields.integer("feed_limit");
     let extra = fields.table("extra");
     let mut errors: Vec<Error> = match fields.finish() {
         Ok(()) => Vec::new(),
         Err(problems) => problems.into_iter().map(Error::Config).collect(),
     };
 
+    let feed_limit = match feed_limit {
+        None => DEFAULT_FEED_LIMIT,
+        Some(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX),
+        Some(n) => {
+            errors.push(Error::Config(
+                Problem::new(feed_limit_at, format!("`feed_limit` must be 1 or more, not {n}"))
+                    .hint("leave it out for the newest 20 pages"),
+            ));
+            DEFAULT_FEED_LIMIT
+        }
+    };
     let base_url = match base_url_override {
         Some(url) => match normalise_base_url(url) {
             Ok(url) => Some(url),
@@ -100,6 +126,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
         base_url,
         language,
         author,
+        feed_limit,
         extra,
     })
 }

@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use crate::config::Config;
-use crate::content::Content;
+use std::sync::Arc;
+
+use crate::content::{Content, Document};
 use crate::markdown::Rendered;
 use crate::urls;
 
@@ -82,31 +84,36 @@ fn absolute(base_url: &str, path: &str) -> String {
     )
 }
 
-/// An Atom feed of the dated pages, newest first, with their full content
-/// and links made absolute.
-pub fn atom(config: &Config, base_url: &str, content: &Content, pages: &[Rendered]) -> String {
+/// The pages of the feed: the newest `limit` dated pages, newest first.
+pub fn feed_pages(content: &Content, limit: usize) -> Vec<usize> {
     let mut dated: Vec<usize> = (0..content.pages.len())
         .filter(|&i| content.pages[i].doc.front.date.is_some())
         .collect();
-    let stamp = |i: usize| {
-        let front = &content.pages[i].doc.front;
-        front
-            .updated
-            .as_ref()
-            .or(front.date.as_ref())
-            .map(|d| (d.timestamp, d.rfc3339.clone()))
-    };
     dated.sort_by(|&a, &b| {
         let date = |i: usize| content.pages[i].doc.front.date.as_ref().map(|d| d.timestamp);
         date(b)
             .cmp(&date(a))
             .then_with(|| content.pages[a].doc.path.cmp(&content.pages[b].doc.path))
     });
+    dated.truncate(limit);
+    dated
+}
+
+/// An Atom feed of `dated` (from [`feed_pages`]), with their full content
+/// and links made absolute. `entry(i)` gives page `i`'s `<entry>` (from
+/// [`atom_entry`], or a copy of it kept from an earlier build).
+pub fn atom(
+    config: &Config,
+    base_url: &str,
+    content: &Content,
+    dated: &[usize],
+    entry: impl Fn(usize) -> Arc<str>,
+) -> String {
     let updated = dated
         .iter()
-        .filter_map(|&i| stamp(i))
-        .max()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |(_, text)| text);
+        .filter_map(|&i| last_change(&content.pages[i].doc))
+        .max_by_key(|d| d.timestamp)
+        .map_or("1970-01-01T00:00:00Z", |d| d.rfc3339.as_str());
 
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -129,33 +136,42 @@ pub fn atom(config: &Config, base_url: &str, content: &Content, pages: &[Rendere
         xml(base_url)
     );
     let _ = writeln!(out, "  <id>{}</id>", xml(&format!("{base_url}{FEED}")));
-    let _ = writeln!(out, "  <updated>{}</updated>", xml(&updated));
+    let _ = writeln!(out, "  <updated>{}</updated>", xml(updated));
     if let Some(author) = &config.author {
         let _ = writeln!(out, "  <author><name>{}</name></author>", xml(author));
     }
-    for i in dated {
-        let doc = &content.pages[i].doc;
-        let link = absolute(base_url, &doc.path);
-        let published = doc.front.date.as_ref().map_or("", |d| d.rfc3339.as_str());
-        let entry_updated = stamp(i).map_or_else(String::new, |(_, text)| text);
-        out.push_str("  <entry>\n");
-        let _ = writeln!(out, "    <title>{}</title>", xml(&doc.front.title));
-        let _ = writeln!(
-            out,
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml(&link)
-        );
-        let _ = writeln!(out, "    <id>{}</id>", xml(&link));
-        let _ = writeln!(out, "    <published>{}</published>", xml(published));
-        let _ = writeln!(out, "    <updated>{}</updated>", xml(&entry_updated));
-        if let Some(description) = &doc.front.description {
-            let _ = writeln!(out, "    <summary>{}</summary>", xml(description));
-        }
-        let html = urls::replace_root(&pages[i].html, base_url);
-        let _ = writeln!(out, "    <content type=\"html\">{}</content>", xml(&html));
-        out.push_str("  </entry>\n");
+    for &i in dated {
+        out.push_str(&entry(i));
     }
     out.push_str("</feed>\n");
+    out
+}
+
+fn last_change(doc: &Document) -> Option<&crate::fields::Date> {
+    doc.front.updated.as_ref().or(doc.front.date.as_ref())
+}
+
+/// One page's `<entry>` in the feed.
+pub fn atom_entry(base_url: &str, doc: &Document, rendered: &Rendered) -> String {
+    let link = absolute(base_url, &doc.path);
+    let published = doc.front.date.as_ref().map_or("", |d| d.rfc3339.as_str());
+    let updated = last_change(doc).map_or("", |d| d.rfc3339.as_str());
+    let mut out = String::from("  <entry>\n");
+    let _ = writeln!(out, "    <title>{}</title>", xml(&doc.front.title));
+    let _ = writeln!(
+        out,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml(&link)
+    );
+    let _ = writeln!(out, "    <id>{}</id>", xml(&link));
+    let _ = writeln!(out, "    <published>{}</published>", xml(published));
+    let _ = writeln!(out, "    <updated>{}</updated>", xml(updated));
+    if let Some(description) = &doc.front.description {
+        let _ = writeln!(out, "    <summary>{}</summary>", xml(description));
+    }
+    let html = urls::replace_root(&rendered.html, base_url);
+    let _ = writeln!(out, "    <content type=\"html\">{}</content>", xml(&html));
+    out.push_str("  </entry>\n");
     out
 }
 

@@ -597,12 +597,12 @@ pub struct Contexts<'a> {
     config: Value,
     base_url: Option<String>,
     /// Each page as listings show it: every field but `content`.
-    page_listings: Vec<Value>,
+    page_listings: Vec<Arc<Value>>,
 }
 
 /// Page listings built by an earlier render, by source file, with the key
 /// of what they were built from.
-pub type ListingCache = HashMap<String, (u64, Value)>;
+pub type ListingCache = HashMap<String, (u64, Arc<Value>)>;
 
 impl<'a> Contexts<'a> {
     /// `listing_keys[i]` is a hash of everything page `i`'s listing is built
@@ -610,7 +610,7 @@ impl<'a> Contexts<'a> {
     pub fn new(
         config: &Config,
         content: &'a Content,
-        pages: &[Rendered],
+        pages: &[&Rendered],
         listing_keys: &[u64],
         cache: &mut ListingCache,
     ) -> Self {
@@ -620,16 +620,15 @@ impl<'a> Contexts<'a> {
             base_url: config.base_url.clone(),
             page_listings: Vec::new(),
         };
-        let reusable: Vec<Option<Value>> = content
+        let reusable: Vec<Option<Arc<Value>>> = content
             .pages
             .iter()
             .zip(listing_keys)
-            .map(|(page, key)| match cache.remove(&page.doc.source) {
-                Some((cached, value)) if cached == *key => Some(value),
+            .map(|(page, key)| match cache.get(&page.doc.source) {
+                Some((cached, value)) if cached == key => Some(Arc::clone(value)),
                 _ => None,
             })
             .collect();
-        let briefs: Vec<Value> = content.pages.iter().map(|p| contexts.brief(&p.doc)).collect();
         contexts.page_listings = content
             .pages
             .par_iter()
@@ -637,23 +636,22 @@ impl<'a> Contexts<'a> {
             .enumerate()
             .map(|(i, (page, reused))| {
                 reused.unwrap_or_else(|| {
-                    let mut value = contexts.document(&page.doc, &pages[i], Some(page.section));
+                    let mut value = contexts.document(&page.doc, pages[i], Some(page.section));
                     let (lower, higher) = contexts.neighbours(i);
-                    value.insert("lower".into(), lower.map_or(Value::Null, |n| briefs[n].clone()));
-                    value.insert("higher".into(), higher.map_or(Value::Null, |n| briefs[n].clone()));
-                    Value::Object(value)
+                    let brief = |n: usize| contexts.brief(&content.pages[n].doc);
+                    value.insert("lower".into(), lower.map_or(Value::Null, brief));
+                    value.insert("higher".into(), higher.map_or(Value::Null, brief));
+                    Arc::new(Value::Object(value))
                 })
             })
             .collect();
-        cache.clear();
-        for ((page, key), listing) in content
+        *cache = content
             .pages
             .iter()
             .zip(listing_keys)
             .zip(&contexts.page_listings)
-        {
-            cache.insert(page.doc.source.clone(), (*key, listing.clone()));
-        }
+            .map(|((page, key), listing)| (page.doc.source.clone(), (*key, Arc::clone(listing))))
+            .collect();
         contexts
     }
 
@@ -729,18 +727,18 @@ impl<'a> Contexts<'a> {
 
     /// The context of page `index`.
     pub fn page(&self, index: usize, rendered: &Rendered) -> Context {
-        let mut page = match &self.page_listings[index] {
+        let mut page = match &*self.page_listings[index] {
             Value::Object(map) => map.clone(),
             _ => Map::new(),
         };
         let (lower, higher) = self.neighbours(index);
         page.insert(
             "lower".into(),
-            lower.map_or(Value::Null, |n| self.page_listings[n].clone()),
+            lower.map_or(Value::Null, |n| (*self.page_listings[n]).clone()),
         );
         page.insert(
             "higher".into(),
-            higher.map_or(Value::Null, |n| self.page_listings[n].clone()),
+            higher.map_or(Value::Null, |n| (*self.page_listings[n]).clone()),
         );
         page.insert("content".into(), Value::String(rendered.html.clone()));
         let mut context = self.base(&self.content.pages[index].doc.path);
@@ -759,7 +757,7 @@ impl<'a> Contexts<'a> {
                 section
                     .pages
                     .iter()
-                    .map(|&p| self.page_listings[p].clone())
+                    .map(|&p| (*self.page_listings[p]).clone())
                     .collect(),
             ),
         );

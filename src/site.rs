@@ -154,6 +154,8 @@ pub struct Session {
     /// By source file: the key the Markdown was rendered under, and the result.
     markdown: HashMap<String, (u64, Arc<MarkdownResult>)>,
     listings: ListingCache,
+    /// Each dated page's entry in the feed, with the key it was made under.
+    feed_entries: HashMap<String, (u64, Arc<str>)>,
     /// What the output folder holds after the last good render: each file
     /// with the key of what it was made from.
     outputs: BTreeMap<String, u64>,
@@ -167,6 +169,7 @@ impl Session {
             theme: None,
             markdown: HashMap::new(),
             listings: ListingCache::new(),
+            feed_entries: HashMap::new(),
             outputs: BTreeMap::new(),
         }
     }
@@ -202,6 +205,7 @@ impl Session {
                     base_url: None,
                     language: "en".to_string(),
                     author: None,
+                    feed_limit: config::DEFAULT_FEED_LIMIT,
                     extra: serde_json::Value::Object(serde_json::Map::new()),
                 }
             }
@@ -286,7 +290,7 @@ impl Session {
             .collect();
         let markdown_keys: Vec<u64> = docs
             .iter()
-            .map(|doc| hash_of((markdown_env, &doc.source, &doc.path, &doc.text)))
+            .map(|doc| hash_of((markdown_env, &doc.source, &doc.path, doc.hash)))
             .collect();
         let cache = &self.markdown;
         let results: Vec<(Arc<MarkdownResult>, Vec<Error>)> = docs
@@ -312,8 +316,8 @@ impl Session {
         }
         self.markdown = markdown_cache;
         let (section_results, page_results) = results_by_doc.split_at(content.sections.len());
-        let rendered_sections: Vec<Rendered> = section_results.iter().map(|r| r.rendered.clone()).collect();
-        let rendered_pages: Vec<Rendered> = page_results.iter().map(|r| r.rendered.clone()).collect();
+        let rendered_sections: Vec<&Rendered> = section_results.iter().map(|r| &r.rendered).collect();
+        let rendered_pages: Vec<&Rendered> = page_results.iter().map(|r| &r.rendered).collect();
         for (i, (doc, result)) in docs.iter().zip(&results_by_doc).enumerate() {
             let own = match i.checked_sub(content.sections.len()) {
                 None => (true, i),
@@ -385,6 +389,38 @@ impl Session {
             return Err(Errors::new(errors));
         }
 
+        if let Some(base_url) = &config.base_url {
+            let pages = content.pages.iter().map(|p| p.doc.hash).collect::<Vec<_>>();
+            let dated = feeds::feed_pages(&content, config.feed_limit);
+            let (_, page_keys) = markdown_keys.split_at(content.sections.len());
+            let entry_key = |i: usize| hash_of((base_url, page_keys[i], content.pages[i].doc.hash));
+            let entry_keys: Vec<u64> = dated.iter().map(|&i| entry_key(i)).collect();
+            let feed_key = hash_of((config_hash, &pages, &entry_keys));
+            if self.outputs.get(feeds::FEED) != Some(&feed_key) {
+                // Each entry is kept between renders; only changed pages' are made again.
+                let entries: HashMap<usize, (u64, Arc<str>)> = dated
+                    .par_iter()
+                    .zip(&entry_keys)
+                    .map(|(&i, &key)| {
+                        let page = &content.pages[i];
+                        let entry = match self.feed_entries.get(&page.doc.source) {
+                            Some((cached, entry)) if *cached == key => Arc::clone(entry),
+                            _ => Arc::from(feeds::atom_entry(base_url, &page.doc, rendered_pages[i])),
+                        };
+                        (i, (key, entry))
+                    })
+                    .collect();
+                let feed = feeds::atom(&config, base_url, &content, &dated, |i| {
+                    Arc::clone(&entries[&i].1)
+                });
+                self.feed_entries = entries
+                    .into_iter()
+                    .map(|(i, entry)| (content.pages[i].doc.source.clone(), entry))
+                    .collect();
+                changed.add(feeds::FEED, Contents::Bytes(feed.into_bytes()));
+            }
+            outputs.insert(feeds::FEED.to_string(), feed_key);
+        }
         let mut add = |path: &str, key: u64, contents: &dyn Fn() -> Contents| {
             outputs.insert(path.to_string(), key);
             if self.outputs.get(path) != Some(&key) {
@@ -392,16 +428,10 @@ impl Session {
             }
         };
         if let Some(base_url) = &config.base_url {
-            let all_docs = docs.iter().map(|d| (&d.path, &d.text)).collect::<Vec<_>>();
+            let all_docs = docs.iter().map(|d| (&d.path, d.hash)).collect::<Vec<_>>();
             add(feeds::SITEMAP, hash_of((base_url, &all_docs)), &|| {
                 Contents::Bytes(feeds::sitemap(base_url, &content).into_bytes())
             });
-            let pages = content.pages.iter().map(|p| &p.doc.text).collect::<Vec<_>>();
-            add(
-                feeds::FEED,
-                hash_of((config_hash, &pages, &markdown_keys)),
-                &|| Contents::Bytes(feeds::atom(&config, base_url, &content, &rendered_pages).into_bytes()),
-            );
         }
         add(feeds::ROBOTS, hash_of(&config.base_url), &|| {
             Contents::Bytes(feeds::robots(config.base_url.as_deref()).into_bytes())
@@ -497,7 +527,7 @@ fn addresses_hash(content: &Content, theme: Option<&Theme>, generated: &[&'stati
 fn listing_keys(content: &Content, page_keys: &[u64], config_hash: u64) -> Vec<u64> {
     let brief = |i: usize| {
         let doc = &content.pages[i].doc;
-        hash_of((&doc.source, &doc.path, &doc.text))
+        hash_of((&doc.source, &doc.path, doc.hash))
     };
     content
         .pages
@@ -569,12 +599,12 @@ impl RenderKeys<'_> {
             })
             .collect();
         let pages: Vec<u64> = section.pages.iter().map(|&p| self.listing_keys[p]).collect();
-        let subsections: Vec<(&str, &str)> = section
+        let subsections: Vec<(&str, u64)> = section
             .subsections
             .iter()
             .map(|&s| {
                 let doc = &self.content.sections[s].doc;
-                (doc.path.as_str(), doc.text.as_str())
+                (doc.path.as_str(), doc.hash)
             })
             .collect();
         hash_of((
@@ -731,8 +761,8 @@ fn check_anchors(
     own: (bool, usize),
     checks: &[AnchorCheck],
     content: &Content,
-    sections: &[Rendered],
-    pages: &[Rendered],
+    sections: &[&Rendered],
+    pages: &[&Rendered],
 ) -> Vec<Error> {
     let mut errors = Vec::new();
     for check in checks {
@@ -839,8 +869,8 @@ fn others(count: usize, what: &str) -> String {
 fn render_documents(
     keys: &RenderKeys,
     contexts: &Contexts,
-    sections: &[Rendered],
-    pages: &[Rendered],
+    sections: &[&Rendered],
+    pages: &[&Rendered],
     previous: &BTreeMap<String, u64>,
     outputs: &mut BTreeMap<String, u64>,
     changed: &mut Plan,
@@ -881,7 +911,7 @@ fn render_documents(
                     let default = if *i == 0 { "index.html" } else { "section.html" };
                     (
                         template_of(doc, default),
-                        contexts.section(*i, &sections[*i]),
+                        contexts.section(*i, sections[*i]),
                         doc.file.clone(),
                     )
                 }
@@ -889,7 +919,7 @@ fn render_documents(
                     let doc = &content.pages[*i].doc;
                     (
                         template_of(doc, "page.html"),
-                        contexts.page(*i, &pages[*i]),
+                        contexts.page(*i, pages[*i]),
                         doc.file.clone(),
                     )
                 }

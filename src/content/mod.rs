@@ -10,6 +10,7 @@ pub mod glossary;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -28,10 +29,13 @@ pub struct Document {
     /// The file as messages name it (`content/timeline/_index.md`).
     pub file: PathBuf,
     /// The whole file, without a byte order mark.
-    pub text: String,
+    pub text: Arc<str>,
+    /// A hash of `text` (and of what the file stands for), which changes
+    /// when the file does.
+    pub hash: u64,
     /// Where the Markdown body starts in `text`.
     pub body_start: usize,
-    pub front: FrontMatter,
+    pub front: Arc<FrontMatter>,
     /// Site-relative URL path, ending in `/` (`rare-earths/`); `""` for the home page.
     pub path: String,
 }
@@ -146,6 +150,13 @@ impl Stamp {
 #[derive(Debug, Default)]
 pub struct DocCache {
     parsed: HashMap<String, (Stamp, Loaded)>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Reads `root/content`.
@@ -322,9 +333,10 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
 struct Loaded {
     source: String,
     file: PathBuf,
-    text: String,
+    text: Arc<str>,
+    hash: u64,
     body_start: usize,
-    front: FrontMatter,
+    front: Arc<FrontMatter>,
     kind: Kind,
 }
 
@@ -334,6 +346,7 @@ impl Loaded {
             source: self.source,
             file: self.file,
             text: self.text,
+            hash: self.hash,
             body_start: self.body_start,
             front: self.front,
             path,
@@ -349,9 +362,10 @@ fn implicit_home(root: &Path, title: &str) -> Loaded {
     Loaded {
         source: "_index.md".to_string(),
         file: site_path(root, "content/_index.md"),
-        text: String::new(),
+        text: Arc::from(""),
+        hash: text_hash(title),
         body_start: 0,
-        front: FrontMatter {
+        front: Arc::new(FrontMatter {
             title: title.to_string(),
             description: None,
             date: None,
@@ -361,7 +375,7 @@ fn implicit_home(root: &Path, title: &str) -> Loaded {
             template: None,
             slug: None,
             extra: serde_json::Value::Object(serde_json::Map::new()),
-        },
+        }),
         kind: Kind::Section,
     }
 }
@@ -383,9 +397,10 @@ fn load_glossary(root: &Path) -> Result<Option<(glossary::Glossary, Loaded)>, Ve
     let page = Loaded {
         source: glossary::GLOSSARY_FILE.to_string(),
         file,
-        text: String::new(),
+        text: Arc::from(""),
+        hash: text_hash(text),
         body_start: 0,
-        front: FrontMatter {
+        front: Arc::new(FrontMatter {
             title: glossary.title.clone(),
             description: glossary.description.clone(),
             date: None,
@@ -395,7 +410,7 @@ fn load_glossary(root: &Path) -> Result<Option<(glossary::Glossary, Loaded)>, Ve
             template: Some((glossary.template.clone(), at.clone())),
             slug: Some(("glossary".to_string(), at)),
             extra: serde_json::Value::Object(extra),
-        },
+        }),
         kind: Kind::Page,
     };
     Ok(Some((glossary, page)))
@@ -432,9 +447,10 @@ fn load_document(root: &Path, source: &str) -> Result<Loaded, Vec<Error>> {
     Ok(Loaded {
         source: source.to_string(),
         file,
-        text,
+        hash: text_hash(&text),
+        text: Arc::from(text),
         body_start,
-        front,
+        front: Arc::new(front),
         kind,
     })
 }

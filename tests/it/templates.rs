@@ -151,6 +151,37 @@ fn sitemap_robots_and_feed_with_a_base_url() {
 }
 
 #[test]
+fn the_feed_holds_the_newest_pages_up_to_its_limit() {
+    let site = Site::base();
+    site.write(
+        "content/site.toml",
+        "title = \"T\"\nbase_url = \"https://example.org/\"\nfeed_limit = 2\n",
+    );
+    for (name, date) in [
+        ("old", "2020-01-01"),
+        ("mid", "2022-01-01"),
+        ("new", "2024-01-01"),
+    ] {
+        site.write(
+            &format!("content/notes/{name}.md"),
+            format!("+++\ntitle = \"{name}\"\ndate = {date}\n+++\n"),
+        );
+    }
+    site.build();
+    let feed = site.read("public/atom.xml");
+    let titles: Vec<&str> = feed
+        .split("<title>")
+        .skip(2)
+        .map(|t| t.split('<').next().unwrap())
+        .collect();
+    assert_eq!(titles, vec!["First note", "new"], "{feed}");
+    assert!(
+        feed.contains("  <updated>2025-05-01T00:00:00Z</updated>"),
+        "{feed}"
+    );
+}
+
+#[test]
 fn without_a_base_url_there_is_no_sitemap_or_feed() {
     let site = Site::base();
     site.build();
