@@ -213,8 +213,7 @@ fn main() {
         let year = 2000 + i / (28 * 12);
         let title = sentence(&mut rng, 4)
             .trim_end_matches('.')
-            .replace('`', "")
-            .replace('*', "");
+            .replace(['`', '*'], "");
         let title: String = title
             .chars()
             .filter(|c| !matches!(c, '[' | ']' | '(' | ')'))
