@@ -5,6 +5,7 @@ mod harness;
 mod bad_input;
 mod bundled;
 mod cli;
+mod components;
 mod content;
 mod glossary;
 mod links;
