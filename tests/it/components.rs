@@ -8,7 +8,10 @@ use crate::harness::{Site, copy_tree};
 
 fn site() -> Site {
     let site = Site::fixture("components");
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"), &site.root.join("templates"));
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+        &site.root.join("templates"),
+    );
     site.build();
     site
 }
@@ -17,21 +20,46 @@ fn site() -> Site {
 fn the_bundled_theme_works_on_another_topic() {
     let site = site();
     let home = site.read("public/index.html");
-    assert!(home.contains("Summarised from “A school science unit on the water cycle”"), "footer credit");
-    assert!(home.contains("figure__qualifier"), "key figures from extra.figures");
-    for page in ["stages/index.html", "people/index.html", "voices/index.html", "next/index.html", "glossary/index.html"] {
+    assert!(
+        home.contains("Summarised from “A school science unit on the water cycle”"),
+        "footer credit"
+    );
+    assert!(
+        home.contains("figure__qualifier"),
+        "key figures from extra.figures"
+    );
+    for page in [
+        "stages/index.html",
+        "people/index.html",
+        "voices/index.html",
+        "next/index.html",
+        "glossary/index.html",
+    ] {
         assert!(home.contains(page), "the home page leads to {page}");
     }
 
     let stages = site.read("public/stages/index.html");
     assert!(stages.contains("aria-label=\"Breadcrumb\""), "breadcrumbs");
-    assert!(stages.contains("<time datetime=\"2024-03\">March 2024</time>"), "timeline dates");
+    assert!(
+        stages.contains("<time datetime=\"2024-03\">March 2024</time>"),
+        "timeline dates"
+    );
     assert!(stages.contains("<figure class=\"quote\">"), "the quote shortcode");
     assert!(stages.contains("<em>rain</em>"), "the quote's body is Markdown");
     assert!(stages.contains("figure__value"), "the figure shortcode");
-    assert!(stages.contains("role=\"img\""), "the chart has a text alternative");
-    assert!(stages.contains("<caption>Figures in this chart"), "and its figures as a table");
-    assert_eq!(stages.matches("over 40 mm").count(), 2, "a bound is labelled as a bound, in the chart and the table");
+    assert!(
+        stages.contains("role=\"img\""),
+        "the chart has a text alternative"
+    );
+    assert!(
+        stages.contains("<caption>Figures in this chart"),
+        "and its figures as a table"
+    );
+    assert_eq!(
+        stages.matches("over 40 mm").count(),
+        2,
+        "a bound is labelled as a bound, in the chart and the table"
+    );
     assert!(
         stages.contains("href=\"../glossary/index.html#evaporation\" aria-describedby=\"glossary-evaporation\">Evaporation</a>"),
         "the first use of a glossary term links to it"
@@ -39,16 +67,25 @@ fn the_bundled_theme_works_on_another_topic() {
     assert!(stages.contains("id=\"fn-1\""), "footnotes");
 
     let people = site.read("public/people/index.html");
-    assert!(people.contains(">Who is who</h2>"), "a neutral heading unless the page names one");
+    assert!(
+        people.contains(">Who is who</h2>"),
+        "a neutral heading unless the page names one"
+    );
     let scientists = people.find(">Scientists</h3>").expect("a side");
     let teachers = people.find(">Teachers</h3>").expect("another side");
     assert!(scientists < teachers && people.contains("A meteorologist"));
 
     let voices = site.read("public/voices/index.html");
-    assert!(voices.contains("“Clouds are water you can see.”"), "quotes verbatim");
+    assert!(
+        voices.contains("“Clouds are water you can see.”"),
+        "quotes verbatim"
+    );
     let next = site.read("public/next/index.html");
     assert!(next.contains("Water evaporates, condenses and falls again."));
     assert!(next.contains("How the cycle changes over the coming decades."));
     let glossary = site.read("public/glossary/index.html");
-    assert!(glossary.contains("id=\"precipitation\""), "glossary entries carry their ids");
+    assert!(
+        glossary.contains("id=\"precipitation\""),
+        "glossary entries carry their ids"
+    );
 }
