@@ -263,12 +263,11 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 Event::End(TagEnd::CodeBlock)
             }
             Event::Text(text) => {
-                state.word_count += text.split_whitespace().count();
-                let visible = text.trim().len();
+                state.word_count += count_words(&text);
                 if let Some(image) = open_images.last_mut() {
-                    image.1 += visible;
+                    image.1 += text.trim().len();
                 } else if let Some(link) = open_links.last_mut() {
-                    link.1 += visible;
+                    link.1 += text.trim().len();
                 }
                 let plain_prose =
                     heading.is_none() && open_links.is_empty() && open_images.is_empty() && !in_code_block;
@@ -282,7 +281,7 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 }
             }
             Event::Code(code) => {
-                state.word_count += code.split_whitespace().count();
+                state.word_count += count_words(&code);
                 if let Some(link) = open_links.last_mut() {
                     link.1 += code.len();
                 }
@@ -340,6 +339,22 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
         word_count: state.word_count,
         lints: state.lints,
     }
+}
+
+/// Words in `text`: runs of bytes between ASCII whitespace. (Counting by
+/// bytes is several times faster than by characters; the reading time does
+/// not need the difference.)
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for &byte in text.as_bytes() {
+        let space = byte.is_ascii_whitespace();
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+    }
+    words
 }
 
 fn push<'a>(footnote: &mut Option<(String, Vec<Event<'a>>)>, out: &mut Vec<Event<'a>>, event: Event<'a>) {
@@ -787,6 +802,13 @@ mod tests {
         )
         .html;
         assert!(!html.contains("glossary-term"), "{html}");
+    }
+
+    #[test]
+    fn words_are_counted_between_spaces() {
+        assert_eq!(count_words(""), 0);
+        assert_eq!(count_words("  one\ttwo\nthree  "), 3);
+        assert_eq!(count_words("naïve café, déjà-vu"), 3);
     }
 
     #[test]

@@ -718,11 +718,17 @@ impl<'a> Contexts<'a> {
         map
     }
 
-    fn base(&self, current_path: &str) -> Context {
-        let mut context = Context::new();
-        context.insert("config", &self.config);
-        context.insert("current_path", current_path);
-        context
+    /// The variables every template gets, and `name` set to `value`.
+    /// (Built as one JSON object and moved into the context: inserting
+    /// values one by one would copy each of them again.)
+    fn context(&self, current_path: &str, name: &str, value: Option<Value>) -> Context {
+        let mut map = Map::new();
+        map.insert("config".into(), self.config.clone());
+        map.insert("current_path".into(), Value::String(current_path.to_string()));
+        if let Some(value) = value {
+            map.insert(name.into(), value);
+        }
+        Context::from_value(Value::Object(map)).unwrap_or_default()
     }
 
     /// The context of page `index`.
@@ -741,9 +747,11 @@ impl<'a> Contexts<'a> {
             higher.map_or(Value::Null, |n| (*self.page_listings[n]).clone()),
         );
         page.insert("content".into(), Value::String(rendered.html.clone()));
-        let mut context = self.base(&self.content.pages[index].doc.path);
-        context.insert("page", &page);
-        context
+        self.context(
+            &self.content.pages[index].doc.path,
+            "page",
+            Some(Value::Object(page)),
+        )
     }
 
     /// The context of section `index` (0 is the home page).
@@ -777,14 +785,12 @@ impl<'a> Contexts<'a> {
             })
             .collect();
         value.insert("subsections".into(), Value::Array(subsections));
-        let mut context = self.base(&section.doc.path);
-        context.insert("section", &value);
-        context
+        self.context(&section.doc.path, "section", Some(Value::Object(value)))
     }
 
     /// The context of the 404 page.
     pub fn not_found(&self) -> Context {
-        self.base("404.html")
+        self.context("404.html", "", None)
     }
 }
 

@@ -88,6 +88,8 @@ pub fn build(options: &Options) -> Result<Report, Errors> {
     output::check_location(&options.root, &output)?;
     let mut session = Session::new(options.clone());
     let mut delta = session.render()?;
+    // One build, then the process ends: its caches need no freeing.
+    std::mem::forget(session);
     let started = Instant::now();
     output::write(&output, &delta.changed)?;
     delta.report.stages.push(("write", started.elapsed()));
