@@ -121,39 +121,102 @@ pub fn check_location(root: &Path, output: &Path) -> Result<(), Error> {
 
 /// Writes `plan` into a new folder and swaps it in for `output`.
 pub fn write(output: &Path, plan: &Plan) -> Result<(), Error> {
-    let name = output
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| {
-            Error::Usage(Problem::new(
-                Location::file(output),
-                "the output folder needs a name",
-            ))
-        })?
-        .to_string();
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| output_error(&parent, "create the output folder's parent", e))?;
-    remove_stale(&parent, &name);
+    let staging = Staging::create(output)?;
+    staging.fill(plan)?;
+    staging.commit()
+}
 
-    let staging = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)
-            .map_err(|e| output_error(&staging, "remove an old temporary folder", e))?;
+/// A new output folder being filled beside the old one; [`Staging::commit`]
+/// swaps it in, and dropping it uncommitted removes it, so a failed build
+/// leaves the previous output as it was.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    parent: PathBuf,
+    name: String,
+    committed: bool,
+    /// Folders made so far, so each is created once.
+    made: std::sync::Mutex<BTreeSet<String>>,
+}
+
+impl Staging {
+    pub fn create(output: &Path) -> Result<Staging, Error> {
+        let name = output
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| {
+                Error::Usage(Problem::new(
+                    Location::file(output),
+                    "the output folder needs a name",
+                ))
+            })?
+            .to_string();
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| output_error(&parent, "create the output folder's parent", e))?;
+        remove_stale(&parent, &name);
+        let dir = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .map_err(|e| output_error(&dir, "remove an old temporary folder", e))?;
+        }
+        std::fs::create_dir(&dir).map_err(|e| output_error(&dir, "create a temporary folder", e))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            parent,
+            name,
+            committed: false,
+            made: std::sync::Mutex::new(BTreeSet::new()),
+        })
     }
-    std::fs::create_dir(&staging).map_err(|e| output_error(&staging, "create a temporary folder", e))?;
-    if let Err(error) = fill(&staging, plan) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(error);
+
+    /// Writes one file (from any thread), making its folder if needed.
+    pub fn put(&self, path: &str, contents: &Contents) -> Result<(), Error> {
+        if let Some(folder) = path.rfind('/').map(|i| &path[..i]) {
+            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+            if !made.contains(folder) {
+                let dir = self.dir.join(folder);
+                std::fs::create_dir_all(&dir).map_err(|e| output_error(&dir, "create a folder", e))?;
+                made.insert(folder.to_string());
+            }
+        }
+        let target = self.dir.join(path);
+        match contents {
+            Contents::Bytes(bytes) => {
+                std::fs::write(&target, bytes).map_err(|e| output_error(&target, "write", e))
+            }
+            Contents::CopyOf(source) => std::fs::copy(source, &target)
+                .map(|_| ())
+                .map_err(|e| output_error(source, "copy the file into the output", e)),
+        }
     }
-    if let Err(error) = swap_in(&staging, output, &parent, &name) {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(error);
+
+    /// Writes every file of `plan`.
+    pub fn fill(&self, plan: &Plan) -> Result<(), Error> {
+        plan.files
+            .par_iter()
+            .try_for_each(|(path, contents)| self.put(path, contents))
     }
-    Ok(())
+
+    /// Swaps the new folder in for the output folder.
+    pub fn commit(mut self) -> Result<(), Error> {
+        swap_in(&self.dir, &self.output, &self.parent, &self.name)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn output_error(path: &Path, action: &str, error: std::io::Error) -> Error {
@@ -163,29 +226,6 @@ fn output_error(path: &Path, action: &str, error: std::io::Error) -> Error {
         _ => "the previous output is unchanged",
     };
     Error::Output(Problem::new(Location::file(path), format!("cannot {action}: {error}")).hint(hint))
-}
-
-fn fill(staging: &Path, plan: &Plan) -> Result<(), Error> {
-    let dirs: BTreeSet<&str> = plan
-        .files
-        .keys()
-        .filter_map(|path| path.rfind('/').map(|i| &path[..i]))
-        .collect();
-    for dir in dirs {
-        let dir = staging.join(dir);
-        std::fs::create_dir_all(&dir).map_err(|e| output_error(&dir, "create a folder", e))?;
-    }
-    plan.files.par_iter().try_for_each(|(path, contents)| {
-        let target = staging.join(path);
-        match contents {
-            Contents::Bytes(bytes) => {
-                std::fs::write(&target, bytes).map_err(|e| output_error(&target, "write", e))
-            }
-            Contents::CopyOf(source) => std::fs::copy(source, &target)
-                .map(|_| ())
-                .map_err(|e| output_error(source, "copy the file into the output", e)),
-        }
-    })
 }
 
 /// Applies the changes of a rebuild to an existing output folder in place,

@@ -18,7 +18,7 @@ use crate::error::{Error, Errors, Location, Problem, site_path};
 use crate::feeds;
 use crate::links::{AnchorCheck, PageLinks};
 use crate::markdown::{Glossary, GlossaryTerm, Rendered, TermUse};
-use crate::output::{self, Contents, Plan};
+use crate::output::{self, Contents, Plan, Staging};
 use crate::render::{self, Contexts, ListingCache, ShortcodeRenderer, Theme};
 use crate::urls::{self, Target, UrlIndex};
 
@@ -87,11 +87,13 @@ pub fn build(options: &Options) -> Result<Report, Errors> {
     let output = options.output_dir();
     output::check_location(&options.root, &output)?;
     let mut session = Session::new(options.clone());
-    let mut delta = session.render()?;
+    let staging = Staging::create(&output)?;
+    let mut delta = session.render_into(Some(&staging))?;
     // One build, then the process ends: its caches need no freeing.
     std::mem::forget(session);
     let started = Instant::now();
-    output::write(&output, &delta.changed)?;
+    staging.fill(&delta.changed)?;
+    staging.commit()?;
     delta.report.stages.push(("write", started.elapsed()));
     delta.report.elapsed += started.elapsed();
     Ok(delta.report)
@@ -188,6 +190,13 @@ impl Session {
     /// Loads, checks and renders the site in memory; on success, the output
     /// files that differ from the previous render.
     pub fn render(&mut self) -> Result<Delta, Errors> {
+        self.render_into(None)
+    }
+
+    /// Like [`Session::render`], but pages go straight into `sink` as they
+    /// are rendered instead of into the delta (for a one-shot build of a
+    /// big site, whose pages need not all be held in memory).
+    pub fn render_into(&mut self, sink: Option<&Staging>) -> Result<Delta, Errors> {
         let options = self.options.clone();
         let root = &options.root;
         let mut timer = Timer::new();
@@ -378,6 +387,7 @@ impl Session {
                     &self.outputs,
                     &mut outputs,
                     &mut changed,
+                    sink,
                 );
                 errors.extend(found);
                 rendered_count = count;
@@ -876,6 +886,7 @@ fn render_documents(
     previous: &BTreeMap<String, u64>,
     outputs: &mut BTreeMap<String, u64>,
     changed: &mut Plan,
+    sink: Option<&Staging>,
 ) -> (Vec<Error>, usize) {
     enum Job {
         Section(usize),
@@ -902,8 +913,17 @@ fn render_documents(
     }
     jobs.retain(|(_, file, key)| previous.get(file) != Some(key));
 
-    /// An output file and its HTML, or the problem and the file being rendered.
-    type Outcome = (String, Result<String, (Problem, PathBuf)>);
+    /// What rendering one file gave.
+    enum Outcome {
+        /// The HTML, to add to `changed`.
+        Html(String, String),
+        /// Written to the sink already.
+        Written,
+        /// A template problem, and the file being rendered.
+        Failed(Problem, PathBuf),
+        /// The sink could not write it.
+        NotWritten(Error),
+    }
     let results: Vec<Outcome> = jobs
         .par_iter()
         .map(|(job, file, _)| {
@@ -927,12 +947,18 @@ fn render_documents(
                 }
                 Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("404.html")),
             };
-            let result = keys
-                .theme
-                .render(template, &context)
-                .map(|html| urls::relativize(&html, file).into_owned())
-                .map_err(|problem| (problem, source));
-            (file.clone(), result)
+            let html = match keys.theme.render(template, &context) {
+                Ok(html) => urls::relativize(&html, file).into_owned(),
+                Err(problem) => return Outcome::Failed(problem, source),
+            };
+            match sink {
+                // Written at once, so a big site's pages are not all held in memory.
+                Some(sink) => match sink.put(file, &Contents::Bytes(html.into_bytes())) {
+                    Ok(()) => Outcome::Written,
+                    Err(error) => Outcome::NotWritten(error),
+                },
+                None => Outcome::Html(file.clone(), html),
+            }
         })
         .collect();
     let count = results.len();
@@ -940,10 +966,13 @@ fn render_documents(
     // Grouped by where in the template they happen: the same fault on many
     // pages is one error (the first page's message, and a count).
     let mut failures: BTreeMap<String, (Problem, Vec<PathBuf>)> = BTreeMap::new();
-    for (file, result) in results {
+    let mut errors = Vec::new();
+    for result in results {
         match result {
-            Ok(html) => changed.add(file, Contents::Bytes(html.into_bytes())),
-            Err((problem, source)) => {
+            Outcome::Html(file, html) => changed.add(file, Contents::Bytes(html.into_bytes())),
+            Outcome::Written => {}
+            Outcome::NotWritten(error) => errors.push(error),
+            Outcome::Failed(problem, source) => {
                 let key = format!(
                     "{}:{:?}:{:?}",
                     problem.at.path.display(),
@@ -955,20 +984,17 @@ fn render_documents(
             }
         }
     }
-    let errors = failures
-        .into_values()
-        .map(|(mut problem, sources)| {
-            let first = sources.iter().min().expect("a failure has a page").display();
-            problem.message = format!(
-                "{} (rendering {first}{})",
-                problem.message,
-                others(sources.len() - 1, "page")
-                    .replace(" (and", " and")
-                    .replace(')', "")
-            );
-            Error::Template(problem)
-        })
-        .collect();
+    errors.extend(failures.into_values().map(|(mut problem, sources)| {
+        let first = sources.iter().min().expect("a failure has a page").display();
+        problem.message = format!(
+            "{} (rendering {first}{})",
+            problem.message,
+            others(sources.len() - 1, "page")
+                .replace(" (and", " and")
+                .replace(')', "")
+        );
+        Error::Template(problem)
+    }));
     (errors, count)
 }
 

@@ -65,7 +65,12 @@ pub fn replace_root<'t>(text: &'t str, prefix: &str) -> Cow<'t, str> {
 /// `\u{FDD0}notes/b/index.html` seen from `notes/a/index.html` is
 /// `../b/index.html`.
 pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
-    if !text.contains(ROOT) && !text.contains(ROOT_ENCODED) {
+    static MARKERS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let markers = MARKERS.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(["\u{FDD0}", ROOT_ENCODED]).expect("two plain patterns")
+    });
+    let mut found_markers = markers.find_iter(text).peekable();
+    if found_markers.peek().is_none() {
         return Cow::Borrowed(text);
     }
     let from: Vec<String> = output_file
@@ -79,21 +84,13 @@ pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
         })
         .unwrap_or_default();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    loop {
-        let next = [
-            ROOT.encode_utf8(&mut [0; 4]).to_string(),
-            ROOT_ENCODED.to_string(),
-        ]
-        .into_iter()
-        .filter_map(|marker| rest.find(&marker).map(|at| (at, marker.len())))
-        .min();
-        let Some((at, marker_len)) = next else {
-            out.push_str(rest);
-            return Cow::Owned(out);
-        };
-        out.push_str(&rest[..at]);
-        rest = &rest[at + marker_len..];
+    let mut copied = 0;
+    for found in found_markers {
+        if found.start() < copied {
+            continue;
+        }
+        out.push_str(&text[copied..found.start()]);
+        let rest = &text[found.end()..];
         let end = rest
             .find(|c: char| matches!(c, '"' | '\'' | '#' | '?' | '<' | '>' | ')' | ',') || c.is_whitespace())
             .unwrap_or(rest.len());
@@ -108,8 +105,10 @@ pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
             out.push_str("../");
         }
         out.push_str(&target[common..].join("/"));
-        rest = &rest[end..];
+        copied = found.end() + end;
     }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 /// Decodes `%20` and friends in a link written by an editor.
