@@ -594,6 +594,9 @@ pub fn reading_time(word_count: usize) -> usize {
 /// Builds the values templates see: `config`, `page`, `section`, `current_path`.
 pub struct Contexts<'a> {
     content: &'a Content,
+    /// The rendered Markdown of each section and page.
+    sections: &'a [&'a Rendered],
+    pages: &'a [&'a Rendered],
     config: Value,
     base_url: Option<String>,
     /// Each page as listings show it: every field but `content`.
@@ -610,12 +613,15 @@ impl<'a> Contexts<'a> {
     pub fn new(
         config: &Config,
         content: &'a Content,
-        pages: &[&Rendered],
+        sections: &'a [&'a Rendered],
+        pages: &'a [&'a Rendered],
         listing_keys: &[u64],
         cache: &mut ListingCache,
     ) -> Self {
         let mut contexts = Contexts {
             content,
+            sections,
+            pages,
             config: serde_json::to_value(config).unwrap_or(Value::Null),
             base_url: config.base_url.clone(),
             page_listings: Vec::new(),
@@ -732,7 +738,8 @@ impl<'a> Contexts<'a> {
     }
 
     /// The context of page `index`.
-    pub fn page(&self, index: usize, rendered: &Rendered) -> Context {
+    pub fn page(&self, index: usize) -> Context {
+        let rendered = self.pages[index];
         let mut page = match &*self.page_listings[index] {
             Value::Object(map) => map.clone(),
             _ => Map::new(),
@@ -755,7 +762,8 @@ impl<'a> Contexts<'a> {
     }
 
     /// The context of section `index` (0 is the home page).
-    pub fn section(&self, index: usize, rendered: &Rendered) -> Context {
+    pub fn section(&self, index: usize) -> Context {
+        let rendered = self.sections[index];
         let section = &self.content.sections[index];
         let mut value = self.document(&section.doc, rendered, section.parent);
         value.insert("content".into(), Value::String(rendered.html.clone()));

@@ -367,6 +367,7 @@ impl Session {
                 let contexts = Contexts::new(
                     &config,
                     &content,
+                    &rendered_sections,
                     &rendered_pages,
                     &listing_keys,
                     &mut self.listings,
@@ -379,16 +380,8 @@ impl Session {
                     page_keys,
                     listing_keys: &listing_keys,
                 };
-                let (found, count) = render_documents(
-                    &keys,
-                    &contexts,
-                    &rendered_sections,
-                    &rendered_pages,
-                    &self.outputs,
-                    &mut outputs,
-                    &mut changed,
-                    sink,
-                );
+                let (found, count) =
+                    render_documents(&keys, &contexts, &self.outputs, &mut outputs, &mut changed, sink);
                 errors.extend(found);
                 rendered_count = count;
             } else {
@@ -881,8 +874,6 @@ fn others(count: usize, what: &str) -> String {
 fn render_documents(
     keys: &RenderKeys,
     contexts: &Contexts,
-    sections: &[&Rendered],
-    pages: &[&Rendered],
     previous: &BTreeMap<String, u64>,
     outputs: &mut BTreeMap<String, u64>,
     changed: &mut Plan,
@@ -931,19 +922,11 @@ fn render_documents(
                 Job::Section(i) => {
                     let doc = &content.sections[*i].doc;
                     let default = if *i == 0 { "index.html" } else { "section.html" };
-                    (
-                        template_of(doc, default),
-                        contexts.section(*i, sections[*i]),
-                        doc.file.clone(),
-                    )
+                    (template_of(doc, default), contexts.section(*i), doc.file.clone())
                 }
                 Job::Page(i) => {
                     let doc = &content.pages[*i].doc;
-                    (
-                        template_of(doc, "page.html"),
-                        contexts.page(*i, pages[*i]),
-                        doc.file.clone(),
-                    )
+                    (template_of(doc, "page.html"), contexts.page(*i), doc.file.clone())
                 }
                 Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("404.html")),
             };
