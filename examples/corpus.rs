@@ -177,13 +177,23 @@ fn write(path: &Path, text: &str) {
     fs::write(path, text).expect("write a file");
 }
 
+#[allow(dead_code)]
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(count), Some(dir)) = (args.get(1).and_then(|n| n.parse::<usize>().ok()), args.get(2)) else {
         eprintln!("usage: cargo run --release --example corpus -- N DIR");
         std::process::exit(2);
     };
-    let dir = Path::new(dir);
+    write_corpus(count, Path::new(dir));
+    println!(
+        "wrote {count} pages in {SECTIONS} sections for explainer, Hugo and Zola under {}",
+        dir
+    );
+}
+
+/// Writes the three sites of `count` pages under `dir` (also used by the
+/// stage benchmarks in `benches/stages.rs`).
+pub fn write_corpus(count: usize, dir: &Path) {
     let mut rng = ChaCha8Rng::seed_from_u64(2025);
     let content = dir.join("explainer/content");
     if content.exists() {
@@ -292,11 +302,6 @@ fn main() {
     write(
         &hugo.join("layouts/index.html"),
         "{{ define \"main\" }}<h1>{{ .Title }}</h1>\n<ul>{{ range .Sections }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
-    );
-
-    println!(
-        "wrote {count} pages in {SECTIONS} sections for explainer, Hugo and Zola under {}",
-        dir.display()
     );
 }
 

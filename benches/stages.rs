@@ -1,0 +1,113 @@
+//! Criterion benchmarks of the build's stages on a fixed 1,000-page corpus
+//! (the one `examples/corpus.rs` writes), so a regression points at a stage:
+//!
+//! ```text
+//! cargo bench --bench stages
+//! ```
+//!
+//! - `front_matter`: splitting and reading the front matter of every page;
+//! - `markdown`: rendering every page's Markdown;
+//! - `render`: rendering every page and section through Tera (front matter
+//!   and Markdown reused, as in a rebuild);
+//! - `write`: writing the rendered site into a new output folder.
+
+#[path = "../examples/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use explainer::content::front_matter::{self, Kind};
+use explainer::markdown::{self, KeepLinks};
+use explainer::site::{LintLevel, Options, Session};
+
+const PAGES: usize = 1000;
+
+fn corpus() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    corpus::write_corpus(PAGES, dir.path());
+    let root = dir.path().join("explainer");
+    (dir, root)
+}
+
+fn markdown_files(root: &Path) -> Vec<(PathBuf, String)> {
+    walkdir::WalkDir::new(root.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            (
+                e.path().to_path_buf(),
+                std::fs::read_to_string(e.path()).expect("read"),
+            )
+        })
+        .collect()
+}
+
+fn stages(c: &mut Criterion) {
+    let (_dir, root) = corpus();
+    let files = markdown_files(&root);
+    let mut group = c.benchmark_group("stages (1,000 pages)");
+    group.sample_size(10);
+
+    group.bench_function("front_matter", |b| {
+        b.iter(|| {
+            for (path, text) in &files {
+                let kind = if path.ends_with("_index.md") {
+                    Kind::Section
+                } else {
+                    Kind::Page
+                };
+                front_matter::parse(path, text, kind).expect("valid front matter");
+            }
+        })
+    });
+
+    let bodies: Vec<&str> = files
+        .iter()
+        .map(|(path, text)| {
+            let kind = if path.ends_with("_index.md") {
+                Kind::Section
+            } else {
+                Kind::Page
+            };
+            let (_, start) = front_matter::parse(path, text, kind).expect("valid front matter");
+            &text[start..]
+        })
+        .collect();
+    group.bench_function("markdown", |b| {
+        b.iter(|| {
+            for body in &bodies {
+                markdown::render(body, &mut KeepLinks, None);
+            }
+        })
+    });
+
+    let options = Options {
+        root: root.clone(),
+        output: Some(root.join("public")),
+        base_url: None,
+        drafts: false,
+        lint: LintLevel::Error,
+    };
+    let mut session = Session::new(options);
+    let delta = session.render().expect("the corpus builds");
+    group.bench_function("render", |b| {
+        b.iter(|| {
+            session.forget_outputs();
+            session.render().expect("the corpus builds")
+        })
+    });
+
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let public = out.path().join("public");
+    group.bench_function("write", |b| {
+        b.iter(|| explainer::output::write(&public, &delta.changed).expect("written"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
