@@ -680,7 +680,7 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// A short description of a page, for `lower`/`higher` in listings.
+    /// A short description of a page, for `lower`/`higher`.
     fn brief(&self, doc: &Document) -> Value {
         json!({
             "title": doc.front.title,
@@ -737,22 +737,14 @@ impl<'a> Contexts<'a> {
         Context::from_value(Value::Object(map)).unwrap_or_default()
     }
 
-    /// The context of page `index`.
+    /// The context of page `index`: its listing (whose `lower` and `higher`
+    /// are the neighbours' briefs) and its content.
     pub fn page(&self, index: usize) -> Context {
         let rendered = self.pages[index];
         let mut page = match &*self.page_listings[index] {
             Value::Object(map) => map.clone(),
             _ => Map::new(),
         };
-        let (lower, higher) = self.neighbours(index);
-        page.insert(
-            "lower".into(),
-            lower.map_or(Value::Null, |n| (*self.page_listings[n]).clone()),
-        );
-        page.insert(
-            "higher".into(),
-            higher.map_or(Value::Null, |n| (*self.page_listings[n]).clone()),
-        );
         page.insert("content".into(), Value::String(rendered.html.clone()));
         self.context(
             &self.content.pages[index].doc.path,
