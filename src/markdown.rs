@@ -331,6 +331,8 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
     html::push_html(&mut body, out.into_iter());
     let summary = body.find(SUMMARY_MARKER).map(|at| body[..at].to_string());
     state.write_footnotes(&mut body, definitions);
+    // Pages are kept until every page is rendered: no spare capacity.
+    body.shrink_to_fit();
     Rendered {
         html: body,
         summary,

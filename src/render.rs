@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::error::Error as _;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
@@ -185,7 +185,7 @@ fn template_hashes(
         if let Some(hash) = done.get(name) {
             return *hash;
         }
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
         name.hash(&mut hasher);
         if let Some((_, text)) = sources.get(name) {
             text.hash(&mut hasher);
@@ -594,6 +594,8 @@ pub fn reading_time(word_count: usize) -> usize {
 /// Builds the values templates see: `config`, `page`, `section`, `current_path`.
 pub struct Contexts<'a> {
     content: &'a Content,
+    listing_keys: &'a [u64],
+    section_pages: &'a HashMap<String, SectionPages>,
     /// The rendered Markdown of each section and page.
     sections: &'a [&'a Rendered],
     pages: &'a [&'a Rendered],
@@ -603,9 +605,22 @@ pub struct Contexts<'a> {
     page_listings: Vec<Arc<Value>>,
 }
 
-/// Page listings built by an earlier render, by source file, with the key
-/// of what they were built from.
-pub type ListingCache = HashMap<String, (u64, Arc<Value>)>;
+/// A section's `section.pages` from its last render, with the listing keys
+/// it was made of; empty while the section renders.
+type SectionPages = Mutex<Option<(Vec<u64>, Vec<Value>)>>;
+
+/// Listings built by earlier renders, reused while what they are made of
+/// is the same.
+#[derive(Debug, Default)]
+pub struct ListingCache {
+    /// Each page's listing, by source file, with its listing key.
+    pages: HashMap<String, (u64, Arc<Value>)>,
+    /// Each section's `section.pages` from its last render, by source file,
+    /// with the listing keys it was made of. A section renders with this
+    /// array patched where listings changed, and hands it back after, so a
+    /// section of thousands of pages is not copied for each edit.
+    sections: HashMap<String, SectionPages>,
+}
 
 impl<'a> Contexts<'a> {
     /// `listing_keys[i]` is a hash of everything page `i`'s listing is built
@@ -615,11 +630,25 @@ impl<'a> Contexts<'a> {
         content: &'a Content,
         sections: &'a [&'a Rendered],
         pages: &'a [&'a Rendered],
-        listing_keys: &[u64],
-        cache: &mut ListingCache,
+        listing_keys: &'a [u64],
+        cache: &'a mut ListingCache,
     ) -> Self {
+        let current: HashSet<&str> = content.sections.iter().map(|s| s.doc.source.as_str()).collect();
+        cache
+            .sections
+            .retain(|source, _| current.contains(source.as_str()));
+        for section in &content.sections {
+            cache.sections.entry(section.doc.source.clone()).or_default();
+        }
+        let ListingCache {
+            pages: page_cache,
+            sections: section_pages,
+        } = cache;
+        let cache = page_cache;
         let mut contexts = Contexts {
             content,
+            listing_keys,
+            section_pages,
             sections,
             pages,
             config: serde_json::to_value(config).unwrap_or(Value::Null),
@@ -635,6 +664,7 @@ impl<'a> Contexts<'a> {
                 _ => None,
             })
             .collect();
+        let reusable_flags: Vec<bool> = reusable.iter().map(Option::is_some).collect();
         contexts.page_listings = content
             .pages
             .par_iter()
@@ -651,13 +681,20 @@ impl<'a> Contexts<'a> {
                 })
             })
             .collect();
-        *cache = content
-            .pages
-            .iter()
-            .zip(listing_keys)
-            .zip(&contexts.page_listings)
-            .map(|((page, key), listing)| (page.doc.source.clone(), (*key, Arc::clone(listing))))
-            .collect();
+        // Only the listings made anew go into the cache; pages that are gone leave it.
+        for (i, reused) in reusable_flags.iter().enumerate() {
+            if !reused {
+                let page = &content.pages[i];
+                cache.insert(
+                    page.doc.source.clone(),
+                    (listing_keys[i], Arc::clone(&contexts.page_listings[i])),
+                );
+            }
+        }
+        if cache.len() != content.pages.len() {
+            let current: HashSet<&str> = content.pages.iter().map(|p| p.doc.source.as_str()).collect();
+            cache.retain(|source, _| current.contains(source.as_str()));
+        }
         contexts
     }
 
@@ -759,16 +796,27 @@ impl<'a> Contexts<'a> {
         let section = &self.content.sections[index];
         let mut value = self.document(&section.doc, rendered, section.parent);
         value.insert("content".into(), Value::String(rendered.html.clone()));
-        value.insert(
-            "pages".into(),
-            Value::Array(
-                section
-                    .pages
-                    .iter()
-                    .map(|&p| (*self.page_listings[p]).clone())
-                    .collect(),
-            ),
-        );
+        let keys = self.section_keys(index);
+        let kept = self
+            .section_pages
+            .get(&section.doc.source)
+            .and_then(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()).take());
+        let pages: Vec<Value> = match kept {
+            Some((old_keys, mut pages)) if old_keys.len() == keys.len() => {
+                for (at, (new, old)) in keys.iter().zip(&old_keys).enumerate() {
+                    if new != old {
+                        pages[at] = (*self.page_listings[section.pages[at]]).clone();
+                    }
+                }
+                pages
+            }
+            _ => section
+                .pages
+                .iter()
+                .map(|&p| (*self.page_listings[p]).clone())
+                .collect(),
+        };
+        value.insert("pages".into(), Value::Array(pages));
         let subsections = section
             .subsections
             .iter()
@@ -786,6 +834,30 @@ impl<'a> Contexts<'a> {
             .collect();
         value.insert("subsections".into(), Value::Array(subsections));
         self.context(&section.doc.path, "section", Some(Value::Object(value)))
+    }
+
+    /// Takes back `section.pages` from a section's rendered context, to
+    /// patch it for the section's next render (when `keep`: a one-shot
+    /// build has no next render).
+    pub fn section_done(&self, index: usize, mut context: Context, keep: bool) {
+        if !keep {
+            return;
+        }
+        let section = &self.content.sections[index];
+        if let Some(Value::Object(mut value)) = context.remove("section")
+            && let Some(Value::Array(pages)) = value.remove("pages")
+            && let Some(slot) = self.section_pages.get(&section.doc.source)
+        {
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some((self.section_keys(index), pages));
+        }
+    }
+
+    fn section_keys(&self, index: usize) -> Vec<u64> {
+        self.content.sections[index]
+            .pages
+            .iter()
+            .map(|&p| self.listing_keys[p])
+            .collect()
     }
 
     /// The context of the 404 page.

@@ -1,8 +1,8 @@
 //! The pipeline, and the one place that knows the order of the stages:
 //! `config -> content -> markdown -> render -> output`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -135,7 +135,7 @@ struct MarkdownResult {
 }
 
 fn hash_of(value: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
     value.hash(&mut hasher);
     hasher.finish()
 }
@@ -163,6 +163,49 @@ pub struct Session {
     /// What the output folder holds after the last good render: each file
     /// with the key of what it was made from.
     outputs: BTreeMap<String, u64>,
+    /// What the last render loaded, to start the next one from.
+    last: Option<Snapshot>,
+}
+
+/// Everything a render loaded and made of the Markdown, kept so the next
+/// render can start from it when only some pages' text or some templates
+/// changed.
+struct Snapshot {
+    config: Config,
+    config_hash: u64,
+    content: Content,
+    index: Arc<UrlIndex>,
+    addresses_hash: u64,
+    glossary: Option<Glossary>,
+    markdown_env: u64,
+    /// Sections first, then pages, as in `docs()`.
+    markdown_keys: Vec<u64>,
+    results: Vec<Arc<MarkdownResult>>,
+    /// Documents whose Markdown had errors (broken links, shortcodes).
+    failing: BTreeSet<usize>,
+    /// Where each document is in `docs()`, by source file.
+    positions: HashMap<String, usize>,
+    /// The template names when the snapshot was made.
+    templates: Vec<String>,
+}
+
+impl Snapshot {
+    fn docs(&self) -> Vec<&Document> {
+        self.content
+            .sections
+            .iter()
+            .map(|s| &s.doc)
+            .chain(self.content.pages.iter().map(|p| &p.doc))
+            .collect()
+    }
+
+    fn doc_mut(&mut self, position: usize) -> &mut Document {
+        let sections = self.content.sections.len();
+        match position.checked_sub(sections) {
+            None => &mut self.content.sections[position].doc,
+            Some(page) => &mut self.content.pages[page].doc,
+        }
+    }
 }
 
 impl Session {
@@ -172,9 +215,10 @@ impl Session {
             docs: DocCache::default(),
             theme: None,
             markdown: HashMap::new(),
-            listings: ListingCache::new(),
+            listings: ListingCache::default(),
             feed_entries: HashMap::new(),
             outputs: BTreeMap::new(),
+            last: None,
         }
     }
 
@@ -197,9 +241,131 @@ impl Session {
     /// are rendered instead of into the delta (for a one-shot build of a
     /// big site, whose pages need not all be held in memory).
     pub fn render_into(&mut self, sink: Option<&Staging>) -> Result<Delta, Errors> {
+        let mut timer = Timer::new();
+        self.last = None;
+        let (snapshot, errors) = self.prepare(&mut timer)?;
+        let result = self.emit(&snapshot, errors, &mut timer, sink);
+        self.last = Some(snapshot);
+        result
+    }
+
+    /// Renders again after `changed` files changed. When they are only the
+    /// bodies of known pages (front matter untouched) or templates other
+    /// than shortcodes, it starts from the last render: only those pages'
+    /// Markdown is rendered again, and only the outputs whose inputs changed.
+    /// Anything else is a full [`Session::render`]. Both give the same files.
+    pub fn render_changed(&mut self, changed: &[PathBuf]) -> Result<Delta, Errors> {
+        match self.patch(changed) {
+            Some(result) => result,
+            None => self.render(),
+        }
+    }
+
+    /// The quick way of [`Session::render_changed`], or `None` when it does not apply.
+    fn patch(&mut self, changed: &[PathBuf]) -> Option<Result<Delta, Errors>> {
+        let mut timer = Timer::new();
+        let root = std::path::absolute(&self.options.root).ok()?;
+        let content_dir = root.join(CONTENT_DIR);
+        let templates_dir = root.join(render::TEMPLATES_DIR);
+        let snapshot = self.last.as_ref()?;
+        let mut edited: Vec<(usize, String)> = Vec::new();
+        let mut templates_changed = false;
+        for path in changed {
+            let path = std::path::absolute(path).ok()?;
+            if let Ok(template) = path.strip_prefix(&templates_dir) {
+                let name = template.to_str()?;
+                if !name.ends_with(".html") || name.starts_with("shortcodes/") {
+                    return None;
+                }
+                templates_changed = true;
+                continue;
+            }
+            let source = path.strip_prefix(&content_dir).ok()?.to_str()?.replace('\\', "/");
+            let position = *snapshot.positions.get(&source)?;
+            let bytes = std::fs::read(&path).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
+            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+            let old = snapshot.docs()[position];
+            // Only the body may differ: front matter decides paths and order.
+            if text.get(..old.body_start) != Some(&old.text[..old.body_start]) {
+                return None;
+            }
+            edited.push((position, text));
+        }
+        if edited.is_empty() && !templates_changed {
+            return None;
+        }
+        if snapshot
+            .failing
+            .iter()
+            .any(|f| !edited.iter().any(|(p, _)| p == f))
+        {
+            return None;
+        }
+        if templates_changed {
+            if let Err(errors) = self.load_theme() {
+                return Some(Err(Errors::new(errors)));
+            }
+            let names: Vec<String> = self
+                .theme
+                .as_ref()?
+                .theme
+                .template_names()
+                .map(str::to_string)
+                .collect();
+            if names != self.last.as_ref()?.templates {
+                return None;
+            }
+        }
+        timer.stage("templates");
+
+        let mut snapshot = self.last.take()?;
+        let theme = &mut self.theme.as_mut()?.theme;
+        theme.register_functions(
+            Arc::clone(&snapshot.index),
+            Arc::new(DataFiles::new(site_path(&self.options.root, CONTENT_DIR))),
+        );
+        let theme = &*theme;
+        let shortcodes = ShortcodeRenderer::new(theme, &snapshot.config);
+        let mut errors = Vec::new();
+        for (position, text) in edited {
+            let doc = snapshot.doc_mut(position);
+            doc.hash = content::text_hash(&text);
+            doc.text = Arc::from(text);
+            let (key, result, found, source) = {
+                let docs = snapshot.docs();
+                let doc = docs[position];
+                let key = hash_of((snapshot.markdown_env, &doc.source, &doc.path, doc.hash));
+                let (result, found) = render_markdown(
+                    doc,
+                    &snapshot.index,
+                    Some(&shortcodes),
+                    snapshot.glossary.as_ref(),
+                );
+                (key, Arc::new(result), found, doc.source.clone())
+            };
+            if found.is_empty() {
+                snapshot.failing.remove(&position);
+                self.markdown.insert(source, (key, Arc::clone(&result)));
+            } else {
+                snapshot.failing.insert(position);
+                errors.extend(found);
+            }
+            snapshot.markdown_keys[position] = key;
+            snapshot.results[position] = result;
+        }
+        timer.stage("markdown");
+        let result = self.emit(&snapshot, errors, &mut timer, None);
+        self.last = Some(snapshot);
+        Some(result)
+    }
+
+    /// Everything up to the rendered Markdown: settings, content, theme,
+    /// addresses, Markdown. Errors that stop nothing else are returned
+    /// with the snapshot; the ones that leave nothing to render end it.
+    fn prepare(&mut self, timer: &mut Timer) -> Result<(Snapshot, Vec<Error>), Errors> {
         let options = self.options.clone();
         let root = &options.root;
-        let mut timer = Timer::new();
         let mut errors: Vec<Error> = Vec::new();
 
         let config = match config::load(root, options.base_url.as_deref()) {
@@ -235,18 +401,11 @@ impl Session {
         errors.extend(found);
         timer.stage("content");
 
-        let theme_ok = match self.load_theme() {
-            Ok(()) => true,
-            Err(found) => {
-                errors.extend(found);
-                false
-            }
-        };
-        let theme = self
-            .theme
-            .as_mut()
-            .filter(|_| theme_ok)
-            .map(|cached| &mut cached.theme);
+        if let Err(found) = self.load_theme() {
+            errors.extend(found);
+            self.theme = None;
+        }
+        let theme = self.theme.as_mut().map(|cached| &mut cached.theme);
         timer.stage("templates");
 
         let generated = generated_files(&config, theme.as_deref());
@@ -304,7 +463,7 @@ impl Session {
             .map(|doc| hash_of((markdown_env, &doc.source, &doc.path, doc.hash)))
             .collect();
         let cache = &self.markdown;
-        let results: Vec<(Arc<MarkdownResult>, Vec<Error>)> = docs
+        let outcomes: Vec<(Arc<MarkdownResult>, Vec<Error>)> = docs
             .par_iter()
             .zip(&markdown_keys)
             .map(|(doc, key)| match cache.get(&doc.source) {
@@ -317,19 +476,69 @@ impl Session {
             })
             .collect();
         let mut markdown_cache = HashMap::with_capacity(docs.len());
-        let mut results_by_doc = Vec::with_capacity(docs.len());
-        for ((doc, key), (result, found)) in docs.iter().zip(&markdown_keys).zip(results) {
+        let mut results = Vec::with_capacity(docs.len());
+        let mut failing = BTreeSet::new();
+        for (position, ((doc, key), (result, found))) in
+            docs.iter().zip(&markdown_keys).zip(outcomes).enumerate()
+        {
             if found.is_empty() {
                 markdown_cache.insert(doc.source.clone(), (*key, Arc::clone(&result)));
+            } else {
+                failing.insert(position);
             }
             errors.extend(found);
-            results_by_doc.push(result);
+            results.push(result);
         }
         self.markdown = markdown_cache;
-        let (section_results, page_results) = results_by_doc.split_at(content.sections.len());
+        let positions = docs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.source.clone(), i))
+            .collect();
+        let templates = theme
+            .map(|t| t.template_names().map(str::to_string).collect())
+            .unwrap_or_default();
+        drop(docs);
+        timer.stage("markdown");
+        Ok((
+            Snapshot {
+                config,
+                config_hash,
+                content,
+                index,
+                addresses_hash,
+                glossary,
+                markdown_env,
+                markdown_keys,
+                results,
+                failing,
+                positions,
+                templates,
+            },
+            errors,
+        ))
+    }
+
+    /// From the rendered Markdown to the output files: links' fragments,
+    /// lint, listings, templates, feeds and copies. On success, records
+    /// what the output folder holds and returns what differs.
+    fn emit(
+        &mut self,
+        snapshot: &Snapshot,
+        mut errors: Vec<Error>,
+        timer: &mut Timer,
+        sink: Option<&Staging>,
+    ) -> Result<Delta, Errors> {
+        let options = &self.options;
+        let content = &snapshot.content;
+        let config = &snapshot.config;
+        let config_hash = snapshot.config_hash;
+        let docs = snapshot.docs();
+        let markdown_keys = &snapshot.markdown_keys;
+        let (section_results, page_results) = snapshot.results.split_at(content.sections.len());
         let rendered_sections: Vec<&Rendered> = section_results.iter().map(|r| &r.rendered).collect();
         let rendered_pages: Vec<&Rendered> = page_results.iter().map(|r| &r.rendered).collect();
-        for (i, (doc, result)) in docs.iter().zip(&results_by_doc).enumerate() {
+        for (i, (doc, result)) in docs.iter().zip(&snapshot.results).enumerate() {
             let own = match i.checked_sub(content.sections.len()) {
                 None => (true, i),
                 Some(page) => (false, page),
@@ -338,13 +547,13 @@ impl Session {
                 doc,
                 own,
                 &result.anchors,
-                &content,
+                content,
                 &rendered_sections,
                 &rendered_pages,
             ));
         }
         let mut warnings = Vec::new();
-        for (doc, result) in docs.iter().zip(&results_by_doc) {
+        for (doc, result) in docs.iter().zip(&snapshot.results) {
             for lint in &result.rendered.lints {
                 let at = Location::at_offset(&doc.file, &doc.text, doc.body_start + lint.span.start);
                 let problem = Problem::new(at, lint.message.clone()).hint(lint.hint);
@@ -354,19 +563,20 @@ impl Session {
                 }
             }
         }
-        timer.stage("markdown");
+        timer.stage("links");
 
+        let theme = self.theme.as_ref().map(|cached| &cached.theme);
         let mut outputs: BTreeMap<String, u64> = BTreeMap::new();
         let mut changed = Plan::default();
         let mut rendered_count = 0;
         if let Some(theme) = theme {
-            let missing = missing_templates(&content, theme);
+            let missing = missing_templates(content, theme);
             if missing.is_empty() {
                 let (section_keys, page_keys) = markdown_keys.split_at(content.sections.len());
-                let listing_keys = listing_keys(&content, page_keys, config_hash);
+                let listing_keys = listing_keys(content, page_keys, config_hash);
                 let contexts = Contexts::new(
-                    &config,
-                    &content,
+                    config,
+                    content,
                     &rendered_sections,
                     &rendered_pages,
                     &listing_keys,
@@ -374,8 +584,8 @@ impl Session {
                 );
                 let keys = RenderKeys {
                     theme,
-                    content: &content,
-                    shared: hash_of((config_hash, addresses_hash)),
+                    content,
+                    shared: hash_of((config_hash, snapshot.addresses_hash)),
                     section_keys,
                     page_keys,
                     listing_keys: &listing_keys,
@@ -396,7 +606,7 @@ impl Session {
 
         if let Some(base_url) = &config.base_url {
             let pages = content.pages.iter().map(|p| p.doc.hash).collect::<Vec<_>>();
-            let dated = feeds::feed_pages(&content, config.feed_limit);
+            let dated = feeds::feed_pages(content, config.feed_limit);
             let (_, page_keys) = markdown_keys.split_at(content.sections.len());
             let entry_key = |i: usize| hash_of((base_url, page_keys[i], content.pages[i].doc.hash));
             let entry_keys: Vec<u64> = dated.iter().map(|&i| entry_key(i)).collect();
@@ -415,9 +625,7 @@ impl Session {
                         (i, (key, entry))
                     })
                     .collect();
-                let feed = feeds::atom(&config, base_url, &content, &dated, |i| {
-                    Arc::clone(&entries[&i].1)
-                });
+                let feed = feeds::atom(config, base_url, content, &dated, |i| Arc::clone(&entries[&i].1));
                 self.feed_entries = entries
                     .into_iter()
                     .map(|(i, entry)| (content.pages[i].doc.source.clone(), entry))
@@ -433,9 +641,15 @@ impl Session {
             }
         };
         if let Some(base_url) = &config.base_url {
-            let all_docs = docs.iter().map(|d| (&d.path, d.hash)).collect::<Vec<_>>();
-            add(feeds::SITEMAP, hash_of((base_url, &all_docs)), &|| {
-                Contents::Bytes(feeds::sitemap(base_url, &content).into_bytes())
+            let lastmods: Vec<(&String, Option<&str>)> = docs
+                .iter()
+                .map(|d| {
+                    let date = d.front.updated.as_ref().or(d.front.date.as_ref());
+                    (&d.path, date.map(|d| d.rfc3339.as_str()))
+                })
+                .collect();
+            add(feeds::SITEMAP, hash_of((base_url, &lastmods)), &|| {
+                Contents::Bytes(feeds::sitemap(base_url, content).into_bytes())
             });
         }
         add(feeds::ROBOTS, hash_of(&config.base_url), &|| {
@@ -468,7 +682,7 @@ impl Session {
             rendered: rendered_count,
             output: options.output_dir(),
             elapsed: timer.start.elapsed(),
-            stages: timer.stages,
+            stages: std::mem::take(&mut timer.stages),
             warnings,
         };
         self.outputs = outputs;
@@ -505,7 +719,7 @@ impl Session {
 /// A hash of every address of the site and of the data files, which
 /// `get_url`, `load_data` and links depend on.
 fn addresses_hash(content: &Content, theme: Option<&Theme>, generated: &[&'static str]) -> u64 {
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
     for doc in content
         .sections
         .iter()
@@ -530,30 +744,53 @@ fn addresses_hash(content: &Content, theme: Option<&Theme>, generated: &[&'stati
 /// For each page, a hash of everything its listing is made of: its own
 /// file and Markdown, the sections above it, its neighbours' briefs.
 fn listing_keys(content: &Content, page_keys: &[u64], config_hash: u64) -> Vec<u64> {
+    // A neighbour's brief comes from its front matter only.
     let brief = |i: usize| {
         let doc = &content.pages[i].doc;
-        hash_of((&doc.source, &doc.path, doc.hash))
+        hash_of((&doc.source, &doc.path, &doc.text[..doc.body_start]))
     };
-    content
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| {
+    let chains: Vec<u64> = (0..content.sections.len())
+        .map(|s| {
             let chain: Vec<(&str, &str, &str)> = content
-                .section_chain(page.section)
+                .section_chain(s)
                 .into_iter()
                 .map(|s| {
                     let doc = &content.sections[s].doc;
                     (doc.source.as_str(), doc.path.as_str(), doc.front.title.as_str())
                 })
                 .collect();
-            let list = &content.sections[page.section].pages;
-            let at = list.iter().position(|&p| p == i);
-            let lower = at.and_then(|at| at.checked_sub(1)).map(|n| brief(list[n]));
-            let higher = at.and_then(|at| list.get(at + 1)).map(|&n| brief(n));
-            hash_of((page_keys[i], config_hash, chain, lower, higher))
+            hash_of(chain)
+        })
+        .collect();
+    let neighbours = neighbours(content);
+    content
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let (lower, higher) = neighbours[i];
+            hash_of((
+                page_keys[i],
+                config_hash,
+                chains[page.section],
+                lower.map(brief),
+                higher.map(brief),
+            ))
         })
         .collect()
+}
+
+/// Each page's previous and next page in its section.
+fn neighbours(content: &Content) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut found = vec![(None, None); content.pages.len()];
+    for section in &content.sections {
+        for (at, &page) in section.pages.iter().enumerate() {
+            let lower = at.checked_sub(1).map(|n| section.pages[n]);
+            let higher = section.pages.get(at + 1).copied();
+            found[page] = (lower, higher);
+        }
+    }
+    found
 }
 
 /// What decides whether a document must be rendered again.
@@ -568,14 +805,10 @@ struct RenderKeys<'a> {
 }
 
 impl RenderKeys<'_> {
+    /// A page's context is its listing (with its neighbours' briefs) and
+    /// its content.
     fn page(&self, i: usize) -> u64 {
         let doc = &self.content.pages[i].doc;
-        let list = &self.content.sections[self.content.pages[i].section].pages;
-        let at = list.iter().position(|&p| p == i);
-        let lower = at
-            .and_then(|at| at.checked_sub(1))
-            .map(|n| self.listing_keys[list[n]]);
-        let higher = at.and_then(|at| list.get(at + 1)).map(|&n| self.listing_keys[n]);
         let template = self.theme.template_hash(template_of(doc, "page.html"));
         hash_of((
             "page",
@@ -583,8 +816,6 @@ impl RenderKeys<'_> {
             self.shared,
             self.listing_keys[i],
             self.page_keys[i],
-            lower,
-            higher,
         ))
     }
 
@@ -930,7 +1161,11 @@ fn render_documents(
                 }
                 Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("404.html")),
             };
-            let html = match keys.theme.render(template, &context) {
+            let rendered = keys.theme.render(template, &context);
+            if let Job::Section(i) = job {
+                contexts.section_done(*i, context, sink.is_none());
+            }
+            let html = match rendered {
                 Ok(html) => urls::relativize(&html, file).into_owned(),
                 Err(problem) => return Outcome::Failed(problem, source),
             };

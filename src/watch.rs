@@ -167,7 +167,7 @@ pub fn watch(
         // A folder created after the start (templates/ on a new site) gets watched.
         watcher.watch_new_folders(&root_abs);
         let changed: Vec<PathBuf> = burst.into_iter().collect();
-        let result = session.render();
+        let result = session.render_changed(&changed);
         match result {
             Ok(delta) => match output::update(&output, &delta.changed, &delta.removed) {
                 Ok(()) => report(Rebuilt::Built {

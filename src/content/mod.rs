@@ -152,9 +152,10 @@ pub struct DocCache {
     parsed: HashMap<String, (Stamp, Loaded)>,
 }
 
-fn text_hash(text: &str) -> u64 {
+/// The hash documents carry of their text.
+pub fn text_hash(text: &str) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
     text.hash(&mut hasher);
     hasher.finish()
 }
