@@ -281,3 +281,58 @@ fn polling_notices_changes_too() {
     );
     stop_and_compare(&site, watch);
 }
+
+#[test]
+fn body_only_edits_render_only_what_shows_them() {
+    let site = Site::base();
+    site.write(
+        "content/notes/second.md",
+        "+++\ntitle = \"Second\"\ndate = 2025-04-01\n+++\nShort.\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{% for p in section.pages %}{{ p.title }}:{{ p.word_count }}:{{ p.summary | default(value='') | safe }};{% endfor %}",
+    );
+    let watch = start(&site);
+    let front = "+++\ntitle = \"First note\"\ndate = 2025-05-01\n+++\n";
+
+    // The page and its section's listing change; nothing else is rendered.
+    let before = watch.output().len();
+    site.write(
+        "content/notes/first.md",
+        format!("{front}One two three.\n\n<!-- more -->\n\nFour.\n"),
+    );
+    watch.wait_for_line("content/notes/first.md changed");
+    let line = watch.output()[before..].join("\n");
+    assert!(line.contains("rendered 2 pages,"), "{line}");
+    assert_eq!(
+        site.read("public/notes/index.html"),
+        "First note:4:<p>One two three.</p>\n;Second:1:;"
+    );
+
+    // A broken link in the body is an error; fixing it recovers.
+    site.write("content/notes/first.md", format!("{front}[gone](@/gone.md)\n"));
+    watch.wait_for_line("content/notes/first.md:5:1: broken link");
+    let before = watch.output().len();
+    site.write(
+        "content/notes/second.md",
+        "+++\ntitle = \"Second\"\ndate = 2025-04-01\n+++\nLonger now.\n",
+    );
+    watch.wait_for_line("content/notes/second.md");
+    assert!(
+        watch.output()[before..].iter().any(|l| l.contains("broken link")),
+        "the broken page is still reported while it is broken"
+    );
+    site.write(
+        "content/notes/first.md",
+        format!("{front}Fixed [home](@/_index.md).\n"),
+    );
+    assert!(
+        wait_until(Duration::from_secs(10), || site
+            .read("public/notes/first/index.html")
+            .contains("Fixed")),
+        "{}",
+        watch.output().join("\n")
+    );
+    stop_and_compare(&site, watch);
+}
