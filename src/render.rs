@@ -441,7 +441,9 @@ impl Theme {
                 self.sources.get(name).map(|(file, _)| Location::file(file))
             })
             .unwrap_or_else(|| Location::file(format!("{TEMPLATES_DIR}/{template}")));
-        let hint = if message.starts_with("Variable `") {
+        let hint = if message.contains("calls deep") {
+            "give the macro a condition under which it stops calling itself"
+        } else if message.starts_with("Variable `") {
             "check the name, or guard it with {% if ... %} or the `default` filter"
         } else if message.starts_with("Filter `") {
             "check the type of the value the filter is applied to"
