@@ -384,6 +384,8 @@ fn rewrite<'a>(
 #[derive(Default)]
 struct State {
     ids: HashSet<String>,
+    /// The last number added to each heading id base.
+    suffixes: HashMap<String, usize>,
     headings: Vec<(u8, String, String)>,
     word_count: usize,
     lints: Vec<Lint>,
@@ -396,11 +398,14 @@ impl State {
     fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
         let mut id = base.to_string();
-        let mut n = 0;
+        // Start from the last suffix this base got, so a page with
+        // thousands of equal headings does not try every number again.
+        let mut n = self.suffixes.get(base).copied().unwrap_or(0);
         while self.ids.contains(&id) {
             n += 1;
             id = format!("{base}-{n}");
         }
+        self.suffixes.insert(base.to_string(), n);
         self.ids.insert(id.clone());
         id
     }
