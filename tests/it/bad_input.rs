@@ -40,6 +40,14 @@ fn every_bad_input_case_gives_its_exact_error() {
     );
 }
 
+/// Every file of the site and beside it, but the output folder's.
+fn outside_public(site: &Site) -> std::collections::BTreeMap<String, Vec<u8>> {
+    crate::harness::tree(&site.outside())
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("site/public/"))
+        .collect()
+}
+
 fn read_optional(path: &Path) -> Option<String> {
     std::fs::read_to_string(path).ok()
 }
@@ -61,6 +69,7 @@ fn run_case(case: &Path, update: bool) -> Result<(), String> {
     let args_line = read_optional(&case.join("args")).unwrap_or_else(|| "build".to_string());
     let args: Vec<&str> = args_line.split_whitespace().collect();
     let exit: i32 = read_optional(&case.join("exit")).map_or(1, |s| s.trim().parse().unwrap());
+    let outside_before = outside_public(&site);
     let run = site.run(&args);
 
     let mut problems = Vec::new();
@@ -87,6 +96,9 @@ fn run_case(case: &Path, update: bool) -> Result<(), String> {
     }
     if site.tree("public") != before {
         problems.push("public/ changed".to_string());
+    }
+    if outside_public(&site) != outside_before {
+        problems.push("files outside public/ changed".to_string());
     }
     let leftovers: Vec<String> = std::fs::read_dir(&site.root)
         .unwrap()

@@ -8,6 +8,7 @@ mod cli;
 mod components;
 mod content;
 mod glossary;
+mod hardening;
 mod links;
 mod lint;
 mod output;

@@ -1,0 +1,176 @@
+//! Input that is odd but not wrong builds; files that cannot be read,
+//! folders that cannot be written and a disk that fills up are errors that
+//! leave the previous output as it was; huge input builds in bounded time.
+
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{BIN, Site};
+
+#[test]
+fn a_page_with_front_matter_only_builds() {
+    let site = Site::base();
+    site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++");
+    site.write("content/beta.md", "---\ntitle: Beta\n---\n");
+    site.build();
+    assert!(site.read("public/alpha/index.html").contains("<h1>Alpha</h1>"));
+    assert!(site.exists("public/beta/index.html"));
+}
+
+/// Makes the site readable and the site folder writable by anyone, so the
+/// binary can run as an unprivileged user.
+fn open_up(dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir.parent().unwrap()) {
+        let entry = entry.unwrap();
+        let mode = if entry.file_type().is_dir() { 0o777 } else { 0o666 };
+        std::fs::set_permissions(entry.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+}
+
+/// Runs the binary in `dir`, as the unprivileged user `nobody` when the
+/// tests run as root (root may read and write anything, which would hide
+/// permission errors), with `configure` applied to the command.
+fn run_limited(dir: &Path, args: &[&str], configure: impl FnOnce(&mut Command)) -> (Option<i32>, String) {
+    let mut command = Command::new(BIN);
+    command
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: getuid() only reads the process's user id.
+    if unsafe { libc::getuid() } == 0 {
+        command.uid(65534).gid(65534);
+    }
+    configure(&mut command);
+    let output = command.output().expect("run the binary");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_unreadable_file_is_an_error() {
+    let site = Site::base();
+    site.build();
+    open_up(&site.root);
+    let before = site.tree("public");
+    let page = site.root.join("content/alpha.md");
+    std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let (code, stderr) = run_limited(&site.root, &["build"], |_| {});
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("content/alpha.md: cannot read the file: Permission denied"),
+        "{stderr}"
+    );
+    assert_eq!(site.tree("public"), before);
+}
+
+#[test]
+fn a_read_only_output_parent_is_an_error() {
+    let site = Site::base();
+    let parent = site.outside().join("readonly");
+    std::fs::create_dir(&parent).unwrap();
+    open_up(&site.root);
+    std::fs::set_permissions(&parent, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let output = parent.join("public");
+    let (code, stderr) = run_limited(
+        &site.root,
+        &["build", "--output", output.to_str().unwrap()],
+        |_| {},
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("Permission denied"), "{stderr}");
+    assert!(
+        stderr.contains("hint: check that you may write there"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&parent).unwrap().count(),
+        0,
+        "nothing was written"
+    );
+}
+
+#[test]
+fn a_full_disk_keeps_the_previous_output() {
+    let site = Site::base();
+    site.build();
+    let before = site.tree("public");
+    // A page too big for the space left: the file size limit makes writes
+    // fail the way a full disk does.
+    site.write(
+        "content/alpha.md",
+        format!(
+            "+++\ntitle = \"Alpha\"\n+++\n{}",
+            "A long line of text. ".repeat(20_000)
+        ),
+    );
+    open_up(&site.root);
+    let (code, stderr) = run_limited(&site.root, &["build"], |command| {
+        // SAFETY: only async-signal-safe calls (setrlimit, signal) between
+        // fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: 64 * 1024,
+                    rlim_max: 64 * 1024,
+                };
+                libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                Ok(())
+            });
+        }
+    });
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert_eq!(site.tree("public"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Huge and deeply nested input builds, and within a time bound. Slow in a
+/// debug build: CI runs it with `cargo test --release -- --ignored`.
+#[test]
+#[ignore = "needs a release build; .ci/run runs it"]
+fn huge_and_deeply_nested_input_builds_in_bounded_time() {
+    let site = Site::base();
+    site.write(
+        "content/nested.md",
+        format!("+++\ntitle = \"Nested\"\n+++\n{}deep\n", "> ".repeat(10_000)),
+    );
+    site.write(
+        "content/lists.md",
+        format!("+++\ntitle = \"Lists\"\n+++\n{}deep\n", "- ".repeat(10_000)),
+    );
+    site.write(
+        "content/line.md",
+        format!("+++\ntitle = \"Line\"\n+++\n{}\n", "word ".repeat(200_000)),
+    );
+    let paragraph = "## Same heading\n\nSome *text* with [a link](https://example.org) and `code`.\n\n";
+    let big = paragraph.repeat(50 * 1024 * 1024 / paragraph.len());
+    site.write("content/big.md", format!("+++\ntitle = \"Big\"\n+++\n{big}"));
+    let started = Instant::now();
+    let run = site.run(&["build"]).success();
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(run.stdout.starts_with("built 6 pages"), "{}", run.stdout);
+    let nested = site.read("public/nested/index.html");
+    assert_eq!(nested.matches("<blockquote>").count(), 10_000);
+    let big = site.read("public/big/index.html");
+    assert!(
+        big.contains("id=\"same-heading-1000\""),
+        "repeated headings get unique ids"
+    );
+}
