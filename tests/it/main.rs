@@ -7,6 +7,7 @@ mod bundled;
 mod cli;
 mod components;
 mod content;
+mod crash;
 mod glossary;
 mod hardening;
 mod links;
