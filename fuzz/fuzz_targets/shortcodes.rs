@@ -1,0 +1,37 @@
+//! Shortcode parsing and expansion: any text gives calls or syntax errors
+//! at offsets inside it, and bodies render through a stand-in template.
+#![no_main]
+
+use explainer::body::{self, ShortcodeTemplates};
+use explainer::error::Problem;
+use explainer::markdown::KeepLinks;
+use explainer::shortcodes;
+use libfuzzer_sys::fuzz_target;
+use serde_json::{Map, Value};
+
+struct Echo;
+
+impl ShortcodeTemplates for Echo {
+    fn names(&self) -> Vec<String> {
+        vec!["figure".into(), "quote".into()]
+    }
+
+    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, Problem> {
+        Ok(format!(
+            "<{name} data-args=\"{}\">{}</{name}>",
+            args.len(),
+            body.unwrap_or("")
+        ))
+    }
+}
+
+fuzz_target!(|text: &str| {
+    let (calls, errors) = shortcodes::find(text, &[]);
+    for call in &calls {
+        assert!(call.span.end <= text.len() && text.is_char_boundary(call.span.start));
+    }
+    for error in &errors {
+        assert!(error.offset <= text.len());
+    }
+    let _ = body::render(text, &mut KeepLinks, Some(&Echo), None);
+});
