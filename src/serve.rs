@@ -246,7 +246,7 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     let Some(relative) = site_relative(uri.path()) else {
-        return StatusCode::FORBIDDEN.into_response();
+        return refused(StatusCode::FORBIDDEN);
     };
     let mut file = shared.root.join(&relative);
     if file.is_dir() {
@@ -259,10 +259,10 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
     let depth = uri.path().trim_start_matches('/').matches('/').count();
     match read_inside(&shared.root, &file).await {
         Ok(Some(bytes)) => respond(StatusCode::OK, &file, bytes, depth, method),
-        Ok(None) => StatusCode::FORBIDDEN.into_response(),
+        Ok(None) => refused(StatusCode::FORBIDDEN),
         Err(_) => match read_inside(&shared.root, &shared.root.join("404.html")).await {
             Ok(Some(bytes)) => respond(StatusCode::NOT_FOUND, Path::new("404.html"), bytes, depth, method),
-            _ => (StatusCode::NOT_FOUND, "not found").into_response(),
+            _ => refused(StatusCode::NOT_FOUND),
         },
     }
 }
@@ -279,6 +279,16 @@ async fn read_inside(root: &Path, file: &Path) -> std::io::Result<Option<Vec<u8>
         return Err(std::io::Error::from(std::io::ErrorKind::NotFound));
     }
     tokio::fs::read(&real).await.map(Some)
+}
+
+/// A bare refusal: the status and a one-line text.
+fn refused(status: StatusCode) -> Response {
+    let mut response = (status, status.canonical_reason().unwrap_or("refused")).into_response();
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, depth: usize, method: Method) -> Response {
@@ -303,6 +313,10 @@ fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, depth: usize, method
         headers.insert(header::CONTENT_TYPE, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     response
 }
 

@@ -29,6 +29,7 @@ fn files_types_folders_and_the_404_page() {
 
     let home = http_get(&address, "/");
     assert_eq!(home.status, 200);
+    assert_eq!(home.header("x-content-type-options").as_deref(), Some("nosniff"));
     assert_eq!(
         home.header("content-type").as_deref(),
         Some("text/html; charset=utf-8")
@@ -56,6 +57,12 @@ fn files_types_folders_and_the_404_page() {
         Some("application/json")
     );
 
+    // A folder without an index.html is no listing: it is a miss.
+    std::fs::create_dir(site.root.join("public/bare")).unwrap();
+    std::fs::write(site.root.join("public/bare/file.txt"), "x").unwrap();
+    let bare = http_get(&address, "/bare/");
+    assert_eq!(bare.status, 404);
+    assert!(!bare.text().contains("file.txt"), "no directory listing");
     let folder = http_get(&address, "/notes/first/");
     assert_eq!(folder.status, 200);
     assert!(folder.text().contains("First note"));
@@ -88,18 +95,54 @@ fn paths_outside_the_output_folder_are_refused() {
     site.write("secret.txt", "do not serve");
     let (server, address) = start(&site);
     std::os::unix::fs::symlink(site.root.join("secret.txt"), site.root.join("public/link.txt")).unwrap();
-    for target in [
+    let long = format!("/{}", "a/".repeat(2000));
+    let long_dots = format!("/{}secret.txt", "../".repeat(200));
+    let targets: Vec<&str> = vec![
         "/../secret.txt",
         "/../../etc/passwd",
+        "/./../secret.txt",
+        "/alpha/../../secret.txt",
+        "/alpha/./../../secret.txt",
         "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/%2e./secret.txt",
+        "/.%2e/secret.txt",
+        "/%2e%2e%2fsecret.txt",
         "/%2E%2E%2Fsecret.txt",
         "/alpha/..%2f..%2fsecret.txt",
+        "/alpha/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/%252e%252e/secret.txt",
+        "/%252e%252e%252fsecret.txt",
+        "/%25252e%25252e/secret.txt",
         "/..%5csecret.txt",
+        "/..%5c..%5csecret.txt",
         "/alpha\\..\\..\\secret.txt",
+        "/..\\secret.txt",
+        "/%5c..%5csecret.txt",
         "/%00",
+        "/secret.txt%00.html",
+        "/alpha/index.html%00",
+        "/%c0%ae%c0%ae/secret.txt",
+        "/%c0%ae%c0%ae%c0%afsecret.txt",
+        "/%e0%80%ae%e0%80%ae/secret.txt",
+        "/%c1%9c../secret.txt",
+        "/%ff%fe/secret.txt",
         "//etc/passwd",
+        "///etc/passwd",
+        "/etc/passwd",
+        "/C:/Windows/win.ini",
+        "/c:%5cwindows%5cwin.ini",
+        "/file:///etc/passwd",
         "/link.txt",
-    ] {
+        "/alpha/../link.txt",
+        "/%6c%69%6e%6b.txt",
+        &long,
+        &long_dots,
+        "/..",
+        "/.../secret.txt",
+    ];
+    assert!(targets.len() >= 40);
+    for target in targets {
         let response = http_get(&address, target);
         assert!(
             response.status == 403 || response.status == 404,
