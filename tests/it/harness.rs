@@ -293,6 +293,10 @@ pub fn wait_until(limit: Duration, mut condition: impl FnMut() -> bool) -> bool 
 }
 
 impl Background {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Everything printed so far, stdout and stderr interleaved by line.
     pub fn output(&self) -> Vec<String> {
         self.lines.lock().unwrap().clone()

@@ -16,5 +16,6 @@ mod output;
 mod readme;
 mod serve;
 mod shortcodes;
+mod storm;
 mod templates;
 mod watch;
