@@ -14,6 +14,8 @@ use crate::error::{Error, Location, Problem};
 #[derive(Debug)]
 pub enum Contents {
     Bytes(Vec<u8>),
+    /// Bytes compiled into the program (the built-in theme's files).
+    Static(&'static [u8]),
     /// A copy of this file.
     CopyOf(PathBuf),
 }
@@ -190,6 +192,9 @@ impl Staging {
             Contents::Bytes(bytes) => {
                 std::fs::write(&target, bytes).map_err(|e| output_error(&target, "write", e))
             }
+            Contents::Static(bytes) => {
+                std::fs::write(&target, bytes).map_err(|e| output_error(&target, "write", e))
+            }
             Contents::CopyOf(source) => std::fs::copy(source, &target)
                 .map(|_| ())
                 .map_err(|e| output_error(source, "copy the file into the output", e)),
@@ -248,6 +253,7 @@ pub fn update(output: &Path, changed: &Plan, removed: &[String]) -> Result<(), E
         let temporary = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
         let written = match contents {
             Contents::Bytes(bytes) => std::fs::write(&temporary, bytes),
+            Contents::Static(bytes) => std::fs::write(&temporary, bytes),
             Contents::CopyOf(source) => std::fs::copy(source, &temporary).map(|_| ()),
         };
         written

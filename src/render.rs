@@ -30,12 +30,48 @@ use crate::urls::{self, Target, UrlIndex};
 /// The folder, relative to the site root.
 pub const TEMPLATES_DIR: &str = "templates";
 
+/// The built-in theme: the bundled explainer's templates, shortcodes,
+/// stylesheet and icon, compiled into the program. A site without a
+/// `templates/` folder uses it as it is; a site's own files under
+/// `templates/` replace it file by file.
+pub static BUILT_IN_THEME: include_dir::Dir = include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// How messages name a file of the built-in theme.
+pub const BUILT_IN_LABEL: &str = "(built-in theme)";
+
+/// Every file of the built-in theme, by path, in order.
+pub fn built_in_files() -> Vec<(String, &'static [u8])> {
+    fn walk(dir: &'static include_dir::Dir, out: &mut Vec<(String, &'static [u8])>) {
+        for file in dir.files() {
+            if let Some(path) = file.path().to_str() {
+                out.push((path.replace('\\', "/"), file.contents()));
+            }
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut files = Vec::new();
+    walk(&BUILT_IN_THEME, &mut files);
+    files.sort();
+    files
+}
+
+/// Where a theme file comes from.
+#[derive(Debug, Clone)]
+pub enum ThemeSource {
+    /// The site's own `templates/`.
+    File(PathBuf),
+    /// The built-in theme.
+    BuiltIn(&'static [u8]),
+}
+
 /// A file of the theme that is not a template, copied to the output root.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
     /// Path under `templates/`, which is also its output path.
     pub output: String,
-    pub file: PathBuf,
+    pub source: ThemeSource,
 }
 
 /// The loaded templates and the theme's other files.
@@ -58,23 +94,30 @@ impl std::fmt::Debug for Theme {
     }
 }
 
-/// Reads every template under `root/templates`, reporting every syntax
-/// error and every reference to a template that does not exist.
+/// Reads the built-in theme and every file under `root/templates` over it,
+/// reporting every syntax error and every reference to a template that
+/// does not exist.
 pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     let dir = site_path(root, TEMPLATES_DIR);
-    if !dir.is_dir() {
-        return Err(vec![Error::Template(
-            Problem::new(Location::file(&dir), "there is no templates folder")
-                .hint("create templates/ with at least index.html and page.html"),
-        )]);
-    }
     let mut errors = Vec::new();
     let mut sources = BTreeMap::new();
-    let mut static_files = Vec::new();
+    let mut statics: BTreeMap<String, ThemeSource> = BTreeMap::new();
+    for (name, bytes) in built_in_files() {
+        if !name.ends_with(".html") {
+            statics.insert(name, ThemeSource::BuiltIn(bytes));
+        } else if let Ok(text) = std::str::from_utf8(bytes) {
+            let file = PathBuf::from(format!("{BUILT_IN_LABEL}/{name}"));
+            sources.insert(name, (file, text.to_string()));
+        }
+    }
+    // No templates/ at all: the built-in theme serves as it is.
+    let present =
+        !matches!(std::fs::symlink_metadata(&dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
     let walker = walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_editor_noise(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| e.depth() == 0 || !is_editor_noise(&e.file_name().to_string_lossy()))
+        .filter(|_| present);
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -100,10 +143,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
             continue;
         };
         if !name.ends_with(".html") {
-            static_files.push(StaticFile {
-                output: name,
-                file: entry.path().to_path_buf(),
-            });
+            statics.insert(name, ThemeSource::File(entry.path().to_path_buf()));
             continue;
         }
         let file = entry.path().to_path_buf();
@@ -160,6 +200,10 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
             error_chain(&e).join(": "),
         ))]
     })?;
+    let static_files = statics
+        .into_iter()
+        .map(|(output, source)| StaticFile { output, source })
+        .collect();
     Ok(Theme {
         tera,
         sources,
@@ -385,9 +429,9 @@ impl Theme {
     }
 
     /// Registers `get_url` and `load_data`, which answer from this build's
-    /// addresses and content folder.
-    pub fn register_functions(&mut self, index: Arc<UrlIndex>, data: Arc<DataFiles>) {
-        self.tera.register_function("get_url", GetUrl { index });
+    /// addresses, files and content folder.
+    pub fn register_functions(&mut self, index: Arc<UrlIndex>, files: Arc<FileHashes>, data: Arc<DataFiles>) {
+        self.tera.register_function("get_url", GetUrl { index, files });
         self.tera.register_function("load_data", LoadData { data });
     }
 
@@ -495,10 +539,66 @@ fn find_in_tags(text: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// The files of the output that are copied, not rendered (assets under
+/// `content/`, the theme's stylesheet and icons), for
+/// `get_url(..., cachebust=true)`: each file's content hash, read once, on
+/// first use.
+#[derive(Debug, Default)]
+pub struct FileHashes {
+    sources: HashMap<String, ThemeSource>,
+    hashes: std::sync::Mutex<HashMap<String, String>>,
+}
+
+impl FileHashes {
+    /// `files`: output path and where its bytes come from.
+    pub fn new(files: impl IntoIterator<Item = (String, ThemeSource)>) -> Self {
+        FileHashes {
+            sources: files.into_iter().collect(),
+            hashes: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The first 16 hex digits of the file's 64-bit xxh3 hash.
+    fn hash(&self, output: &str) -> Result<String, String> {
+        let mut hashes = self
+            .hashes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(hash) = hashes.get(output) {
+            return Ok(hash.clone());
+        }
+        let digest = match self.sources.get(output) {
+            Some(ThemeSource::BuiltIn(bytes)) => xxhash_rust::xxh3::xxh3_64(bytes),
+            Some(ThemeSource::File(file)) => match std::fs::read(file) {
+                Ok(bytes) => xxhash_rust::xxh3::xxh3_64(&bytes),
+                Err(e) => {
+                    return Err(format!(
+                        "cannot read `{}` for its cachebust hash: {e}",
+                        file.display()
+                    ));
+                }
+            },
+            None => return Err(format!("`cachebust` applies to files, and `{output}` is a page")),
+        };
+        let hash = format!("{digest:016x}");
+        hashes.insert(output.to_string(), hash.clone());
+        Ok(hash)
+    }
+}
+
+/// What `get_url(..., cachebust=true)` puts after a file's address, before
+/// the hash, and how many hex digits the hash has.
+pub const CACHEBUST_MARK: &str = "?h=";
+pub const CACHEBUST_DIGITS: usize = 16;
+
 /// `get_url(path=...)`: the address of a content file (`@/x.md`) or an
-/// output path (`style.css`), relative to the page being written.
+/// output path (`style.css`), relative to the page being written. With
+/// `cachebust=true`, a file's address ends in `?h=` and a hash of its
+/// content, so that hosts may cache it for good: a changed file gets a new
+/// address.
 struct GetUrl {
     index: Arc<UrlIndex>,
+    files: Arc<FileHashes>,
 }
 
 impl tera::Function for GetUrl {
@@ -508,11 +608,28 @@ impl tera::Function for GetUrl {
             Some(other) => return Err(format!("`get_url` needs `path` as text, not `{other}`").into()),
             None => return Err("`get_url` needs a `path`, e.g. get_url(path=\"@/rare-earths.md\")".into()),
         };
+        let cachebust = match args.get("cachebust") {
+            None | Some(Value::Bool(false)) => false,
+            Some(Value::Bool(true)) => true,
+            Some(other) => {
+                return Err(format!("`get_url` needs `cachebust` as true or false, not `{other}`").into());
+            }
+        };
         let target = match path.strip_prefix("@/") {
             Some(source) => self.index.by_source(source),
             None => self.index.by_output(path),
         };
         match target {
+            Some(Target::File(file)) if cachebust => {
+                let hash = self.files.hash(file)?;
+                Ok(Value::String(format!(
+                    "{}{CACHEBUST_MARK}{hash}",
+                    escape(&urls::from_root(file))
+                )))
+            }
+            Some(Target::Document { .. }) if cachebust => {
+                Err(format!("`cachebust` applies to files, and `{path}` is a page").into())
+            }
             Some(Target::Document { file, .. } | Target::File(file)) => {
                 Ok(Value::String(escape(&urls::from_root(file))))
             }

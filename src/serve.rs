@@ -78,7 +78,10 @@ pub fn notice_for(rebuilt: &Rebuilt) -> Option<Notice> {
                 .collect();
             if paths.is_empty() {
                 None
-            } else if paths.iter().all(|p| p.ends_with(".css")) {
+            } else if paths
+                .iter()
+                .all(|p| p.ends_with(".css") || delta.readdressed.contains(*p))
+            {
                 Some(Notice::Styles)
             } else {
                 Some(Notice::Reload)

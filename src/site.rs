@@ -19,7 +19,7 @@ use crate::feeds;
 use crate::links::{AnchorCheck, PageLinks};
 use crate::markdown::{Glossary, GlossaryTerm, Rendered, TermUse};
 use crate::output::{self, Contents, Plan, Staging};
-use crate::render::{self, Contexts, ListingCache, ShortcodeRenderer, Theme};
+use crate::render::{self, Contexts, FileHashes, ListingCache, ShortcodeRenderer, Theme, ThemeSource};
 use crate::urls::{self, Target, UrlIndex};
 
 /// What to build, from where, to where.
@@ -78,6 +78,9 @@ pub struct Report {
 #[derive(Debug)]
 pub struct Delta {
     pub changed: Plan,
+    /// The HTML files of `changed` that differ from before only in the
+    /// cachebust hashes of the files they link to (a stylesheet changed).
+    pub readdressed: BTreeSet<String>,
     pub removed: Vec<String>,
     pub report: Report,
 }
@@ -163,6 +166,9 @@ pub struct Session {
     /// What the output folder holds after the last good render: each file
     /// with the key of what it was made from.
     outputs: BTreeMap<String, u64>,
+    /// Each HTML file of the output: a hash of its bytes, and one with the
+    /// `?h=` hashes of `get_url(..., cachebust=true)` left out.
+    html_hashes: HashMap<String, HtmlHash>,
     /// What the last render loaded, to start the next one from.
     last: Option<Snapshot>,
 }
@@ -175,6 +181,8 @@ struct Snapshot {
     config_hash: u64,
     content: Content,
     index: Arc<UrlIndex>,
+    /// Output files by content hash, for `get_url(..., cachebust=true)`.
+    files: Arc<FileHashes>,
     addresses_hash: u64,
     glossary: Option<Glossary>,
     markdown_env: u64,
@@ -218,6 +226,7 @@ impl Session {
             listings: ListingCache::default(),
             feed_entries: HashMap::new(),
             outputs: BTreeMap::new(),
+            html_hashes: HashMap::new(),
             last: None,
         }
     }
@@ -323,6 +332,7 @@ impl Session {
         let theme = &mut self.theme.as_mut()?.theme;
         theme.register_functions(
             Arc::clone(&snapshot.index),
+            Arc::clone(&snapshot.files),
             Arc::new(DataFiles::new(site_path(&self.options.root, CONTENT_DIR))),
         );
         let theme = &*theme;
@@ -415,10 +425,25 @@ impl Session {
         // What get_url, load_data and links may see: every address, and the data files.
         let addresses_hash = addresses_hash(&content, theme.as_deref(), &generated);
 
+        let files = Arc::new(FileHashes::new(
+            content
+                .assets
+                .iter()
+                .map(|a| (a.source.clone(), ThemeSource::File(a.file.clone())))
+                .chain(
+                    theme
+                        .as_deref()
+                        .map(|t| t.static_files.as_slice())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|f| (f.output.clone(), f.source.clone())),
+                ),
+        ));
         let theme: Option<&Theme> = match theme {
             Some(theme) => {
                 theme.register_functions(
                     Arc::clone(&index),
+                    Arc::clone(&files),
                     Arc::new(DataFiles::new(site_path(root, CONTENT_DIR))),
                 );
                 Some(theme)
@@ -506,6 +531,7 @@ impl Session {
                 config_hash,
                 content,
                 index,
+                files,
                 addresses_hash,
                 glossary,
                 markdown_env,
@@ -568,6 +594,8 @@ impl Session {
         let theme = self.theme.as_ref().map(|cached| &cached.theme);
         let mut outputs: BTreeMap<String, u64> = BTreeMap::new();
         let mut changed = Plan::default();
+        let mut readdressed = BTreeSet::new();
+        let mut html_hashes = Vec::new();
         let mut rendered_count = 0;
         if let Some(theme) = theme {
             let missing = missing_templates(content, theme);
@@ -590,10 +618,21 @@ impl Session {
                     page_keys,
                     listing_keys: &listing_keys,
                 };
-                let (found, count) =
-                    render_documents(&keys, &contexts, &self.outputs, &mut outputs, &mut changed, sink);
-                errors.extend(found);
-                rendered_count = count;
+                let rendered = render_documents(&keys, &contexts, &self.outputs, &mut outputs, sink);
+                errors.extend(rendered.errors);
+                rendered_count = rendered.count;
+                for (file, html, hash) in rendered.html {
+                    match self.html_hashes.get(&file) {
+                        Some(old) if old.exact == hash.exact => {}
+                        Some(old) if old.readdressed == hash.readdressed => {
+                            readdressed.insert(file.clone());
+                            changed.add(file.clone(), Contents::Bytes(html.into_bytes()));
+                        }
+                        _ => changed.add(file.clone(), Contents::Bytes(html.into_bytes())),
+                    }
+                    html_hashes.push((file, hash));
+                }
+                html_hashes.extend(rendered.written);
             } else {
                 errors.extend(missing);
             }
@@ -655,16 +694,23 @@ impl Session {
         add(feeds::ROBOTS, hash_of(&config.base_url), &|| {
             Contents::Bytes(feeds::robots(config.base_url.as_deref()).into_bytes())
         });
-        let theme_files = theme.map(|t| t.static_files.as_slice()).unwrap_or_default();
-        let copies = content
-            .assets
-            .iter()
-            .map(|a| (&a.source, &a.file))
-            .chain(theme_files.iter().map(|f| (&f.output, &f.file)));
-        for (path, file) in copies {
-            add(path, hash_of((file, Stamp::of(file))), &|| {
+        for asset in &content.assets {
+            let file = &asset.file;
+            add(&asset.source, hash_of((file, Stamp::of(file))), &|| {
                 Contents::CopyOf(file.clone())
             });
+        }
+        for static_file in theme.map(|t| t.static_files.as_slice()).unwrap_or_default() {
+            match &static_file.source {
+                ThemeSource::File(file) => {
+                    add(&static_file.output, hash_of((file, Stamp::of(file))), &|| {
+                        Contents::CopyOf(file.clone())
+                    })
+                }
+                ThemeSource::BuiltIn(bytes) => {
+                    add(&static_file.output, hash_of(bytes), &|| Contents::Static(bytes))
+                }
+            }
         }
         timer.stage("feeds");
 
@@ -686,8 +732,11 @@ impl Session {
             warnings,
         };
         self.outputs = outputs;
+        self.html_hashes.extend(html_hashes);
+        self.html_hashes.retain(|file, _| self.outputs.contains_key(file));
         Ok(Delta {
             changed,
+            readdressed,
             removed,
             report,
         })
@@ -735,6 +784,11 @@ fn addresses_hash(content: &Content, theme: Option<&Theme>, generated: &[&'stati
     }
     for file in theme.map(|t| t.static_files.as_slice()).unwrap_or_default() {
         file.output.hash(&mut hasher);
+        // get_url(..., cachebust=true) gives an address made from the content.
+        match &file.source {
+            ThemeSource::File(path) => Stamp::of(path).hash(&mut hasher),
+            ThemeSource::BuiltIn(bytes) => bytes.hash(&mut hasher),
+        }
     }
     generated.hash(&mut hasher);
     (&content.unusable, &content.drafts).hash(&mut hasher);
@@ -914,7 +968,13 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
     }
     if let Some(theme) = theme {
         for file in &theme.static_files {
-            claim(file.output.clone(), file.file.clone(), &mut errors);
+            let owner = match &file.source {
+                ThemeSource::File(path) => path.clone(),
+                ThemeSource::BuiltIn(_) => {
+                    PathBuf::from(format!("{}/{}", render::BUILT_IN_LABEL, file.output))
+                }
+            };
+            claim(file.output.clone(), owner, &mut errors);
             index.add_file(&file.output, None);
         }
     }
@@ -1102,14 +1162,56 @@ fn others(count: usize, what: &str) -> String {
 /// in `previous` into `changed`; records every key in `outputs`. A template
 /// error that many pages hit is reported once, naming one page and a count.
 /// Returns the errors and how many documents were rendered.
+/// A hash of an HTML file's bytes, and one of the bytes without the `?h=`
+/// cachebust hashes in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct HtmlHash {
+    exact: u64,
+    readdressed: u64,
+}
+
+impl HtmlHash {
+    fn of(html: &str) -> Self {
+        let exact = xxhash_rust::xxh3::xxh3_64(html.as_bytes());
+        let readdressed = if html.contains(render::CACHEBUST_MARK) {
+            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+            let mut rest = html;
+            while let Some(at) = rest.find(render::CACHEBUST_MARK) {
+                let end = at + render::CACHEBUST_MARK.len();
+                hasher.update(&rest.as_bytes()[..end]);
+                let digits = rest[end..]
+                    .bytes()
+                    .take(render::CACHEBUST_DIGITS)
+                    .take_while(u8::is_ascii_hexdigit)
+                    .count();
+                rest = &rest[end + digits..];
+            }
+            hasher.update(rest.as_bytes());
+            hasher.digest()
+        } else {
+            exact
+        };
+        HtmlHash { exact, readdressed }
+    }
+}
+
+/// What `render_documents` made.
+struct RenderedDocuments {
+    /// Pages rendered but not yet written, with their hashes.
+    html: Vec<(String, String, HtmlHash)>,
+    /// Pages written to the sink, with their hashes.
+    written: Vec<(String, HtmlHash)>,
+    errors: Vec<Error>,
+    count: usize,
+}
+
 fn render_documents(
     keys: &RenderKeys,
     contexts: &Contexts,
     previous: &BTreeMap<String, u64>,
     outputs: &mut BTreeMap<String, u64>,
-    changed: &mut Plan,
     sink: Option<&Staging>,
-) -> (Vec<Error>, usize) {
+) -> RenderedDocuments {
     enum Job {
         Section(usize),
         Page(usize),
@@ -1138,9 +1240,9 @@ fn render_documents(
     /// What rendering one file gave.
     enum Outcome {
         /// The HTML, to add to `changed`.
-        Html(String, String),
+        Html(String, String, HtmlHash),
         /// Written to the sink already.
-        Written,
+        Written(String, HtmlHash),
         /// A template problem, and the file being rendered.
         Failed(Problem, PathBuf),
         /// The sink could not write it.
@@ -1159,7 +1261,7 @@ fn render_documents(
                     let doc = &content.pages[*i].doc;
                     (template_of(doc, "page.html"), contexts.page(*i), doc.file.clone())
                 }
-                Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("404.html")),
+                Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("the 404 page")),
             };
             let rendered = keys.theme.render(template, &context);
             if let Job::Section(i) = job {
@@ -1169,13 +1271,14 @@ fn render_documents(
                 Ok(html) => urls::relativize(&html, file).into_owned(),
                 Err(problem) => return Outcome::Failed(problem, source),
             };
+            let hash = HtmlHash::of(&html);
             match sink {
                 // Written at once, so a big site's pages are not all held in memory.
                 Some(sink) => match sink.put(file, &Contents::Bytes(html.into_bytes())) {
-                    Ok(()) => Outcome::Written,
+                    Ok(()) => Outcome::Written(file.clone(), hash),
                     Err(error) => Outcome::NotWritten(error),
                 },
-                None => Outcome::Html(file.clone(), html),
+                None => Outcome::Html(file.clone(), html, hash),
             }
         })
         .collect();
@@ -1185,10 +1288,12 @@ fn render_documents(
     // pages is one error (the first page's message, and a count).
     let mut failures: BTreeMap<String, (Problem, Vec<PathBuf>)> = BTreeMap::new();
     let mut errors = Vec::new();
+    let mut html = Vec::new();
+    let mut written = Vec::new();
     for result in results {
         match result {
-            Outcome::Html(file, html) => changed.add(file, Contents::Bytes(html.into_bytes())),
-            Outcome::Written => {}
+            Outcome::Html(file, text, hash) => html.push((file, text, hash)),
+            Outcome::Written(file, hash) => written.push((file, hash)),
             Outcome::NotWritten(error) => errors.push(error),
             Outcome::Failed(problem, source) => {
                 let key = format!(
@@ -1213,7 +1318,12 @@ fn render_documents(
         );
         Error::Template(problem)
     }));
-    (errors, count)
+    RenderedDocuments {
+        html,
+        written,
+        errors,
+        count,
+    }
 }
 
 /// The output folder as the summary line shows it.

@@ -18,4 +18,5 @@ mod serve;
 mod shortcodes;
 mod storm;
 mod templates;
+mod theme;
 mod watch;

@@ -197,6 +197,20 @@ fn pages_hear_of_every_rebuild() {
     site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++\nFixed.\n");
     assert_eq!(next_event(), "reload");
 
+    // With cachebusted stylesheet links, a stylesheet change changes every
+    // page's link, and nothing else: still a swap, not a reload.
+    site.write(
+        "templates/base.html",
+        site.read("templates/base.html").replace(
+            "</head>",
+            "<link rel=\"stylesheet\" href=\"{{ get_url(path='style.css', cachebust=true) }}\"></head>",
+        ),
+    );
+    assert_eq!(next_event(), "reload");
+    site.write("templates/style.css", "body { margin: 2px; }\n");
+    assert_eq!(next_event(), "styles");
+    assert!(site.read("public/alpha/index.html").contains("style.css?h="));
+
     let status = server.interrupt();
     assert!(status.success());
     let served = site.tree("public");

@@ -215,7 +215,7 @@ fn a_template_change_renders_only_the_pages_that_use_it() {
     );
     watch.wait_for_line("templates/base.html changed");
     let line = watch.output()[before..].join("\n");
-    assert!(line.contains("rendered 4 pages,"), "{line}");
+    assert!(line.contains("rendered 5 pages,"), "{line}"); // 4 pages and the built-in 404 page
 
     stop_and_compare(&site, watch);
 }
