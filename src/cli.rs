@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::Errors;
+use crate::scaffold;
 use crate::serve::{self, ServeOptions};
 use crate::site::{self, LintLevel, Options, Report, Session};
 use crate::watch::{self, Rebuilt, WatchOptions};
@@ -40,6 +41,46 @@ pub enum Command {
     Watch(WatchArgs),
     /// Watch, and serve the site on this machine with live reload
     Serve(ServeArgs),
+    /// Start a new explainer in a new folder
+    New(NewArgs),
+    /// Work with the built-in theme
+    #[command(subcommand)]
+    Theme(ThemeCommand),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The folder to create; it must not exist or be empty
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The site's title [default: made from the folder's name]
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Write the built-in theme into the site's templates/, to change it freely
+    Eject(EjectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EjectArgs {
+    /// The site's folder
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Replace files that exist in templates/
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Which site to read.
@@ -180,6 +221,17 @@ pub fn main() -> ExitCode {
         Command::Check(args) => run_check(args, verbosity),
         Command::Watch(args) => run_watch(args, verbosity),
         Command::Serve(args) => run_serve(args, verbosity),
+        Command::New(args) => run_new(args, verbosity),
+        Command::Theme(ThemeCommand::Eject(args)) => run_eject(args, verbosity),
+        Command::Completions(args) => {
+            // Into memory first: the generator panics on a closed pipe
+            // (`explainer completions bash | head`).
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut command, "explainer", &mut script);
+            let _ = std::io::stdout().lock().write_all(&script);
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -197,6 +249,39 @@ pub fn run_build(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Errors> {
     let options = args.site.options(args.output.clone());
     let report = site::build(&options)?;
     print_report(&report, verbosity, "built");
+    Ok(())
+}
+
+pub fn run_new(args: &NewArgs, verbosity: Verbosity) -> Result<(), Errors> {
+    let site = scaffold::new_site(&args.dir, args.title.as_deref()).map_err(|e| Errors::new(vec![e]))?;
+    if verbosity != Verbosity::Quiet {
+        let dir = site.dir.display();
+        println!(
+            "created \"{}\" in {dir}/ ({})",
+            site.title,
+            plural(site.files.len(), "file")
+        );
+        println!();
+        println!("Next:");
+        println!("  cd {dir}");
+        println!("  explainer serve --open     preview; every save shows at once");
+        println!("  explainer check            check every page and link");
+        println!("  explainer build            build the site into public/");
+        println!();
+        println!("{dir}/README.md says how to publish it.");
+    }
+    Ok(())
+}
+
+pub fn run_eject(args: &EjectArgs, verbosity: Verbosity) -> Result<(), Errors> {
+    let ejected = scaffold::eject_theme(&args.root, args.force).map_err(|e| Errors::new(vec![e]))?;
+    if verbosity != Verbosity::Quiet {
+        println!(
+            "wrote {} of the built-in theme to {}",
+            plural(ejected.files.len(), "file"),
+            site::display_output(&ejected.dir)
+        );
+    }
     Ok(())
 }
 

@@ -23,6 +23,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod shortcodes;
 pub mod site;

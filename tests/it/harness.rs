@@ -196,6 +196,23 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Run {
 }
 
 impl Run {
+    /// The run of another program, described by `command`.
+    pub fn from_output(command: String, output: std::process::Output) -> Run {
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let description = format!(
+            "command: {command}\nexit code: {:?}\n--- stdout ---\n{stdout}--- stderr ---\n{stderr}",
+            output.status.code()
+        );
+        Run {
+            code: output.status.code(),
+            stdout,
+            stderr,
+            timed_out: false,
+            description,
+        }
+    }
+
     #[track_caller]
     pub fn success(self) -> Self {
         assert!(
@@ -255,9 +272,16 @@ pub struct Background {
 impl Site {
     /// Starts the binary in the site's folder without waiting for it.
     pub fn spawn(&self, args: &[&str]) -> Background {
+        Background::spawn_in(&self.root, args)
+    }
+}
+
+impl Background {
+    /// Starts the binary in `dir` without waiting for it.
+    pub fn spawn_in(dir: &Path, args: &[&str]) -> Background {
         let mut child = Command::new(BIN)
             .args(args)
-            .current_dir(&self.root)
+            .current_dir(dir)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -12,6 +12,7 @@ mod glossary;
 mod hardening;
 mod links;
 mod lint;
+mod new;
 mod output;
 mod readme;
 mod serve;

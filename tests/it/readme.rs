@@ -57,3 +57,69 @@ fn a_site_written_from_the_readme_guide_builds() {
         "{page}"
     );
 }
+
+#[test]
+fn the_readme_start_guide_runs_as_written() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("## Start your own explainer")
+        .expect("the start guide");
+    let end = start + readme[start..].find("\n## ").unwrap_or(readme.len() - start);
+    let mut commands = Vec::new();
+    let mut lines = readme[start..end].lines();
+    while let Some(line) = lines.next() {
+        if line == "```sh" {
+            commands.extend(lines.by_ref().take_while(|l| !l.starts_with("```")));
+        }
+    }
+    let site = Site::empty();
+    let mut dir = site.root.clone();
+    let mut ran = Vec::new();
+    for command in commands {
+        let words = shell_words(command);
+        match words.first().map(String::as_str) {
+            // Installing is what CI's `.ci/run` does; the tests use the built binary.
+            Some("cargo") => assert_eq!(words, ["cargo", "install", "--path", "."]),
+            Some("cd") => dir = dir.join(&words[1]),
+            Some("explainer") if words[1] == "serve" => {
+                // --open would start a browser: the server alone here.
+                let server = crate::harness::Background::spawn_in(&dir, &["serve", "--port", "0"]);
+                server.wait_for_line("serving the site at http://");
+                server.interrupt();
+                ran.push("serve".to_string());
+            }
+            Some("explainer") => {
+                let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+                crate::harness::run_in(&dir, &args).success();
+                ran.push(words[1].clone());
+            }
+            _ => panic!("a command the guide should not have: {command}"),
+        }
+    }
+    assert_eq!(ran, ["--version", "new", "serve", "build"]);
+    let home = std::fs::read_to_string(dir.join("public/index.html")).unwrap();
+    assert!(home.contains("<title>Why the tides turn</title>"), "{home}");
+    assert!(home.contains("<link rel=\"canonical\" href=\"https://example.org/tides/\">"));
+}
+
+/// Splits a command line at spaces, keeping "double-quoted" words whole.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
