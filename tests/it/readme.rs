@@ -85,6 +85,19 @@ fn the_readme_start_guide_runs_as_written() {
                 // --open would start a browser: the server alone here.
                 let server = crate::harness::Background::spawn_in(&dir, &["serve", "--port", "0"]);
                 server.wait_for_line("serving the site at http://");
+                // "Change any file under content/ and the browser shows the change on save."
+                let page = dir.join("content/anatomy.md");
+                let text = std::fs::read_to_string(&page).unwrap();
+                std::fs::write(&page, text + "\nThe tides follow the Moon.\n").unwrap();
+                let built = dir.join("public/anatomy/index.html");
+                assert!(
+                    crate::harness::wait_until(std::time::Duration::from_secs(10), || {
+                        std::fs::read_to_string(&built)
+                            .is_ok_and(|html| html.contains("The tides follow the Moon."))
+                    }),
+                    "the edit shows: {:?}",
+                    server.output()
+                );
                 server.interrupt();
                 ran.push("serve".to_string());
             }
