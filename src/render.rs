@@ -169,14 +169,23 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
         }
     }
 
-    // Parse each template on its own, so every syntax error is reported.
+    // Parse each template on its own, so every syntax error is reported;
+    // in parallel, as parsing is most of the cost of a small site's build.
+    let results: Vec<(String, Result<tera::Template, Error>)> = sources
+        .par_iter()
+        .map(|(name, (file, text))| {
+            let template = tera::Template::new(name, None, text)
+                .map_err(|e| Error::Template(syntax_problem(file, text, &e)));
+            (name.clone(), template)
+        })
+        .collect();
     let mut parsed = BTreeMap::new();
-    for (name, (file, text)) in &sources {
-        match tera::Template::new(name, None, text) {
+    for (name, result) in results {
+        match result {
             Ok(template) => {
-                parsed.insert(name.clone(), template);
+                parsed.insert(name, template);
             }
-            Err(e) => errors.push(Error::Template(syntax_problem(file, text, &e))),
+            Err(error) => errors.push(error),
         }
     }
     errors.extend(check_references(&sources, &parsed));
@@ -189,17 +198,16 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     // Escape what could break out of text or a quoted attribute, but not `/`,
     // so URLs and paths print as they are.
     tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(
-        sources
-            .iter()
-            .map(|(name, (_, text))| (name.as_str(), text.as_str())),
-    )
-    .map_err(|e| {
-        vec![Error::Template(Problem::new(
-            Location::file(&dir),
-            error_chain(&e).join(": "),
-        ))]
-    })?;
+    // The templates parsed above, not parsed a second time.
+    tera.templates.extend(parsed);
+    tera.build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+        .map_err(|e| {
+            vec![Error::Template(Problem::new(
+                Location::file(&dir),
+                error_chain(&e).join(": "),
+            ))]
+        })?;
     let static_files = statics
         .into_iter()
         .map(|(output, source)| StaticFile { output, source })
