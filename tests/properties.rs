@@ -2,6 +2,8 @@
 //!
 //! - a relative link written for any page resolves to the file it names;
 //! - heading ids are unique on a page, URL-safe and stable;
+//! - page slugs from any file name are URL-safe, stable and unique, or a
+//!   clash is an error;
 //! - any sequence of edits applied through a rebuilding session ends with
 //!   exactly the files a fresh build gives.
 
@@ -213,5 +215,58 @@ proptest! {
         let fresh = dir.path().join("fresh");
         explainer::site::build(&options(&root, &fresh)).unwrap();
         prop_assert_eq!(files(&watched), files(&fresh), "after {:?}", edits);
+    }
+}
+
+/// A file name an editor might give a page: letters (some accented),
+/// digits, spaces and punctuation.
+fn page_name() -> impl Strategy<Value = String> {
+    "[a-zA-Zéü][A-Za-zéü0-9 _!'&,-]{0,10}"
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Pages get their URL from their file name: the part is URL-safe, the
+    /// same on every build, and two pages that would share one are an
+    /// error naming both files, never one page written over the other.
+    #[test]
+    fn page_slugs_are_url_safe_stable_and_unique(names in prop::collection::btree_set(page_name(), 1..8)) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        write(&root.join("content/site.toml"), "title = \"Slugs\"\n");
+        write(&root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n");
+        write(&root.join("templates/page.html"), "{{ page.path }}");
+        for name in &names {
+            write(&root.join(format!("content/{name}.md")), &format!("+++\ntitle = \"{}\"\n+++\n", name.replace('"', "")));
+        }
+        let slugs: Vec<String> = names.iter().map(slug::slugify).collect();
+        let distinct: HashSet<&String> = slugs.iter().collect();
+
+        let first = dir.path().join("first");
+        let built = explainer::site::build(&options(&root, &first));
+        if distinct.len() < slugs.len() {
+            let errors = built.expect_err("two pages share a URL").to_string();
+            prop_assert!(errors.contains("would both be written to"), "{}", errors);
+            prop_assert!(!first.exists(), "nothing written");
+            return Ok(());
+        }
+        built.unwrap();
+        let again = dir.path().join("again");
+        explainer::site::build(&options(&root, &again)).unwrap();
+        prop_assert_eq!(files(&first), files(&again));
+
+        let pages: Vec<String> = files(&first)
+            .into_keys()
+            .filter_map(|p| p.strip_suffix("/index.html").map(str::to_string))
+            .collect();
+        prop_assert_eq!(pages.len(), names.len(), "one page each: {:?}", pages);
+        for page in &pages {
+            prop_assert!(
+                !page.is_empty() && page.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "URL-safe: {}", page
+            );
+            prop_assert_eq!(std::fs::read_to_string(first.join(page).join("index.html")).unwrap(), format!("{page}/"));
+        }
     }
 }
