@@ -41,6 +41,12 @@ pub const BUILT_IN_LABEL: &str = "(built-in theme)";
 
 /// Every file of the built-in theme, by path, in order.
 pub fn built_in_files() -> Vec<(String, &'static [u8])> {
+    embedded_files(&BUILT_IN_THEME)
+}
+
+/// Every file of a folder compiled into the program, by path (with `/`
+/// separators), in order.
+pub fn embedded_files(dir: &'static include_dir::Dir) -> Vec<(String, &'static [u8])> {
     fn walk(dir: &'static include_dir::Dir, out: &mut Vec<(String, &'static [u8])>) {
         for file in dir.files() {
             if let Some(path) = file.path().to_str() {
@@ -52,7 +58,7 @@ pub fn built_in_files() -> Vec<(String, &'static [u8])> {
         }
     }
     let mut files = Vec::new();
-    walk(&BUILT_IN_THEME, &mut files);
+    walk(dir, &mut files);
     files.sort();
     files
 }

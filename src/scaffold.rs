@@ -14,20 +14,10 @@ static STARTER: include_dir::Dir = include_dir::include_dir!("$CARGO_MANIFEST_DI
 
 /// Every file of the starter site, by path, in order.
 fn starter_files() -> Vec<(String, &'static str)> {
-    fn walk(dir: &'static include_dir::Dir, out: &mut Vec<(String, &'static str)>) {
-        for file in dir.files() {
-            if let (Some(path), Some(text)) = (file.path().to_str(), file.contents_utf8()) {
-                out.push((path.replace('\\', "/"), text));
-            }
-        }
-        for sub in dir.dirs() {
-            walk(sub, out);
-        }
-    }
-    let mut files = Vec::new();
-    walk(&STARTER, &mut files);
-    files.sort();
-    files
+    render::embedded_files(&STARTER)
+        .into_iter()
+        .filter_map(|(path, bytes)| Some((path, std::str::from_utf8(bytes).ok()?)))
+        .collect()
 }
 
 /// A title made from a folder name: `water-cycle` gives "Water cycle".
