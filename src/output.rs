@@ -140,6 +140,8 @@ pub struct Staging {
     committed: bool,
     /// Folders made so far, so each is created once.
     made: std::sync::Mutex<BTreeSet<String>>,
+    /// Whether the output folder holds a previous build to share files with.
+    previous: bool,
 }
 
 impl Staging {
@@ -167,6 +169,7 @@ impl Staging {
                 .map_err(|e| output_error(&dir, "remove an old temporary folder", e))?;
         }
         std::fs::create_dir(&dir).map_err(|e| output_error(&dir, "create a temporary folder", e))?;
+        let previous = std::fs::symlink_metadata(output).is_ok_and(|m| m.is_dir());
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
@@ -174,6 +177,7 @@ impl Staging {
             name,
             committed: false,
             made: std::sync::Mutex::new(BTreeSet::new()),
+            previous,
         })
     }
 
@@ -188,6 +192,9 @@ impl Staging {
             }
         }
         let target = self.dir.join(path);
+        if self.previous && self.link_unchanged(path, contents, &target) {
+            return Ok(());
+        }
         match contents {
             Contents::Bytes(bytes) => {
                 std::fs::write(&target, bytes).map_err(|e| output_error(&target, "write", e))
@@ -199,6 +206,35 @@ impl Staging {
                 .map(|_| ())
                 .map_err(|e| output_error(source, "copy the file into the output", e)),
         }
+    }
+
+    /// When the previous build wrote the same bytes to `path`, links that
+    /// file into the new folder instead of writing a copy, and says so.
+    /// Removing the previous build after the swap then frees no blocks for
+    /// it: on disks mounted with `discard`, freeing is what makes deleting
+    /// thousands of files slow. Anything unexpected (no such file, another
+    /// size, a file system without hard links) falls back to writing.
+    fn link_unchanged(&self, path: &str, contents: &Contents, target: &Path) -> bool {
+        let old = self.output.join(path);
+        let Ok(meta) = std::fs::symlink_metadata(&old) else {
+            return false;
+        };
+        if !meta.is_file() {
+            return false;
+        }
+        let same = match contents {
+            Contents::Bytes(bytes) => {
+                meta.len() == bytes.len() as u64 && std::fs::read(&old).is_ok_and(|b| b == *bytes)
+            }
+            Contents::Static(bytes) => {
+                meta.len() == bytes.len() as u64 && std::fs::read(&old).is_ok_and(|b| b == *bytes)
+            }
+            Contents::CopyOf(source) => {
+                std::fs::metadata(source).is_ok_and(|m| m.len() == meta.len())
+                    && matches!((std::fs::read(&old), std::fs::read(source)), (Ok(a), Ok(b)) if a == b)
+            }
+        };
+        same && std::fs::hard_link(&old, target).is_ok()
     }
 
     /// Writes every file of `plan`.
@@ -300,7 +336,7 @@ fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(
     }
     if exchange(staging, output).is_ok() {
         // `staging` now holds the previous site.
-        let _ = std::fs::remove_dir_all(staging);
+        remove_tree(staging);
         return Ok(());
     }
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
@@ -309,9 +345,50 @@ fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(
         let _ = std::fs::rename(&old, output);
         return Err(output_error(output, "move the new site into place", e));
     }
-    let _ = std::fs::remove_dir_all(&old);
+    remove_tree(&old);
     Ok(())
 }
+
+/// Removes a previous build's folder. Each removal waits on the disk's
+/// journal far more than on the processor, so the folders two levels down
+/// (a section's pages) are removed by several threads at once.
+fn remove_tree(dir: &Path) {
+    let children = |d: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(d)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.path())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut folders = Vec::new();
+    for child in children(dir) {
+        let grandchildren = children(&child);
+        if grandchildren.is_empty() {
+            folders.push(child);
+        } else {
+            folders.extend(grandchildren);
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..REMOVING_THREADS.min(folders.len()) {
+            scope.spawn(|| {
+                while let Some(folder) = folders.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    let _ = std::fs::remove_dir_all(folder);
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// How many threads remove a previous build's files.
+const REMOVING_THREADS: usize = 8;
 
 /// Swaps two folders atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
 #[cfg(target_os = "linux")]
@@ -379,6 +456,53 @@ fn process_exists(_: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_build_and_the_rest_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        std::fs::create_dir_all(output.join("a")).unwrap();
+        std::fs::write(output.join("a/index.html"), "same").unwrap();
+        std::fs::write(output.join("b.html"), "old!").unwrap();
+        std::fs::write(output.join("c.css"), "old").unwrap();
+        let source = dir.path().join("asset.css");
+        std::fs::write(&source, "new copy").unwrap();
+
+        let staging = Staging::create(&output).unwrap();
+        staging
+            .put("a/index.html", &Contents::Bytes(b"same".to_vec()))
+            .unwrap();
+        // Same length, other bytes: written, not linked.
+        staging.put("b.html", &Contents::Bytes(b"new!".to_vec())).unwrap();
+        staging.put("c.css", &Contents::CopyOf(source)).unwrap();
+        staging.put("d.html", &Contents::Static(b"fresh")).unwrap();
+        let links = |path: &str| std::fs::metadata(staging.dir.join(path)).unwrap().nlink();
+        assert_eq!(links("a/index.html"), 2, "linked to the previous build's file");
+        assert_eq!(links("b.html"), 1);
+        assert_eq!(links("c.css"), 1);
+        assert_eq!(links("d.html"), 1);
+        staging.commit().unwrap();
+
+        assert_eq!(
+            std::fs::read_to_string(output.join("a/index.html")).unwrap(),
+            "same"
+        );
+        assert_eq!(std::fs::read_to_string(output.join("b.html")).unwrap(), "new!");
+        assert_eq!(std::fs::read_to_string(output.join("c.css")).unwrap(), "new copy");
+        assert_eq!(std::fs::read_to_string(output.join("d.html")).unwrap(), "fresh");
+        assert_eq!(
+            std::fs::metadata(output.join("a/index.html")).unwrap().nlink(),
+            1,
+            "the previous build is gone"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "no temporary folder left: {left:?}");
+    }
 
     #[test]
     fn refuses_dangerous_output_folders() {
