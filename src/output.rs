@@ -20,6 +20,17 @@ pub enum Contents {
     CopyOf(PathBuf),
 }
 
+impl Contents {
+    /// The bytes to write, for contents held in memory.
+    fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Contents::Bytes(bytes) => Some(bytes),
+            Contents::Static(bytes) => Some(bytes),
+            Contents::CopyOf(_) => None,
+        }
+    }
+}
+
 /// Every file of the site, by path relative to the output folder.
 #[derive(Debug, Default)]
 pub struct Plan {
@@ -196,11 +207,9 @@ impl Staging {
             return Ok(());
         }
         match contents {
-            Contents::Bytes(bytes) => {
-                std::fs::write(&target, bytes).map_err(|e| output_error(&target, "write", e))
-            }
-            Contents::Static(bytes) => {
-                std::fs::write(&target, bytes).map_err(|e| output_error(&target, "write", e))
+            Contents::Bytes(_) | Contents::Static(_) => {
+                std::fs::write(&target, contents.bytes().unwrap_or_default())
+                    .map_err(|e| output_error(&target, "write", e))
             }
             Contents::CopyOf(source) => std::fs::copy(source, &target)
                 .map(|_| ())
@@ -288,8 +297,9 @@ pub fn update(output: &Path, changed: &Plan, removed: &[String]) -> Result<(), E
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
         let temporary = target.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
         let written = match contents {
-            Contents::Bytes(bytes) => std::fs::write(&temporary, bytes),
-            Contents::Static(bytes) => std::fs::write(&temporary, bytes),
+            Contents::Bytes(_) | Contents::Static(_) => {
+                std::fs::write(&temporary, contents.bytes().unwrap_or_default())
+            }
             Contents::CopyOf(source) => std::fs::copy(source, &temporary).map(|_| ()),
         };
         written
