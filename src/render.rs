@@ -736,6 +736,13 @@ pub struct Contexts<'a> {
     base_url: Option<String>,
     /// Each page as listings show it: every field but `content`.
     page_listings: Vec<Arc<Value>>,
+    /// In a one-shot build, each page's listing is made when first needed
+    /// (by its section, as a rule), owned: moved into its section's
+    /// `section.pages`, handed back here after the section renders, then
+    /// moved into the page's own context. No listing is copied, none is
+    /// kept for a next render, and only those of the sections being
+    /// rendered are in memory at once.
+    lent_listings: Vec<Mutex<Option<Value>>>,
 }
 
 /// A section's `section.pages` from its last render, with the listing keys
@@ -757,7 +764,10 @@ pub struct ListingCache {
 
 impl<'a> Contexts<'a> {
     /// `listing_keys[i]` is a hash of everything page `i`'s listing is built
-    /// from; a listing in `cache` under the same key is reused.
+    /// from; a listing in `cache` under the same key is reused. With
+    /// `one_shot` (a build that renders once and ends), listings are
+    /// neither reused nor kept, and each is moved rather than copied into
+    /// the contexts: render each section before its pages.
     pub fn new(
         config: &Config,
         content: &'a Content,
@@ -765,6 +775,7 @@ impl<'a> Contexts<'a> {
         pages: &'a [&'a Rendered],
         listing_keys: &'a [u64],
         cache: &'a mut ListingCache,
+        one_shot: bool,
     ) -> Self {
         let current: HashSet<&str> = content.sections.iter().map(|s| s.doc.source.as_str()).collect();
         cache
@@ -787,7 +798,12 @@ impl<'a> Contexts<'a> {
             config: serde_json::to_value(config).unwrap_or(Value::Null),
             base_url: config.base_url.clone(),
             page_listings: Vec::new(),
+            lent_listings: Vec::new(),
         };
+        if one_shot {
+            contexts.lent_listings = content.pages.iter().map(|_| Mutex::new(None)).collect();
+            return contexts;
+        }
         let reusable: Vec<Option<Arc<Value>>> = content
             .pages
             .iter()
@@ -798,21 +814,10 @@ impl<'a> Contexts<'a> {
             })
             .collect();
         let reusable_flags: Vec<bool> = reusable.iter().map(Option::is_some).collect();
-        contexts.page_listings = content
-            .pages
-            .par_iter()
-            .zip(reusable)
+        contexts.page_listings = reusable
+            .into_par_iter()
             .enumerate()
-            .map(|(i, (page, reused))| {
-                reused.unwrap_or_else(|| {
-                    let mut value = contexts.document(&page.doc, pages[i], Some(page.section));
-                    let (lower, higher) = contexts.neighbours(i);
-                    let brief = |n: usize| contexts.brief(&content.pages[n].doc);
-                    value.insert("lower".into(), lower.map_or(Value::Null, brief));
-                    value.insert("higher".into(), higher.map_or(Value::Null, brief));
-                    Arc::new(Value::Object(value))
-                })
-            })
+            .map(|(i, reused)| reused.unwrap_or_else(|| Arc::new(contexts.listing(i))))
             .collect();
         // Only the listings made anew go into the cache; pages that are gone leave it.
         for (i, reused) in reusable_flags.iter().enumerate() {
@@ -829,6 +834,27 @@ impl<'a> Contexts<'a> {
             cache.retain(|source, _| current.contains(source.as_str()));
         }
         contexts
+    }
+
+    /// Page `i` as listings show it: every field but `content`, and the
+    /// neighbours' briefs as `lower` and `higher`.
+    fn listing(&self, i: usize) -> Value {
+        let page = &self.content.pages[i];
+        let mut value = self.document(&page.doc, self.pages[i], Some(page.section));
+        let (lower, higher) = self.neighbours(i);
+        let brief = |n: usize| self.brief(&self.content.pages[n].doc);
+        value.insert("lower".into(), lower.map_or(Value::Null, brief));
+        value.insert("higher".into(), higher.map_or(Value::Null, brief));
+        Value::Object(value)
+    }
+
+    /// Page `i`'s listing: in a one-shot build, the one its section handed
+    /// back, or made now; a copy of the kept one otherwise.
+    fn listing_of(&self, i: usize) -> Value {
+        match self.lent_listings.get(i) {
+            Some(slot) => lock(slot).take().unwrap_or_else(|| self.listing(i)),
+            None => (*self.page_listings[i]).clone(),
+        }
     }
 
     /// The previous and next page in the page's section.
@@ -911,8 +937,8 @@ impl<'a> Contexts<'a> {
     /// are the neighbours' briefs) and its content.
     pub fn page(&self, index: usize) -> Context {
         let rendered = self.pages[index];
-        let mut page = match &*self.page_listings[index] {
-            Value::Object(map) => map.clone(),
+        let mut page = match self.listing_of(index) {
+            Value::Object(map) => map,
             _ => Map::new(),
         };
         page.insert("content".into(), Value::String(rendered.html.clone()));
@@ -933,7 +959,7 @@ impl<'a> Contexts<'a> {
         let kept = self
             .section_pages
             .get(&section.doc.source)
-            .and_then(|slot| slot.lock().unwrap_or_else(|e| e.into_inner()).take());
+            .and_then(|slot| lock(slot).take());
         let pages: Vec<Value> = match kept {
             Some((old_keys, mut pages)) if old_keys.len() == keys.len() => {
                 for (at, (new, old)) in keys.iter().zip(&old_keys).enumerate() {
@@ -943,11 +969,7 @@ impl<'a> Contexts<'a> {
                 }
                 pages
             }
-            _ => section
-                .pages
-                .iter()
-                .map(|&p| (*self.page_listings[p]).clone())
-                .collect(),
+            _ => section.pages.par_iter().map(|&p| self.listing_of(p)).collect(),
         };
         value.insert("pages".into(), Value::Array(pages));
         let subsections = section
@@ -969,19 +991,27 @@ impl<'a> Contexts<'a> {
         self.context(&section.doc.path, "section", Some(Value::Object(value)))
     }
 
-    /// Takes back `section.pages` from a section's rendered context, to
-    /// patch it for the section's next render (when `keep`: a one-shot
-    /// build has no next render).
-    pub fn section_done(&self, index: usize, mut context: Context, keep: bool) {
-        if !keep {
-            return;
-        }
+    /// Takes back `section.pages` from a section's rendered context: in a
+    /// one-shot build, each listing goes back to its page; otherwise the
+    /// array is kept, to patch for the section's next render.
+    pub fn section_done(&self, index: usize, mut context: Context) {
         let section = &self.content.sections[index];
-        if let Some(Value::Object(mut value)) = context.remove("section")
-            && let Some(Value::Array(pages)) = value.remove("pages")
-            && let Some(slot) = self.section_pages.get(&section.doc.source)
-        {
-            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some((self.section_keys(index), pages));
+        let Some(Value::Object(mut value)) = context.remove("section") else {
+            return;
+        };
+        let Some(Value::Array(pages)) = value.remove("pages") else {
+            return;
+        };
+        if self.lent_listings.is_empty() {
+            if let Some(slot) = self.section_pages.get(&section.doc.source) {
+                *lock(slot) = Some((self.section_keys(index), pages));
+            }
+        } else {
+            for (&page, listing) in section.pages.iter().zip(pages) {
+                if let Some(slot) = self.lent_listings.get(page) {
+                    *lock(slot) = Some(listing);
+                }
+            }
         }
     }
 
@@ -997,6 +1027,11 @@ impl<'a> Contexts<'a> {
     pub fn not_found(&self) -> Context {
         self.context("404.html", "", None)
     }
+}
+
+/// A mutex's value, also after a thread panicked holding it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

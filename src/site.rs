@@ -609,6 +609,7 @@ impl Session {
                     &rendered_pages,
                     &listing_keys,
                     &mut self.listings,
+                    sink.is_some(),
                 );
                 let keys = RenderKeys {
                     theme,
@@ -1248,39 +1249,60 @@ fn render_documents(
         /// The sink could not write it.
         NotWritten(Error),
     }
-    let results: Vec<Outcome> = jobs
+    let render = |(job, file, _): &(Job, String, u64)| {
+        let (template, context, source) = match job {
+            Job::Section(i) => {
+                let doc = &content.sections[*i].doc;
+                let default = if *i == 0 { "index.html" } else { "section.html" };
+                (template_of(doc, default), contexts.section(*i), doc.file.clone())
+            }
+            Job::Page(i) => {
+                let doc = &content.pages[*i].doc;
+                (template_of(doc, "page.html"), contexts.page(*i), doc.file.clone())
+            }
+            Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("the 404 page")),
+        };
+        let rendered = keys.theme.render(template, &context);
+        if let Job::Section(i) = job {
+            contexts.section_done(*i, context);
+        }
+        let html = match rendered {
+            Ok(html) => urls::relativize(&html, file).into_owned(),
+            Err(problem) => return Outcome::Failed(problem, source),
+        };
+        let hash = HtmlHash::of(&html);
+        match sink {
+            // Written at once, so a big site's pages are not all held in memory.
+            Some(sink) => match sink.put(file, &Contents::Bytes(html.into_bytes())) {
+                Ok(()) => Outcome::Written(file.clone(), hash),
+                Err(error) => Outcome::NotWritten(error),
+            },
+            None => Outcome::Html(file.clone(), html, hash),
+        }
+    };
+    // Section by section, each before its pages: the section's
+    // `section.pages` lends its pages their listings (see `Contexts::new`).
+    let mut groups: Vec<Vec<&(Job, String, u64)>> = vec![Vec::new(); content.sections.len() + 1];
+    for job in &jobs {
+        let group = match job.0 {
+            Job::Section(i) => i,
+            Job::Page(i) => content.pages[i].section,
+            Job::NotFound => content.sections.len(),
+        };
+        groups[group].push(job);
+    }
+    let results: Vec<Outcome> = groups
         .par_iter()
-        .map(|(job, file, _)| {
-            let (template, context, source) = match job {
-                Job::Section(i) => {
-                    let doc = &content.sections[*i].doc;
-                    let default = if *i == 0 { "index.html" } else { "section.html" };
-                    (template_of(doc, default), contexts.section(*i), doc.file.clone())
-                }
-                Job::Page(i) => {
-                    let doc = &content.pages[*i].doc;
-                    (template_of(doc, "page.html"), contexts.page(*i), doc.file.clone())
-                }
-                Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("the 404 page")),
+        .map(|group| {
+            let (first, pages) = match group.split_first() {
+                Some((first, pages)) if matches!(first.0, Job::Section(_)) => (Some(render(first)), pages),
+                _ => (None, group.as_slice()),
             };
-            let rendered = keys.theme.render(template, &context);
-            if let Job::Section(i) = job {
-                contexts.section_done(*i, context, sink.is_none());
-            }
-            let html = match rendered {
-                Ok(html) => urls::relativize(&html, file).into_owned(),
-                Err(problem) => return Outcome::Failed(problem, source),
-            };
-            let hash = HtmlHash::of(&html);
-            match sink {
-                // Written at once, so a big site's pages are not all held in memory.
-                Some(sink) => match sink.put(file, &Contents::Bytes(html.into_bytes())) {
-                    Ok(()) => Outcome::Written(file.clone(), hash),
-                    Err(error) => Outcome::NotWritten(error),
-                },
-                None => Outcome::Html(file.clone(), html, hash),
-            }
+            let mut outcomes: Vec<Outcome> = first.into_iter().collect();
+            outcomes.par_extend(pages.par_iter().map(|job| render(job)));
+            outcomes
         })
+        .flatten_iter()
         .collect();
     let count = results.len();
 
