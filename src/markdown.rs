@@ -819,6 +819,16 @@ mod tests {
         assert_eq!(count_words(""), 0);
         assert_eq!(count_words("  one\ttwo\nthree  "), 3);
         assert_eq!(count_words("naïve café, déjà-vu"), 3);
+        assert_eq!(count_words("a\x0Bb \x0C c\rd"), 3);
+    }
+
+    proptest::proptest! {
+        /// The same count as splitting on ASCII whitespace, for any text.
+        #[test]
+        fn words_are_what_splitting_on_spaces_gives(text in "[ a\t\n\x0B\x0C\r\u{a0}é\u{2003}-]{0,64}") {
+            let split = text.split(|c: char| c.is_ascii_whitespace()).filter(|w| !w.is_empty()).count();
+            proptest::prop_assert_eq!(count_words(&text), split);
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::content::data::DataFiles;
 use crate::content::{Content, Document, is_editor_noise};
 use crate::error::{Error, Location, Problem, site_path};
-use crate::markdown::{Rendered, escape};
+use crate::markdown::{Heading, Rendered, escape};
 
 fn escape_html(text: &str) -> String {
     escape(text)
@@ -901,20 +901,33 @@ impl<'a> Contexts<'a> {
             })
             .collect();
         let slug = doc.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        // Values made directly: going through serde for each field costs
+        // more than the listing's other work together.
+        let text = |t: &str| Value::String(t.to_string());
+        let optional = |t: Option<&str>| t.map_or(Value::Null, text);
         let mut map = Map::new();
-        map.insert("title".into(), json!(front.title));
-        map.insert("description".into(), json!(front.description));
-        map.insert("date".into(), json!(front.date.as_ref().map(|d| &d.text)));
-        map.insert("updated".into(), json!(front.updated.as_ref().map(|d| &d.text)));
-        map.insert("slug".into(), json!(slug));
-        map.insert("path".into(), json!(doc.path));
+        map.insert("title".into(), text(&front.title));
+        map.insert("description".into(), optional(front.description.as_deref()));
+        map.insert(
+            "date".into(),
+            optional(front.date.as_ref().map(|d| d.text.as_str())),
+        );
+        map.insert(
+            "updated".into(),
+            optional(front.updated.as_ref().map(|d| d.text.as_str())),
+        );
+        map.insert("slug".into(), text(slug));
+        map.insert("path".into(), text(&doc.path));
         map.insert("permalink".into(), self.permalink(&doc.path));
-        map.insert("summary".into(), json!(rendered.summary));
-        map.insert("toc".into(), json!(rendered.toc));
-        map.insert("relative_path".into(), json!(doc.source));
-        map.insert("weight".into(), json!(front.weight));
-        map.insert("word_count".into(), json!(rendered.word_count));
-        map.insert("reading_time".into(), json!(reading_time(rendered.word_count)));
+        map.insert("summary".into(), optional(rendered.summary.as_deref()));
+        map.insert("toc".into(), toc_value(&rendered.toc));
+        map.insert("relative_path".into(), text(&doc.source));
+        map.insert("weight".into(), front.weight.map_or(Value::Null, Value::from));
+        map.insert("word_count".into(), Value::from(rendered.word_count));
+        map.insert(
+            "reading_time".into(),
+            Value::from(reading_time(rendered.word_count)),
+        );
         map.insert("extra".into(), front.extra.clone());
         map.insert("ancestors".into(), Value::Array(ancestors));
         map
@@ -1029,6 +1042,23 @@ impl<'a> Contexts<'a> {
     }
 }
 
+/// The table of contents as templates see it: what serialising it gives,
+/// made directly.
+fn toc_value(toc: &[Heading]) -> Value {
+    Value::Array(
+        toc.iter()
+            .map(|heading| {
+                let mut map = Map::new();
+                map.insert("level".into(), Value::from(heading.level));
+                map.insert("id".into(), Value::String(heading.id.clone()));
+                map.insert("title".into(), Value::String(heading.title.clone()));
+                map.insert("children".into(), toc_value(&heading.children));
+                Value::Object(map)
+            })
+            .collect(),
+    )
+}
+
 /// A mutex's value, also after a thread panicked holding it.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
@@ -1055,6 +1085,22 @@ mod tests {
             "Filter `upper` was called on an incorrect value: got `1` but expected a String".to_string(),
         ];
         assert_eq!(candidates(&chain), vec!["upper", "1"]);
+    }
+
+    #[test]
+    fn toc_is_what_serialising_it_gives() {
+        let heading = |level, id: &str, children| Heading {
+            level,
+            id: id.to_string(),
+            title: format!("Title of {id}"),
+            children,
+        };
+        let toc = vec![
+            heading(2, "a", vec![heading(3, "a-1", vec![heading(4, "a-1-x", vec![])])]),
+            heading(2, "b", vec![]),
+        ];
+        assert_eq!(toc_value(&toc), serde_json::to_value(&toc).unwrap());
+        assert_eq!(toc_value(&[]), json!([]));
     }
 
     #[test]
