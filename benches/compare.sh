@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Full-build time and peak memory of explainer, Hugo and Zola on the same
-# synthetic content, with the `cp -r` of that content as the I/O floor.
+# synthetic content, with the `cp -r` of that content as the I/O floor and
+# reading, rendering and writing its Markdown with pulldown-cmark alone
+# (examples/markdown_floor.rs) as the floor of any build that parses it.
 #
 #   benches/compare.sh [N ...]        (default: 1000 4000 10000)
 #
@@ -30,9 +32,10 @@ mkdir -p "$work"
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (Debian package: time)" >&2; exit 1; }
 
 cargo build --release --quiet
-cargo build --release --quiet --example corpus
+cargo build --release --quiet --example corpus --example markdown_floor
 explainer=$PWD/target/release/explainer
 corpus=$PWD/target/release/examples/corpus
+markdown_floor=$PWD/target/release/examples/markdown_floor
 
 # measure OUTPUT_DIR COMMAND... -> "median min max peak_kib" in seconds / KiB
 measure() {
@@ -92,8 +95,11 @@ for n in "${sizes[@]}"; do
     row zola "$zola"
     floor=$(measure "$site/out-cp" cp -r "$site/explainer/content" "$site/out-cp")
     row "cp -r" "$floor"
+    # Reading, rendering with pulldown-cmark and writing, and nothing else.
+    markdown=$(measure "$site/out-markdown" "$markdown_floor" "$site/explainer/content" "$site/out-markdown")
+    row "Markdown only" "$markdown"
     ours_median=${ours%% *}
-    line="explainer / cp -r: $(ratio "$ours_median" "${floor%% *}")"
+    line="explainer / cp -r: $(ratio "$ours_median" "${floor%% *}"); explainer / Markdown only: $(ratio "$ours_median" "${markdown%% *}")"
     [ -n "$hugo" ] && line="$line; explainer / hugo: $(ratio "$ours_median" "${hugo%% *}")"
     [ -n "$zola" ] && line="$line; explainer / zola: $(ratio "$ours_median" "${zola%% *}")"
     echo "$line"
