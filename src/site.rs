@@ -138,9 +138,24 @@ struct MarkdownResult {
 }
 
 fn hash_of(value: impl Hash) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    let mut hasher = BufferHasher(Vec::with_capacity(256));
     value.hash(&mut hasher);
     hasher.finish()
+}
+
+/// Gathers what `Hash` writes and hashes it in one go at the end: keys
+/// are made of many small writes, which a streaming hasher's state (set up
+/// anew for every key) makes several times dearer.
+struct BufferHasher(Vec<u8>);
+
+impl Hasher for BufferHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.0)
+    }
 }
 
 /// The theme, kept while no file under `templates/` changes.
@@ -165,7 +180,8 @@ pub struct Session {
     feed_entries: HashMap<String, (u64, Arc<str>)>,
     /// What the output folder holds after the last good render: each file
     /// with the key of what it was made from.
-    outputs: BTreeMap<String, u64>,
+    /// The key of each output file, by path: what it was made from.
+    outputs: HashMap<String, u64>,
     /// Each HTML file of the output: a hash of its bytes, and one with the
     /// `?h=` hashes of `get_url(..., cachebust=true)` left out.
     html_hashes: HashMap<String, HtmlHash>,
@@ -225,7 +241,7 @@ impl Session {
             markdown: HashMap::new(),
             listings: ListingCache::default(),
             feed_entries: HashMap::new(),
-            outputs: BTreeMap::new(),
+            outputs: HashMap::new(),
             html_hashes: HashMap::new(),
             last: None,
         }
@@ -592,7 +608,7 @@ impl Session {
         timer.stage("links");
 
         let theme = self.theme.as_ref().map(|cached| &cached.theme);
-        let mut outputs: BTreeMap<String, u64> = BTreeMap::new();
+        let mut outputs: HashMap<String, u64> = HashMap::with_capacity(self.outputs.len());
         let mut changed = Plan::default();
         let mut readdressed = BTreeSet::new();
         let mut html_hashes = Vec::new();
@@ -715,12 +731,13 @@ impl Session {
         }
         timer.stage("feeds");
 
-        let removed: Vec<String> = self
+        let mut removed: Vec<String> = self
             .outputs
             .keys()
             .filter(|path| !outputs.contains_key(*path))
             .cloned()
             .collect();
+        removed.sort_unstable();
         let documents = content.pages.len() + content.sections.len();
         let report = Report {
             pages: content.pages.len(),
@@ -734,7 +751,9 @@ impl Session {
         };
         self.outputs = outputs;
         self.html_hashes.extend(html_hashes);
-        self.html_hashes.retain(|file, _| self.outputs.contains_key(file));
+        if !removed.is_empty() {
+            self.html_hashes.retain(|file, _| self.outputs.contains_key(file));
+        }
         Ok(Delta {
             changed,
             readdressed,
@@ -799,11 +818,17 @@ fn addresses_hash(content: &Content, theme: Option<&Theme>, generated: &[&'stati
 /// For each page, a hash of everything its listing is made of: its own
 /// file and Markdown, the sections above it, its neighbours' briefs.
 fn listing_keys(content: &Content, page_keys: &[u64], config_hash: u64) -> Vec<u64> {
-    // A neighbour's brief comes from its front matter only.
-    let brief = |i: usize| {
-        let doc = &content.pages[i].doc;
-        hash_of((&doc.source, &doc.path, &doc.text[..doc.body_start]))
-    };
+    // A neighbour's brief comes from its front matter only. (Each page is
+    // the neighbour of two: hashed once.)
+    let briefs: Vec<u64> = content
+        .pages
+        .iter()
+        .map(|page| {
+            let doc = &page.doc;
+            hash_of((&doc.source, &doc.path, &doc.text[..doc.body_start]))
+        })
+        .collect();
+    let brief = |i: usize| briefs[i];
     let chains: Vec<u64> = (0..content.sections.len())
         .map(|s| {
             let chain: Vec<(&str, &str, &str)> = content
@@ -1209,8 +1234,8 @@ struct RenderedDocuments {
 fn render_documents(
     keys: &RenderKeys,
     contexts: &Contexts,
-    previous: &BTreeMap<String, u64>,
-    outputs: &mut BTreeMap<String, u64>,
+    previous: &HashMap<String, u64>,
+    outputs: &mut HashMap<String, u64>,
     sink: Option<&Staging>,
 ) -> RenderedDocuments {
     enum Job {

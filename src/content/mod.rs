@@ -47,7 +47,11 @@ impl Document {
 
     /// The output file, relative to the output folder.
     pub fn output_file(&self) -> String {
-        format!("{}index.html", self.path)
+        const INDEX: &str = "index.html";
+        let mut file = String::with_capacity(self.path.len() + INDEX.len());
+        file.push_str(&self.path);
+        file.push_str(INDEX);
+        file
     }
 }
 
