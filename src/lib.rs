@@ -22,6 +22,7 @@ pub mod fields;
 pub mod links;
 pub mod markdown;
 pub mod output;
+pub mod path_map;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -21,6 +21,7 @@ use crate::content::data::DataFiles;
 use crate::content::{Content, Document, is_editor_noise};
 use crate::error::{Error, Location, Problem, site_path};
 use crate::markdown::{Heading, Rendered, escape};
+use crate::path_map::PathMap;
 
 fn escape_html(text: &str) -> String {
     escape(text)
@@ -754,7 +755,7 @@ type SectionPages = Mutex<Option<(Vec<u64>, Vec<Value>)>>;
 #[derive(Debug, Default)]
 pub struct ListingCache {
     /// Each page's listing, by source file, with its listing key.
-    pages: HashMap<String, (u64, Arc<Value>)>,
+    pages: PathMap<(u64, Arc<Value>)>,
     /// Each section's `section.pages` from its last render, by source file,
     /// with the listing keys it was made of. A section renders with this
     /// array patched where listings changed, and hands it back after, so a

@@ -19,6 +19,7 @@ use crate::feeds;
 use crate::links::{AnchorCheck, PageLinks};
 use crate::markdown::{Glossary, GlossaryTerm, Rendered, TermUse};
 use crate::output::{self, Contents, Plan, Staging};
+use crate::path_map::{self, PathMap};
 use crate::render::{self, Contexts, FileHashes, ListingCache, ShortcodeRenderer, Theme, ThemeSource};
 use crate::urls::{self, Target, UrlIndex};
 
@@ -181,10 +182,10 @@ pub struct Session {
     /// What the output folder holds after the last good render: each file
     /// with the key of what it was made from.
     /// The key of each output file, by path: what it was made from.
-    outputs: HashMap<String, u64>,
+    outputs: PathMap<u64>,
     /// Each HTML file of the output: a hash of its bytes, and one with the
     /// `?h=` hashes of `get_url(..., cachebust=true)` left out.
-    html_hashes: HashMap<String, HtmlHash>,
+    html_hashes: PathMap<HtmlHash>,
     /// What the last render loaded, to start the next one from.
     last: Option<Snapshot>,
 }
@@ -241,8 +242,8 @@ impl Session {
             markdown: HashMap::new(),
             listings: ListingCache::default(),
             feed_entries: HashMap::new(),
-            outputs: HashMap::new(),
-            html_hashes: HashMap::new(),
+            outputs: PathMap::default(),
+            html_hashes: PathMap::default(),
             last: None,
         }
     }
@@ -608,7 +609,7 @@ impl Session {
         timer.stage("links");
 
         let theme = self.theme.as_ref().map(|cached| &cached.theme);
-        let mut outputs: HashMap<String, u64> = HashMap::with_capacity(self.outputs.len());
+        let mut outputs: PathMap<u64> = path_map::with_capacity(self.outputs.len());
         let mut changed = Plan::default();
         let mut readdressed = BTreeSet::new();
         let mut html_hashes = Vec::new();
@@ -1234,8 +1235,8 @@ struct RenderedDocuments {
 fn render_documents(
     keys: &RenderKeys,
     contexts: &Contexts,
-    previous: &HashMap<String, u64>,
-    outputs: &mut HashMap<String, u64>,
+    previous: &PathMap<u64>,
+    outputs: &mut PathMap<u64>,
     sink: Option<&Staging>,
 ) -> RenderedDocuments {
     enum Job {
