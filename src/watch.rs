@@ -104,8 +104,10 @@ pub enum Rebuilt<'a> {
 }
 
 /// After a burst of only deletions, wait this much longer for the create
-/// of a delete-then-create save before acting.
-const DELETE_GRACE: Duration = Duration::from_millis(60);
+/// of a delete-then-create save before acting. Generous: on a busy machine
+/// the create can come 60 ms after the delete, and rebuilding in between
+/// shows a broken site for a moment; a page really deleted waits a little.
+const DELETE_GRACE: Duration = Duration::from_millis(200);
 
 /// Set by Ctrl-C; ends [`watch`] after the rebuild in progress.
 pub fn stop_flag() -> Arc<AtomicBool> {
