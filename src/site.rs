@@ -181,7 +181,6 @@ pub struct Session {
     feed_entries: HashMap<String, (u64, Arc<str>)>,
     /// What the output folder holds after the last good render: each file
     /// with the key of what it was made from.
-    /// The key of each output file, by path: what it was made from.
     outputs: PathMap<u64>,
     /// Each HTML file of the output: a hash of its bytes, and one with the
     /// `?h=` hashes of `get_url(..., cachebust=true)` left out.
