@@ -195,11 +195,15 @@ impl Staging {
     /// Writes one file (from any thread), making its folder if needed.
     pub fn put(&self, path: &str, contents: &Contents) -> Result<(), Error> {
         if let Some(folder) = path.rfind('/').map(|i| &path[..i]) {
-            let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-            if !made.contains(folder) {
+            // The folder is made with the lock released, so threads writing
+            // into different folders do not wait on each other; one is
+            // recorded only once it exists, and two threads making the same
+            // folder at once is fine for `create_dir_all`.
+            let made = |folder: &str| lock(&self.made).contains(folder);
+            if !made(folder) {
                 let dir = self.dir.join(folder);
                 std::fs::create_dir_all(&dir).map_err(|e| output_error(&dir, "create a folder", e))?;
-                made.insert(folder.to_string());
+                lock(&self.made).insert(folder.to_string());
             }
         }
         let target = self.dir.join(path);
@@ -461,6 +465,11 @@ fn process_exists(pid: u32) -> bool {
 #[cfg(not(target_os = "linux"))]
 fn process_exists(_: u32) -> bool {
     false
+}
+
+/// A mutex's value, also after a thread panicked holding it.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
