@@ -91,6 +91,7 @@ pub fn build(options: &Options) -> Result<Report, Errors> {
     let output = options.output_dir();
     output::check_location(&options.root, &output)?;
     let mut session = Session::new(options.clone());
+    session.docs = DocCache::off();
     let staging = Staging::create(&output)?;
     let mut delta = session.render_into(Some(&staging))?;
     // One build, then the process ends: its caches need no freeing.

@@ -9,6 +9,7 @@ pub mod front_matter;
 pub mod glossary;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::config::SETTINGS_FILE;
 use crate::error::{Error, Location, Problem, site_path};
+use crate::path_map::PathHasher;
 pub use front_matter::{FrontMatter, Kind};
 
 /// The folder, relative to the site root.
@@ -154,6 +156,19 @@ impl Stamp {
 #[derive(Debug, Default)]
 pub struct DocCache {
     parsed: HashMap<String, (Stamp, Loaded)>,
+    /// Set for a load that is the only one (a one-shot build): nothing is
+    /// kept, and no file's stamp is taken.
+    off: bool,
+}
+
+impl DocCache {
+    /// A cache that keeps nothing, for a site loaded once.
+    pub fn off() -> Self {
+        DocCache {
+            parsed: HashMap::new(),
+            off: true,
+        }
+    }
 }
 
 /// The hash documents carry of their text.
@@ -176,10 +191,14 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
     let mut errors = Vec::new();
     let (markdown, assets) = walk(root, &content_dir, &mut errors);
 
-    let stamps: Vec<Option<Stamp>> = markdown
-        .par_iter()
-        .map(|source| Stamp::of(&content_dir.join(source)))
-        .collect();
+    let stamps: Vec<Option<Stamp>> = if cache.off {
+        vec![None; markdown.len()]
+    } else {
+        markdown
+            .par_iter()
+            .map(|source| Stamp::of(&content_dir.join(source)))
+            .collect()
+    };
     let loaded: Vec<Result<Loaded, Vec<Error>>> = markdown
         .par_iter()
         .zip(&stamps)
@@ -200,7 +219,7 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
         ..Content::default()
     };
     let mut sections_by_dir: BTreeMap<String, Loaded> = BTreeMap::new();
-    let mut pages: Vec<Loaded> = Vec::new();
+    let mut pages: Vec<Loaded> = Vec::with_capacity(markdown.len());
     match load_glossary(root) {
         Ok(Some((glossary, page))) => {
             content.glossary = Some(glossary);
@@ -282,6 +301,9 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
         content.sections[parent].subsections.push(index);
     }
 
+    content.pages.reserve_exact(pages.len());
+    // Pages come folder by folder: the last folder's section is the next page's, mostly.
+    let mut last_section: Option<(String, usize)> = None;
     for loaded in pages {
         let (dir, stem) = page_dir_and_stem(&loaded.source);
         let slug = match page_slug(&loaded, stem) {
@@ -292,7 +314,14 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
                 continue;
             }
         };
-        let section = nearest_section(&section_dirs, dir);
+        let section = match &last_section {
+            Some((last, section)) if last == dir => *section,
+            _ => {
+                let section = nearest_section(&section_dirs, dir);
+                last_section = Some((dir.to_string(), section));
+                section
+            }
+        };
         let path = format!("{}{slug}/", url_path_of_dir(dir));
         content.pages.push(Page {
             doc: loaded.into_document(path),
@@ -673,7 +702,9 @@ pub fn page_order(a: &Document, b: &Document) -> std::cmp::Ordering {
 
 /// Two documents that would write the same file.
 fn duplicate_paths(content: &Content) -> Vec<Error> {
-    let mut seen: BTreeMap<&str, &Document> = BTreeMap::new();
+    let documents = content.sections.len() + content.pages.len();
+    let mut seen: HashMap<&str, &Document, BuildHasherDefault<PathHasher>> =
+        HashMap::with_capacity_and_hasher(documents, BuildHasherDefault::default());
     let mut errors = Vec::new();
     let docs = content
         .sections
