@@ -954,19 +954,43 @@ fn generated_files(config: &Config, theme: Option<&Theme>) -> Vec<&'static str> 
 
 /// Every address of the site; two things with one output path are an error.
 fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str]) -> (UrlIndex, Vec<Error>) {
-    let mut index = UrlIndex::default();
-    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let static_files = theme.map_or(0, |t| t.static_files.len());
+    let files = generated.len() + content.assets.len() + static_files;
+    let mut index = UrlIndex::with_capacity(
+        content.sections.len() + content.pages.len(),
+        files + content.unusable.len() + content.drafts.len(),
+    );
     let mut errors = Vec::new();
     for (i, section) in content.sections.iter().enumerate() {
         index.add_document(&section.doc.source, &section.doc.path, true, i);
-        owners.insert(section.doc.output_file(), section.doc.file.clone());
     }
     for (i, page) in content.pages.iter().enumerate() {
         index.add_document(&page.doc.source, &page.doc.path, false, i);
-        owners.insert(page.doc.output_file(), page.doc.file.clone());
     }
-    let mut claim = |output: String, owner: PathBuf, errors: &mut Vec<Error>| {
-        if let Some(first) = owners.get(&output) {
+    // Who writes each file: documents are found in the index (their own
+    // clashes are reported when the content is loaded), other files here.
+    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    // By the document's folder (`rare-earths/`), which no other file's
+    // output path can be.
+    let document_file = |index: &UrlIndex, output: &str| {
+        let folder = output.strip_suffix("index.html")?;
+        match index.by_output(folder)? {
+            Target::Document { section, index, file } if file == output => {
+                let doc = match section {
+                    true => &content.sections[*index].doc,
+                    false => &content.pages[*index].doc,
+                };
+                Some(doc.file.clone())
+            }
+            _ => None,
+        }
+    };
+    let mut claim = |index: &UrlIndex, output: String, owner: PathBuf, errors: &mut Vec<Error>| {
+        if let Some(first) = owners
+            .get(&output)
+            .cloned()
+            .or_else(|| document_file(index, &output))
+        {
             errors.push(Error::Content(
                 Problem::new(
                     Location::file(&owner),
@@ -983,6 +1007,7 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
     };
     for file in generated {
         claim(
+            &index,
             file.to_string(),
             PathBuf::from(format!("(the {file} the build writes)")),
             &mut errors,
@@ -990,7 +1015,7 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
         index.add_file(file, None);
     }
     for asset in &content.assets {
-        claim(asset.source.clone(), asset.file.clone(), &mut errors);
+        claim(&index, asset.source.clone(), asset.file.clone(), &mut errors);
         index.add_file(&asset.source, Some(&asset.source));
     }
     if let Some(theme) = theme {
@@ -1001,7 +1026,7 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
                     PathBuf::from(format!("{}/{}", render::BUILT_IN_LABEL, file.output))
                 }
             };
-            claim(file.output.clone(), owner, &mut errors);
+            claim(&index, file.output.clone(), owner, &mut errors);
             index.add_file(&file.output, None);
         }
     }

@@ -10,9 +10,10 @@
 //! with the absolute `base_url` instead.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
+
+use crate::path_map::{self, PathMap};
 
 /// Stands for "the site root, seen from the file being written". U+FDD0 is a
 /// Unicode noncharacter, reserved for a program's internal use.
@@ -134,51 +135,74 @@ pub enum Target {
 }
 
 /// Finds targets by their source file under `content/` or by output path.
+/// Each target is stored once; the maps hold its place.
 #[derive(Debug, Default)]
 pub struct UrlIndex {
-    by_source: HashMap<String, Target>,
-    by_output: HashMap<String, Target>,
+    targets: Vec<Target>,
+    by_source: PathMap<usize>,
+    by_output: PathMap<usize>,
 }
 
 impl UrlIndex {
+    /// An index with room for `documents` pages and sections and `files`
+    /// other files, so that filling it never grows it.
+    pub fn with_capacity(documents: usize, files: usize) -> Self {
+        UrlIndex {
+            targets: Vec::with_capacity(documents + files),
+            by_source: path_map::with_capacity(documents + files),
+            by_output: path_map::with_capacity(3 * documents + files),
+        }
+    }
+
+    fn add(&mut self, target: Target) -> usize {
+        self.targets.push(target);
+        self.targets.len() - 1
+    }
+
     /// A page or section: `source` under `content/`, `path` like `rare-earths/`.
     pub fn add_document(&mut self, source: &str, path: &str, section: bool, index: usize) {
-        let target = Target::Document {
+        let file = format!("{path}index.html");
+        let at = self.add(Target::Document {
             section,
             index,
-            file: format!("{path}index.html"),
-        };
-        self.by_source.insert(source.to_string(), target.clone());
-        self.by_output.insert(format!("{path}index.html"), target.clone());
-        self.by_output.insert(path.to_string(), target.clone());
+            file: file.clone(),
+        });
+        self.by_source.insert(source.to_string(), at);
+        self.by_output.insert(file, at);
+        self.by_output.insert(path.to_string(), at);
         if let Some(bare) = path.strip_suffix('/') {
-            self.by_output.insert(bare.to_string(), target);
+            self.by_output.insert(bare.to_string(), at);
         }
     }
 
     /// An output file; `source` when it comes from `content/`.
     pub fn add_file(&mut self, output_path: &str, source: Option<&str>) {
-        let target = Target::File(output_path.to_string());
+        let at = self.add(Target::File(output_path.to_string()));
         if let Some(source) = source {
-            self.by_source.insert(source.to_string(), target.clone());
+            self.by_source.insert(source.to_string(), at);
         }
-        self.by_output.insert(output_path.to_string(), target);
+        self.by_output.insert(output_path.to_string(), at);
     }
 
     /// A Markdown file that exists but is not in this build.
     pub fn add_missing(&mut self, source: &str, target: Target) {
-        self.by_source.entry(source.to_string()).or_insert(target);
+        if !self.by_source.contains_key(source) {
+            let at = self.add(target);
+            self.by_source.insert(source.to_string(), at);
+        }
     }
 
     /// By path under `content/` (`timeline.md`, `img/map.png`).
     pub fn by_source(&self, source: &str) -> Option<&Target> {
-        self.by_source.get(source.trim_start_matches('/'))
+        let at = self.by_source.get(source.trim_start_matches('/'))?;
+        self.targets.get(*at)
     }
 
     /// By output path: `rare-earths/`, `rare-earths`, `rare-earths/index.html`,
     /// `style.css`; `""` and `/` are the home page.
     pub fn by_output(&self, path: &str) -> Option<&Target> {
-        self.by_output.get(path.trim_start_matches('/'))
+        let at = self.by_output.get(path.trim_start_matches('/'))?;
+        self.targets.get(*at)
     }
 }
 
