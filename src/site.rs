@@ -609,7 +609,8 @@ impl Session {
         timer.stage("links");
 
         let theme = self.theme.as_ref().map(|cached| &cached.theme);
-        let mut outputs: PathMap<u64> = path_map::with_capacity(self.outputs.len());
+        let documents = content.sections.len() + content.pages.len();
+        let mut outputs: PathMap<u64> = path_map::with_capacity(self.outputs.len().max(documents));
         let mut changed = Plan::default();
         let mut readdressed = BTreeSet::new();
         let mut html_hashes = Vec::new();
@@ -650,7 +651,6 @@ impl Session {
                     }
                     html_hashes.push((file, hash));
                 }
-                html_hashes.extend(rendered.written);
             } else {
                 errors.extend(missing);
             }
@@ -1251,8 +1251,6 @@ impl HtmlHash {
 struct RenderedDocuments {
     /// Pages rendered but not yet written, with their hashes.
     html: Vec<(String, String, HtmlHash)>,
-    /// Pages written to the sink, with their hashes.
-    written: Vec<(String, HtmlHash)>,
     errors: Vec<Error>,
     count: usize,
 }
@@ -1294,7 +1292,7 @@ fn render_documents(
         /// The HTML, to add to `changed`.
         Html(String, String, HtmlHash),
         /// Written to the sink already.
-        Written(String, HtmlHash),
+        Written,
         /// A template problem, and the file being rendered.
         Failed(Problem, PathBuf),
         /// The sink could not write it.
@@ -1321,14 +1319,16 @@ fn render_documents(
             Ok(html) => urls::relativize(&html, file).into_owned(),
             Err(problem) => return Outcome::Failed(problem, source),
         };
-        let hash = HtmlHash::of(&html);
         match sink {
             // Written at once, so a big site's pages are not all held in memory.
             Some(sink) => match sink.put(file, &Contents::Bytes(html.into_bytes())) {
-                Ok(()) => Outcome::Written(file.clone(), hash),
+                Ok(()) => Outcome::Written,
                 Err(error) => Outcome::NotWritten(error),
             },
-            None => Outcome::Html(file.clone(), html, hash),
+            None => {
+                let hash = HtmlHash::of(&html);
+                Outcome::Html(file.clone(), html, hash)
+            }
         }
     };
     // Section by section, each before its pages: the section's
@@ -1362,11 +1362,12 @@ fn render_documents(
     let mut failures: BTreeMap<String, (Problem, Vec<PathBuf>)> = BTreeMap::new();
     let mut errors = Vec::new();
     let mut html = Vec::new();
-    let mut written = Vec::new();
     for result in results {
         match result {
             Outcome::Html(file, text, hash) => html.push((file, text, hash)),
-            Outcome::Written(file, hash) => written.push((file, hash)),
+            // No hash is kept of it: a session rendered into a sink is a
+            // one-shot build, not rendered again.
+            Outcome::Written => {}
             Outcome::NotWritten(error) => errors.push(error),
             Outcome::Failed(problem, source) => {
                 let key = format!(
@@ -1391,12 +1392,7 @@ fn render_documents(
         );
         Error::Template(problem)
     }));
-    RenderedDocuments {
-        html,
-        written,
-        errors,
-        count,
-    }
+    RenderedDocuments { html, errors, count }
 }
 
 /// The output folder as the summary line shows it.
