@@ -90,8 +90,7 @@ pub struct Delta {
 pub fn build(options: &Options) -> Result<Report, Errors> {
     let output = options.output_dir();
     output::check_location(&options.root, &output)?;
-    let mut session = Session::new(options.clone());
-    session.docs = DocCache::off();
+    let mut session = Session::one_shot(options.clone());
     let staging = Staging::create(&output)?;
     let mut delta = session.render_into(Some(&staging))?;
     // One build, then the process ends: its caches need no freeing.
@@ -145,6 +144,14 @@ fn hash_of(value: impl Hash) -> u64 {
     hasher.finish()
 }
 
+/// [`hash_of`] for a value of thousands of parts (one for each page),
+/// hashed as it is written rather than gathered first.
+fn long_hash_of(value: impl Hash) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
 /// Gathers what `Hash` writes and hashes it in one go at the end: keys
 /// are made of many small writes, which a streaming hasher's state (set up
 /// anew for every key) makes several times dearer.
@@ -188,6 +195,9 @@ pub struct Session {
     html_hashes: PathMap<HtmlHash>,
     /// What the last render loaded, to start the next one from.
     last: Option<Snapshot>,
+    /// Rendered once, then dropped (a build): nothing is kept for a next
+    /// render.
+    one_shot: bool,
 }
 
 /// Everything a render loaded and made of the Markdown, kept so the next
@@ -245,6 +255,17 @@ impl Session {
             outputs: PathMap::default(),
             html_hashes: PathMap::default(),
             last: None,
+            one_shot: false,
+        }
+    }
+
+    /// A session for one render only, as `build` makes: it keeps none of
+    /// what would speed up a next render.
+    pub fn one_shot(options: Options) -> Self {
+        Session {
+            docs: DocCache::off(),
+            one_shot: true,
+            ..Session::new(options)
         }
     }
 
@@ -265,7 +286,8 @@ impl Session {
 
     /// Like [`Session::render`], but pages go straight into `sink` as they
     /// are rendered instead of into the delta (for a one-shot build of a
-    /// big site, whose pages need not all be held in memory).
+    /// big site, whose pages need not all be held in memory). No hash is
+    /// kept of the pages written to `sink`: a next render gives them again.
     pub fn render_into(&mut self, sink: Option<&Staging>) -> Result<Delta, Errors> {
         let mut timer = Timer::new();
         self.last = None;
@@ -517,26 +539,30 @@ impl Session {
                 }
             })
             .collect();
-        let mut markdown_cache = HashMap::with_capacity(docs.len());
+        let keep = !self.one_shot;
+        let mut markdown_cache = HashMap::with_capacity(if keep { docs.len() } else { 0 });
         let mut results = Vec::with_capacity(docs.len());
         let mut failing = BTreeSet::new();
         for (position, ((doc, key), (result, found))) in
             docs.iter().zip(&markdown_keys).zip(outcomes).enumerate()
         {
-            if found.is_empty() {
-                markdown_cache.insert(doc.source.clone(), (*key, Arc::clone(&result)));
-            } else {
+            if !found.is_empty() {
                 failing.insert(position);
+            } else if keep {
+                markdown_cache.insert(doc.source.clone(), (*key, Arc::clone(&result)));
             }
             errors.extend(found);
             results.push(result);
         }
         self.markdown = markdown_cache;
-        let positions = docs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.source.clone(), i))
-            .collect();
+        let positions = match keep {
+            true => docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.source.clone(), i))
+                .collect(),
+            false => HashMap::new(),
+        };
         let templates = theme
             .map(|t| t.template_names().map(str::to_string).collect())
             .unwrap_or_default();
@@ -627,7 +653,7 @@ impl Session {
                     &rendered_pages,
                     &listing_keys,
                     &mut self.listings,
-                    sink.is_some(),
+                    self.one_shot,
                 );
                 let keys = RenderKeys {
                     theme,
@@ -667,7 +693,7 @@ impl Session {
             let (_, page_keys) = markdown_keys.split_at(content.sections.len());
             let entry_key = |i: usize| hash_of((base_url, page_keys[i], content.pages[i].doc.hash));
             let entry_keys: Vec<u64> = dated.iter().map(|&i| entry_key(i)).collect();
-            let feed_key = hash_of((config_hash, &pages, &entry_keys));
+            let feed_key = long_hash_of((config_hash, &pages, &entry_keys));
             if self.outputs.get(feeds::FEED) != Some(&feed_key) {
                 // Each entry is kept between renders; only changed pages' are made again.
                 let entries: HashMap<usize, (u64, Arc<str>)> = dated
@@ -705,7 +731,7 @@ impl Session {
                     (&d.path, date.map(|d| d.rfc3339.as_str()))
                 })
                 .collect();
-            add(feeds::SITEMAP, hash_of((base_url, &lastmods)), &|| {
+            add(feeds::SITEMAP, long_hash_of((base_url, &lastmods)), &|| {
                 Contents::Bytes(feeds::sitemap(base_url, content).into_bytes())
             });
         }
@@ -1268,7 +1294,8 @@ fn render_documents(
         NotFound,
     }
     let content = keys.content;
-    let mut jobs: Vec<(Job, String, u64)> = Vec::new();
+    let mut jobs: Vec<(Job, String, u64)> =
+        Vec::with_capacity(content.sections.len() + content.pages.len() + 1);
     for i in 0..content.sections.len() {
         jobs.push((
             Job::Section(i),
