@@ -8,11 +8,19 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::BuildHasherDefault;
 
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
+
+use crate::path_map::PathHasher;
+
+/// A set of ids. A page has a few dozen, made and looked up while its
+/// Markdown renders: the Fx hash is several times quicker than SipHash
+/// on them.
+pub type IdSet = HashSet<String, BuildHasherDefault<PathHasher>>;
 
 /// Decides what each link and image destination becomes.
 pub trait LinkRewriter {
@@ -48,7 +56,7 @@ pub struct Rendered {
     pub summary: Option<String>,
     pub toc: Vec<Heading>,
     /// Every `id` the HTML defines: headings, footnotes, raw HTML.
-    pub ids: HashSet<String>,
+    pub ids: IdSet,
     pub word_count: usize,
     /// Problems of form, for the build to report.
     pub lints: Vec<Lint>,
@@ -187,7 +195,13 @@ impl<'g> TermUse<'g> {
 
 /// Renders `source` to HTML; `terms` marks up glossary terms.
 pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut TermUse>) -> Rendered {
-    let mut state = State::default();
+    // Room for the ids of a usual page (a dozen headings and notes), so the
+    // sets do not grow as it renders; the ids are kept, so not much more.
+    let mut state = State {
+        ids: IdSet::with_capacity_and_hasher(14, BuildHasherDefault::default()),
+        suffixes: HashMap::with_capacity_and_hasher(14, BuildHasherDefault::default()),
+        ..State::default()
+    };
     // About one event for every 8 bytes of Markdown: sized once, not grown.
     let mut out: Vec<Event> = Vec::with_capacity(source.len() / 8);
     // Events of the heading or footnote definition being collected.
@@ -350,16 +364,48 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
 /// bytes is several times faster than by characters; the reading time does
 /// not need the difference.)
 fn count_words(text: &str) -> usize {
+    // Eight bytes at a time: a word starts at each byte that is not
+    // whitespace and follows one that is (or the start of the text).
     let mut words = 0;
-    let mut in_word = false;
-    for &byte in text.as_bytes() {
+    let mut after_space = true;
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(chunk);
+        let space = whitespace_bytes(u64::from_le_bytes(eight));
+        let before = (space << 8) | if after_space { HIGH_BITS & 0xff } else { 0 };
+        words += (!space & HIGH_BITS & before).count_ones() as usize;
+        after_space = space >> 63 == 1;
+    }
+    for &byte in chunks.remainder() {
         let space = byte.is_ascii_whitespace();
-        if !space && !in_word {
+        if !space && after_space {
             words += 1;
         }
-        in_word = !space;
+        after_space = space;
     }
     words
+}
+
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const LOW_SEVEN_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `word` that is `byte`, and no other bit.
+fn bytes_equal_to(word: u64, byte: u8) -> u64 {
+    let zero_where_equal = word ^ (u64::from(byte) * 0x0101_0101_0101_0101);
+    // The high bit of each byte that is zero (exact: no carries between bytes).
+    !(((zero_where_equal & LOW_SEVEN_BITS) + LOW_SEVEN_BITS) | zero_where_equal | LOW_SEVEN_BITS)
+}
+
+/// The high bit of each byte of `word` that is ASCII whitespace as
+/// `u8::is_ascii_whitespace` has it: space, tab, line feed, form feed,
+/// carriage return.
+fn whitespace_bytes(word: u64) -> u64 {
+    bytes_equal_to(word, b' ')
+        | bytes_equal_to(word, b'\n')
+        | bytes_equal_to(word, b'\t')
+        | bytes_equal_to(word, b'\r')
+        | bytes_equal_to(word, 0x0c)
 }
 
 fn push<'a>(footnote: &mut Option<(String, Vec<Event<'a>>)>, out: &mut Vec<Event<'a>>, event: Event<'a>) {
@@ -386,9 +432,9 @@ fn rewrite<'a>(
 
 #[derive(Default)]
 struct State {
-    ids: HashSet<String>,
+    ids: IdSet,
     /// The last number added to each heading id base.
-    suffixes: HashMap<String, usize>,
+    suffixes: HashMap<String, usize, BuildHasherDefault<PathHasher>>,
     headings: Vec<(u8, String, String)>,
     word_count: usize,
     lints: Vec<Lint>,
@@ -423,7 +469,7 @@ impl State {
 
     /// Records the ids raw HTML defines, and reports one defined twice.
     fn html_ids(&mut self, html: &str, span: Range<usize>) {
-        let mut found = HashSet::new();
+        let mut found = IdSet::default();
         collect_html_ids(html, &mut found);
         for id in found {
             if !self.ids.insert(id.clone()) {
@@ -488,30 +534,41 @@ impl State {
         self.headings
             .push((level_number, id.clone(), text.trim().to_string()));
 
-        let mut inner_html = String::new();
-        html::push_html(&mut inner_html, inner.into_iter());
-        let mut tag = format!("<h{level_number} id=\"{}\"", escape(&id));
+        // Written straight into one string: a heading is one of the most
+        // frequent things on a page.
+        let mut html = String::with_capacity(2 * text.len() + 2 * id.len() + 128);
+        let _ = write!(html, "<h{level_number} id=\"");
+        escape_into(&mut html, &id);
+        html.push('"');
         if !classes.is_empty() {
             let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-            let _ = write!(tag, " class=\"{}\"", escape(&classes.join(" ")));
+            html.push_str(" class=\"");
+            escape_into(&mut html, &classes.join(" "));
+            html.push('"');
         }
         for (name, value) in &attrs {
-            let _ = write!(
-                tag,
-                " {}=\"{}\"",
-                escape(name),
-                escape(value.as_deref().unwrap_or(""))
-            );
+            html.push(' ');
+            escape_into(&mut html, name);
+            html.push_str("=\"");
+            escape_into(&mut html, value.as_deref().unwrap_or(""));
+            html.push('"');
         }
-        let id = escape(&id);
         if has_link {
             // A link cannot hold another link: the self-link goes after the text.
-            format!(
-                "{tag}>{inner_html} <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level_number}>\n"
-            )
+            html.push('>');
+            html::push_html(&mut html, inner.into_iter());
+            html.push_str(" <a class=\"heading-anchor\" href=\"#");
+            escape_into(&mut html, &id);
+            html.push_str("\" aria-label=\"Link to this section\">#</a>");
         } else {
-            format!("{tag}><a class=\"heading-link\" href=\"#{id}\">{inner_html}</a></h{level_number}>\n")
+            html.push_str("><a class=\"heading-link\" href=\"#");
+            escape_into(&mut html, &id);
+            html.push_str("\">");
+            html::push_html(&mut html, inner.into_iter());
+            html.push_str("</a>");
         }
+        let _ = writeln!(html, "</h{level_number}>");
+        html
     }
 
     fn footnote_reference(&mut self, label: &str) -> String {
@@ -618,7 +675,7 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
 }
 
 /// Collects `id="..."` attributes written in raw HTML.
-pub fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
+pub fn collect_html_ids(html: &str, ids: &mut IdSet) {
     let bytes = html.as_bytes();
     let mut from = 0;
     while let Some(found) = html[from..].find("id=") {
@@ -642,22 +699,81 @@ pub fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
 /// Escapes text for an HTML attribute value.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_into(&mut out, text);
     out
+}
+
+/// [`escape`], appended to `out`: the stretches between the characters
+/// to escape are copied whole.
+pub fn escape_into(out: &mut String, text: &str) {
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `at` is an ASCII byte: a character boundary.
+        out.push_str(&text[copied..at]);
+        out.push_str(entity);
+        copied = at + 1;
+    }
+    out.push_str(&text[copied..]);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn count_words_by_byte(text: &str) -> usize {
+        let mut words = 0;
+        let mut in_word = false;
+        for &byte in text.as_bytes() {
+            let space = byte.is_ascii_whitespace();
+            if !space && !in_word {
+                words += 1;
+            }
+            in_word = !space;
+        }
+        words
+    }
+
+    #[test]
+    fn words_are_counted_as_byte_by_byte() {
+        let pieces = [
+            "a", "bb", " ", "  ", "\n", "\t", "\r", "\x0c", "\x0b", "é", "—", "x1", "\u{a0}", "ok.", "",
+        ];
+        // Every string of up to four pieces, at every length around the
+        // eight-byte chunks, and a few long ones.
+        let mut texts: Vec<String> = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        texts.push(format!("{a}{b}{c}{d}"));
+                    }
+                }
+            }
+        }
+        texts.push("The quick  brown\tfox\n\njumps over the lazy dog. ".repeat(9));
+        texts.push("\u{7f}\u{80}\u{ff} \u{100}a".repeat(5));
+        for text in &texts {
+            assert_eq!(count_words(text), count_words_by_byte(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn escaping_copies_all_but_the_five_characters() {
+        assert_eq!(
+            escape("a<b>&\"c\"'d'é"),
+            "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39;é"
+        );
+        assert_eq!(escape("plain"), "plain");
+        assert_eq!(escape(""), "");
+    }
 
     fn html(source: &str) -> String {
         render(source, &mut KeepLinks, None).html
