@@ -39,6 +39,13 @@ pub enum BodyError {
     },
 }
 
+/// Whether `source` holds `{{` or `{%`, where a shortcode call could
+/// start: one pass over it for `{`, not one search for each pair.
+fn may_call_shortcodes(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    memchr::memchr_iter(b'{', bytes).any(|at| matches!(bytes.get(at + 1), Some(b'{' | b'%')))
+}
+
 /// Calls inside shortcode bodies nest this deep at most.
 const MAX_DEPTH: usize = 8;
 
@@ -72,7 +79,7 @@ struct Pass<'p, 'g> {
 
 impl Pass<'_, '_> {
     fn render_at(&mut self, source: &str, base: usize, depth: usize) -> Rendered {
-        if !source.contains("{{") && !source.contains("{%") {
+        if !may_call_shortcodes(source) {
             let mut shifted = Shifted {
                 links: &mut *self.links,
                 map: &[],
@@ -243,6 +250,21 @@ impl LinkRewriter for Shifted<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_brace_pair_may_start_a_shortcode() {
+        for (source, may) in [
+            ("{{ x() }}", true),
+            ("a {% x() %}", true),
+            ("{ {", false),
+            ("a { b } c", false),
+            ("ends with {", false),
+            ("{x{%", true),
+            ("", false),
+        ] {
+            assert_eq!(may_call_shortcodes(source), may, "{source:?}");
+        }
+    }
     use crate::error::Location;
 
     struct Fake;
