@@ -84,7 +84,9 @@ pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
                 .collect()
         })
         .unwrap_or_default();
-    let mut out = String::with_capacity(text.len());
+    // Room for a few levels of `../` in place of each short marker, so a
+    // page is not copied again as its links grow.
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut copied = 0;
     for found in found_markers {
         if found.start() < copied {
@@ -95,17 +97,23 @@ pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
         let end = rest
             .find(|c: char| matches!(c, '"' | '\'' | '#' | '?' | '<' | '>' | ')' | ',') || c.is_whitespace())
             .unwrap_or(rest.len());
-        let target: Vec<&str> = rest[..end].split('/').collect();
-        let target_dirs = &target[..target.len() - 1];
-        let common = from
-            .iter()
-            .zip(target_dirs)
-            .take_while(|(a, b)| a.as_str() == **b)
-            .count();
+        let target = &rest[..end];
+        // The folders the target shares with the file, from the top; the
+        // target's last part is its file name, never a shared folder.
+        let target_dirs = target.rsplit_once('/').map_or("", |(dirs, _)| dirs);
+        let mut common = 0;
+        let mut shared_bytes = 0;
+        for (dir, target_dir) in from.iter().zip(target_dirs.split('/')) {
+            if target_dirs.is_empty() || dir.as_str() != target_dir {
+                break;
+            }
+            common += 1;
+            shared_bytes += target_dir.len() + 1;
+        }
         for _ in common..from.len() {
             out.push_str("../");
         }
-        out.push_str(&target[common..].join("/"));
+        out.push_str(&target[shared_bytes..]);
         copied = found.end() + end;
     }
     out.push_str(&text[copied..]);
