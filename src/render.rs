@@ -452,10 +452,16 @@ impl Theme {
 
     /// Renders `template`; the error names the template's line when it can
     /// be found.
-    pub fn render(&self, template: &str, context: &Context) -> Result<String, Problem> {
+    /// Renders `template`; `size_hint` is the room the output starts with
+    /// (a page's content and its frame fit at once, instead of the output
+    /// being copied each time it outgrows its buffer).
+    pub fn render(&self, template: &str, context: &Context, size_hint: usize) -> Result<String, Problem> {
+        let mut output = Vec::with_capacity(size_hint);
         self.tera
-            .render(template, context)
-            .map_err(|e| self.runtime_problem(template, &e))
+            .render_to(template, context, &mut output)
+            .map_err(|e| self.runtime_problem(template, &e))?;
+        // Tera writes only strings: the bytes are UTF-8.
+        Ok(String::from_utf8(output).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
     fn runtime_problem(&self, template: &str, error: &tera::Error) -> Problem {
@@ -716,7 +722,9 @@ impl ShortcodeTemplates for ShortcodeRenderer<'_> {
         if let Some(body) = body {
             context.insert("body", body);
         }
-        self.theme.render(&format!("shortcodes/{name}.html"), &context)
+        let size = 1024 + body.map_or(0, str::len);
+        self.theme
+            .render(&format!("shortcodes/{name}.html"), &context, size)
     }
 }
 
@@ -945,6 +953,11 @@ impl<'a> Contexts<'a> {
             map.insert(name.into(), value);
         }
         Context::from_value(Value::Object(map)).unwrap_or_default()
+    }
+
+    /// The length of page `index`'s rendered Markdown.
+    pub fn content_len(&self, index: usize) -> usize {
+        self.pages[index].html.len()
     }
 
     /// The context of page `index`: its listing (whose `lower` and `higher`

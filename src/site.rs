@@ -1326,19 +1326,38 @@ fn render_documents(
         NotWritten(Error),
     }
     let render = |(job, file, _): &(Job, String, u64)| {
-        let (template, context, source) = match job {
+        // The frame around a page's content: header, navigation, footer.
+        const FRAME: usize = 16 * 1024;
+        let (template, context, source, size) = match job {
             Job::Section(i) => {
                 let doc = &content.sections[*i].doc;
                 let default = if *i == 0 { "index.html" } else { "section.html" };
-                (template_of(doc, default), contexts.section(*i), doc.file.clone())
+                let size = FRAME + 256 * content.sections[*i].pages.len();
+                (
+                    template_of(doc, default),
+                    contexts.section(*i),
+                    doc.file.clone(),
+                    size,
+                )
             }
             Job::Page(i) => {
                 let doc = &content.pages[*i].doc;
-                (template_of(doc, "page.html"), contexts.page(*i), doc.file.clone())
+                let size = FRAME + contexts.content_len(*i);
+                (
+                    template_of(doc, "page.html"),
+                    contexts.page(*i),
+                    doc.file.clone(),
+                    size,
+                )
             }
-            Job::NotFound => ("404.html", contexts.not_found(), PathBuf::from("the 404 page")),
+            Job::NotFound => (
+                "404.html",
+                contexts.not_found(),
+                PathBuf::from("the 404 page"),
+                FRAME,
+            ),
         };
-        let rendered = keys.theme.render(template, &context);
+        let rendered = keys.theme.render(template, &context, size);
         if let Job::Section(i) = job {
             contexts.section_done(*i, context);
         }
