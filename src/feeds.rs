@@ -21,23 +21,7 @@ pub const FEED: &str = "atom.xml";
 /// Escapes text for XML content and attributes.
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut copied = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            _ => continue,
-        };
-        // The stretch before `at` (an ASCII byte, so a character boundary)
-        // is copied whole.
-        out.push_str(&text[copied..at]);
-        out.push_str(entity);
-        copied = at + 1;
-    }
-    out.push_str(&text[copied..]);
+    crate::markdown::escape_entities(&mut out, text, "&apos;");
     out
 }
 

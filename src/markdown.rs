@@ -703,9 +703,15 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// [`escape`], appended to `out`: the stretches between the characters
-/// to escape are copied whole.
+/// [`escape`], appended to `out`.
 pub fn escape_into(out: &mut String, text: &str) {
+    escape_entities(out, text, "&#39;");
+}
+
+/// Appends `text` to `out` with `&`, `<`, `>`, `"` and `'` written as
+/// entities, `'` as `apostrophe` (`&#39;` in HTML, `&apos;` in XML). The
+/// stretches between them are copied whole.
+pub fn escape_entities(out: &mut String, text: &str, apostrophe: &str) {
     let mut copied = 0;
     for (at, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -713,7 +719,7 @@ pub fn escape_into(out: &mut String, text: &str) {
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
+            b'\'' => apostrophe,
             _ => continue,
         };
         // `at` is an ASCII byte: a character boundary.
