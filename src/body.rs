@@ -250,6 +250,7 @@ impl LinkRewriter for Shifted<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Location;
 
     #[test]
     fn only_a_brace_pair_may_start_a_shortcode() {
@@ -265,7 +266,6 @@ mod tests {
             assert_eq!(may_call_shortcodes(source), may, "{source:?}");
         }
     }
-    use crate::error::Location;
 
     struct Fake;
 

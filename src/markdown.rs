@@ -15,7 +15,7 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
-use crate::path_map::PathHasher;
+use crate::path_map::{self, PathHasher, PathMap};
 
 /// A set of ids. A page has a few dozen, made and looked up while its
 /// Markdown renders: the Fx hash is several times quicker than SipHash
@@ -199,7 +199,7 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
     // sets do not grow as it renders; the ids are kept, so not much more.
     let mut state = State {
         ids: IdSet::with_capacity_and_hasher(14, BuildHasherDefault::default()),
-        suffixes: HashMap::with_capacity_and_hasher(14, BuildHasherDefault::default()),
+        suffixes: path_map::with_capacity(14),
         ..State::default()
     };
     // About one event for every 8 bytes of Markdown: sized once, not grown.
@@ -434,7 +434,7 @@ fn rewrite<'a>(
 struct State {
     ids: IdSet,
     /// The last number added to each heading id base.
-    suffixes: HashMap<String, usize, BuildHasherDefault<PathHasher>>,
+    suffixes: PathMap<usize>,
     headings: Vec<(u8, String, String)>,
     word_count: usize,
     lints: Vec<Lint>,

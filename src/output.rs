@@ -199,11 +199,15 @@ impl Staging {
             // into different folders do not wait on each other; one is
             // recorded only once it exists, and two threads making the same
             // folder at once is fine for `create_dir_all`.
-            let made = |folder: &str| lock(&self.made).contains(folder);
-            if !made(folder) {
+            let made = || {
+                self.made
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            };
+            if !made().contains(folder) {
                 let dir = self.dir.join(folder);
                 std::fs::create_dir_all(&dir).map_err(|e| output_error(&dir, "create a folder", e))?;
-                lock(&self.made).insert(folder.to_string());
+                made().insert(folder.to_string());
             }
         }
         let target = self.dir.join(path);
@@ -465,11 +469,6 @@ fn process_exists(pid: u32) -> bool {
 #[cfg(not(target_os = "linux"))]
 fn process_exists(_: u32) -> bool {
     false
-}
-
-/// A mutex's value, also after a thread panicked holding it.
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! A hash map keyed by paths, with a hasher several times quicker than the
-//! standard library's on short strings. The maps that a rebuild goes over
-//! for every file of a big site (output keys, listings) use it. Its hashes
-//! are not randomised: its keys are the site's own file names.
+//! standard library's on short strings. The maps that a build or rebuild
+//! fills or goes over for every file of a big site (output keys, listings,
+//! the URL index, a page's heading ids) use it. Its hashes are not
+//! randomised: its keys are the site's own file names and ids.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};

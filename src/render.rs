@@ -451,10 +451,9 @@ impl Theme {
     }
 
     /// Renders `template`; the error names the template's line when it can
-    /// be found.
-    /// Renders `template`; `size_hint` is the room the output starts with
-    /// (a page's content and its frame fit at once, instead of the output
-    /// being copied each time it outgrows its buffer).
+    /// be found. `size_hint` is the room the output starts with (a page's
+    /// content and its frame fit at once, instead of the output being
+    /// copied each time it outgrows its buffer).
     pub fn render(&self, template: &str, context: &Context, size_hint: usize) -> Result<String, Problem> {
         let mut output = Vec::with_capacity(size_hint);
         self.tera

@@ -555,13 +555,13 @@ impl Session {
             results.push(result);
         }
         self.markdown = markdown_cache;
-        let positions = match keep {
-            true => docs
-                .iter()
+        let positions = if keep {
+            docs.iter()
                 .enumerate()
                 .map(|(i, d)| (d.source.clone(), i))
-                .collect(),
-            false => HashMap::new(),
+                .collect()
+        } else {
+            HashMap::new()
         };
         let templates = theme
             .map(|t| t.template_names().map(str::to_string).collect())
