@@ -103,10 +103,11 @@ pub enum Rebuilt<'a> {
     },
 }
 
-/// After a burst of only deletions, wait this much longer for the create
-/// of a delete-then-create save before acting. Generous: on a busy machine
-/// the create can come 60 ms after the delete, and rebuilding in between
-/// shows a broken site for a moment; a page really deleted waits a little.
+/// After a burst that leaves a changed source missing, wait up to this much
+/// longer for it to be written again (a delete-then-create or rename-away
+/// save). Generous: on a busy machine the create can come 60 ms after the
+/// delete, and rebuilding in between shows a broken site for a moment; a
+/// page really deleted or renamed waits a little.
 const DELETE_GRACE: Duration = Duration::from_millis(200);
 
 /// Set by Ctrl-C; ends [`watch`] after the rebuild in progress.
@@ -220,27 +221,32 @@ fn next_burst(
             Err(RecvTimeoutError::Disconnected) => return None,
         };
         let mut batch: Vec<DebouncedEvent> = first.unwrap_or_default();
-        let only_removals = |batch: &[DebouncedEvent]| {
-            let mut changes = batch.iter().filter(|e| changes_files(&e.event.kind)).peekable();
-            changes.peek().is_some() && changes.all(|e| matches!(e.event.kind, EventKind::Remove(_)))
+        let relevant = |batch: &[DebouncedEvent]| -> BTreeSet<PathBuf> {
+            batch
+                .iter()
+                .filter(|e| changes_files(&e.event.kind))
+                .flat_map(|e| e.event.paths.iter())
+                .filter(|path| classify(root, output, path).is_some())
+                .cloned()
+                .collect()
         };
-        // A save that deletes then creates may arrive as two bursts.
-        if only_removals(&batch) {
+        // A save that deletes or renames the file away and then writes it
+        // anew (Vim, JetBrains, some tools) may arrive as two bursts: while a
+        // changed source is missing, wait for it to come back, up to the grace.
+        let missing = |paths: &BTreeSet<PathBuf>| paths.iter().any(|p| !p.exists());
+        if missing(&relevant(&batch)) {
             let deadline = Instant::now() + DELETE_GRACE;
             while let Some(left) = deadline.checked_duration_since(Instant::now()) {
                 match events.recv_timeout(left) {
                     Ok(more) => batch.extend(more.unwrap_or_default()),
                     Err(_) => break,
                 }
+                if !missing(&relevant(&batch)) {
+                    break;
+                }
             }
         }
-        let relevant: BTreeSet<PathBuf> = batch
-            .iter()
-            .filter(|e| changes_files(&e.event.kind))
-            .flat_map(|e| e.event.paths.iter())
-            .filter(|path| classify(root, output, path).is_some())
-            .cloned()
-            .collect();
+        let relevant = relevant(&batch);
         if !relevant.is_empty() {
             return Some(relevant);
         }

@@ -113,7 +113,10 @@ fn every_way_of_saving_rebuilds_once_with_the_saved_text() {
             "{name}: the output never showed the save:\n{}",
             watch.output().join("\n")
         );
-        std::thread::sleep(Duration::from_millis(300));
+        // The report line follows the write; then a quiet spell, long
+        // enough for a second rebuild of the same save to show.
+        wait_until(Duration::from_secs(10), || watch.rebuilds() > before);
+        std::thread::sleep(Duration::from_millis(400));
         assert_eq!(
             watch.rebuilds() - before,
             1,
