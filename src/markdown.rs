@@ -766,6 +766,14 @@ mod tests {
         }
         texts.push("The quick  brown\tfox\n\njumps over the lazy dog. ".repeat(9));
         texts.push("\u{7f}\u{80}\u{ff} \u{100}a".repeat(5));
+        // Every start and end within the first blocks: words and spaces
+        // on each side of the 8-byte block edges.
+        let long = "a b  cd\te\r\nf\x0Cgh ijk  l ".repeat(4);
+        for start in 0..40 {
+            for end in start..long.len() {
+                texts.push(long[start..end].to_string());
+            }
+        }
         for text in &texts {
             assert_eq!(count_words(text), count_words_by_byte(text), "{text:?}");
         }
