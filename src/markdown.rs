@@ -202,19 +202,21 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
         suffixes: path_map::with_capacity(14),
         ..State::default()
     };
-    // About one event for every 8 bytes of Markdown: sized once, not grown.
-    let mut out: Vec<Event> = Vec::with_capacity(source.len() / 8);
-    // Events of the heading or footnote definition being collected.
-    let mut heading: Option<(Tag, Vec<Event>, Range<usize>)> = None;
-    let mut footnote: Option<(String, Vec<Event>)> = None;
     let mut definitions: HashMap<String, Vec<Event>> = HashMap::new();
     // Open links and images: where they start and how much text they hold.
     let mut open_links: Vec<(Range<usize>, usize)> = Vec::new();
     let mut open_images: Vec<(Range<usize>, usize)> = Vec::new();
     let mut in_code_block = false;
 
+    // Each event is matched once and moved once more, into where it goes:
+    // the heading or footnote being collected, or the page.
+    let mut sink = Sink {
+        heading: None,
+        footnote: None,
+        out: Vec::with_capacity(source.len() / 8),
+    };
     for (event, span) in Parser::new_ext(source, options()).into_offset_iter() {
-        let event = match event {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -222,13 +224,13 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 id,
             }) => {
                 open_links.push((span.clone(), 0));
-                let dest_url = rewrite(links, link_type, dest_url, span.clone());
-                Event::Start(Tag::Link {
+                let dest_url = rewrite(links, link_type, dest_url, span);
+                sink.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
+                }));
             }
             Event::End(TagEnd::Link) => {
                 if let Some((span, 0)) = open_links.pop() {
@@ -238,7 +240,7 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                         "write the words the link leads to between [ and ]",
                     );
                 }
-                Event::End(TagEnd::Link)
+                sink.push(Event::End(TagEnd::Link));
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -247,13 +249,13 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 id,
             }) => {
                 open_images.push((span.clone(), 0));
-                let dest_url = rewrite(links, link_type, dest_url, span.clone());
-                Event::Start(Tag::Image {
+                let dest_url = rewrite(links, link_type, dest_url, span);
+                sink.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
+                }));
             }
             Event::End(TagEnd::Image) => {
                 if let Some((span, alt)) = open_images.pop() {
@@ -267,15 +269,15 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                         link.1 += alt;
                     }
                 }
-                Event::End(TagEnd::Image)
+                sink.push(Event::End(TagEnd::Image));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 in_code_block = true;
-                Event::Start(Tag::CodeBlock(kind))
+                sink.push(Event::Start(Tag::CodeBlock(kind)));
             }
             Event::End(TagEnd::CodeBlock) => {
                 in_code_block = false;
-                Event::End(TagEnd::CodeBlock)
+                sink.push(Event::End(TagEnd::CodeBlock));
             }
             Event::Text(text) => {
                 state.word_count += count_words(&text);
@@ -284,15 +286,17 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 } else if let Some(link) = open_links.last_mut() {
                     link.1 += text.trim().len();
                 }
-                let plain_prose =
-                    heading.is_none() && open_links.is_empty() && open_images.is_empty() && !in_code_block;
+                let plain_prose = sink.heading.is_none()
+                    && open_links.is_empty()
+                    && open_images.is_empty()
+                    && !in_code_block;
                 match terms
                     .as_deref_mut()
                     .filter(|_| plain_prose)
                     .and_then(|t| t.mark(&text))
                 {
-                    Some(html) => Event::Html(html.into()),
-                    None => Event::Text(text),
+                    Some(html) => sink.push(Event::Html(html.into())),
+                    None => sink.push(Event::Text(text)),
                 }
             }
             Event::Code(code) => {
@@ -300,47 +304,43 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 if let Some(link) = open_links.last_mut() {
                     link.1 += code.len();
                 }
-                Event::Code(code)
+                sink.push(Event::Code(code));
             }
             Event::Html(raw) | Event::InlineHtml(raw) => {
-                state.html_ids(&raw, span.clone());
-                Event::Html(raw)
+                state.html_ids(&raw, span);
+                sink.push(Event::Html(raw));
             }
-            Event::FootnoteReference(label) => Event::Html(state.footnote_reference(&label).into()),
+            Event::FootnoteReference(label) => {
+                sink.push(Event::Html(state.footnote_reference(&label).into()))
+            }
             // A checkbox needs a name for screen readers; the item's text follows it.
-            Event::TaskListMarker(done) => Event::InlineHtml(
+            Event::TaskListMarker(done) => sink.push(Event::InlineHtml(
                 if done {
                     "<input type=\"checkbox\" disabled checked aria-label=\"Done:\"> "
                 } else {
                     "<input type=\"checkbox\" disabled aria-label=\"Not done:\"> "
                 }
                 .into(),
-            ),
-            other => other,
-        };
-
-        match event {
+            )),
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                footnote = Some((label.to_string(), Vec::new()));
+                sink.footnote = Some((label.to_string(), Vec::new()));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, events)) = footnote.take() {
+                if let Some((label, events)) = sink.footnote.take() {
                     definitions.entry(label).or_insert(events);
                 }
             }
-            Event::Start(tag @ Tag::Heading { .. }) => heading = Some((tag, Vec::new(), span)),
+            Event::Start(tag @ Tag::Heading { .. }) => sink.heading = Some((tag, Vec::new(), span)),
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((tag, inner, span)) = heading.take() {
+                if let Some((tag, inner, span)) = sink.heading.take() {
                     let html = state.heading(tag, inner, span);
-                    push(&mut footnote, &mut out, Event::Html(html.into()));
+                    sink.push_outside_heading(Event::Html(html.into()));
                 }
             }
-            event => match &mut heading {
-                Some((_, inner, _)) => inner.push(event),
-                None => push(&mut footnote, &mut out, event),
-            },
+            other => sink.push(other),
         }
     }
+    let out = sink.out;
 
     let mut body = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut body, out.into_iter());
@@ -408,10 +408,32 @@ fn whitespace_bytes(word: u64) -> u64 {
         | bytes_equal_to(word, 0x0c)
 }
 
-fn push<'a>(footnote: &mut Option<(String, Vec<Event<'a>>)>, out: &mut Vec<Event<'a>>, event: Event<'a>) {
-    match footnote {
-        Some((_, events)) => events.push(event),
-        None => out.push(event),
+/// Where the events of a page go.
+struct Sink<'a> {
+    /// The heading being collected: its tag, its events and where it is.
+    heading: Option<(Tag<'a>, Vec<Event<'a>>, Range<usize>)>,
+    /// The footnote definition being collected: its label and events.
+    footnote: Option<(String, Vec<Event<'a>>)>,
+    /// The page's events; about one for every 8 bytes of Markdown, sized
+    /// once, not grown.
+    out: Vec<Event<'a>>,
+}
+
+impl<'a> Sink<'a> {
+    #[inline]
+    fn push(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some((_, inner, _)) => inner.push(event),
+            None => self.push_outside_heading(event),
+        }
+    }
+
+    #[inline]
+    fn push_outside_heading(&mut self, event: Event<'a>) {
+        match &mut self.footnote {
+            Some((_, events)) => events.push(event),
+            None => self.out.push(event),
+        }
     }
 }
 
