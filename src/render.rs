@@ -886,14 +886,25 @@ impl<'a> Contexts<'a> {
 
     /// A short description of a page, for `lower`/`higher`.
     fn brief(&self, doc: &Document) -> Value {
-        json!({
-            "title": doc.front.title,
-            "description": doc.front.description,
-            "date": doc.front.date.as_ref().map(|d| &d.text),
-            "path": doc.path,
-            "permalink": self.permalink(&doc.path),
-            "relative_path": doc.source,
-        })
+        // Made directly, as in `document`: each field through serde costs more.
+        let front = &doc.front;
+        let mut map = Map::new();
+        map.insert("title".into(), Value::String(front.title.clone()));
+        map.insert(
+            "description".into(),
+            front.description.clone().map_or(Value::Null, Value::String),
+        );
+        map.insert(
+            "date".into(),
+            front
+                .date
+                .as_ref()
+                .map_or(Value::Null, |d| Value::String(d.text.clone())),
+        );
+        map.insert("path".into(), Value::String(doc.path.clone()));
+        map.insert("permalink".into(), self.permalink(&doc.path));
+        map.insert("relative_path".into(), Value::String(doc.source.clone()));
+        Value::Object(map)
     }
 
     /// The fields pages and sections share.
@@ -905,7 +916,11 @@ impl<'a> Contexts<'a> {
             .into_iter()
             .map(|s| {
                 let section = &self.content.sections[s].doc;
-                json!({ "title": section.front.title, "path": section.path, "relative_path": section.source })
+                let mut map = Map::new();
+                map.insert("title".into(), Value::String(section.front.title.clone()));
+                map.insert("path".into(), Value::String(section.path.clone()));
+                map.insert("relative_path".into(), Value::String(section.source.clone()));
+                Value::Object(map)
             })
             .collect();
         let slug = doc.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
