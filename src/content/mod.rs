@@ -491,6 +491,31 @@ fn load_document(root: &Path, source: &str) -> Result<Loaded, Vec<Error>> {
 
 /// Lists Markdown files and assets under `content_dir`, sorted, as paths
 /// under it with `/` separators.
+/// `path` below `dir`, as `Path::strip_prefix` gives it. A path that
+/// starts with `dir`'s very bytes, as the walker's do, is cut there instead
+/// of comparing the two part by part (most of the walk's serial cost).
+fn relative_to<'p>(path: &'p Path, dir: &Path) -> Option<&'p Path> {
+    let separator = [std::path::MAIN_SEPARATOR as u8];
+    let prefix = dir.as_os_str().as_encoded_bytes();
+    let rest = path
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(prefix)
+        // The prefix must end at a separator: `content` does not hold `contents/a.md`.
+        .and_then(|rest| match prefix.ends_with(&separator) {
+            true => Some(rest),
+            false => rest.strip_prefix(&separator),
+        })
+        // Leading separators and `.` parts, which the walker does not
+        // make, are left to `strip_prefix`.
+        .filter(|rest| !rest.starts_with(&separator) && !rest.starts_with(b"."))
+        .and_then(|rest| std::str::from_utf8(rest).ok());
+    match rest {
+        Some(rest) => Some(Path::new(rest)),
+        None => path.strip_prefix(dir).ok(),
+    }
+}
+
 fn walk(root: &Path, content_dir: &Path, errors: &mut Vec<Error>) -> (Vec<String>, Vec<Asset>) {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
@@ -569,7 +594,7 @@ fn walk(root: &Path, content_dir: &Path, errors: &mut Vec<Error>) -> (Vec<String
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(content_dir) else {
+        let Some(relative) = relative_to(entry.path(), content_dir) else {
             continue;
         };
         let Some(source) = relative
@@ -736,6 +761,31 @@ fn duplicate_paths(content: &Content) -> Vec<Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_relative_to_the_content_folder_are_what_strip_prefix_gives() {
+        let cases = [
+            ("content/a.md", "content"),
+            ("content/a.md", "content/"),
+            ("content/s1/b.md", "content"),
+            ("/site/content/s1/b.md", "/site/content"),
+            ("./content/a.md", "./content"),
+            ("contents/a.md", "content"),
+            ("content/a.md", "./content"),
+            ("content//a.md", "content"),
+            ("content/./a.md", "content"),
+            ("content/.hidden/a.md", "content"),
+            ("content/s1//a.md", "content"),
+        ];
+        for (path, dir) in cases {
+            let (path, dir) = (Path::new(path), Path::new(dir));
+            assert_eq!(
+                relative_to(path, dir),
+                path.strip_prefix(dir).ok(),
+                "{path:?} in {dir:?}"
+            );
+        }
+    }
 
     #[test]
     fn page_folders_and_stems() {
