@@ -10,7 +10,6 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_json::{Map, Value};
-use toml::Spanned;
 
 use crate::error::{Location, Problem};
 
@@ -82,8 +81,9 @@ impl Date {
 impl<'a> Fields<'a> {
     /// Reads a TOML table that starts at byte `offset` of `text`.
     pub fn from_toml(path: &'a Path, text: &'a str, offset: usize, table: &str) -> Result<Self, Problem> {
-        type SpannedTable = std::collections::BTreeMap<Spanned<String>, Spanned<toml::Value>>;
-        let parsed: SpannedTable = toml::from_str(table).map_err(|error| {
+        // The parsed table borrows its keys and strings from `table`: read
+        // straight into JSON values, not through serde into owned TOML ones.
+        let parsed = toml::de::DeTable::parse(table).map_err(|error| {
             let at = error.span().map_or(offset, |span| offset + span.start);
             Problem::new(
                 Location::at_offset(path, text, at),
@@ -91,15 +91,23 @@ impl<'a> Fields<'a> {
             )
             .hint("check the quoting and the `key = value` syntax on this line")
         })?;
-        let mut entries: Vec<Entry> = parsed
-            .into_iter()
-            .map(|(key, value)| Entry {
+        let mut entries = Vec::with_capacity(parsed.get_ref().len());
+        for (key, value) in parsed.into_inner() {
+            let value_offset = offset + value.span().start;
+            let value = de_to_json(value.into_inner()).map_err(|message| {
+                Problem::new(
+                    Location::at_offset(path, text, value_offset),
+                    format!("invalid TOML: {message}"),
+                )
+                .hint("write a smaller number")
+            })?;
+            entries.push(Entry {
                 key_offset: offset + key.span().start,
-                value_offset: offset + value.span().start,
-                key: key.into_inner(),
-                value: toml_to_json(value.into_inner()),
-            })
-            .collect();
+                value_offset,
+                key: key.into_inner().into_owned(),
+                value,
+            });
+        }
         entries.sort_by_key(|entry| entry.key_offset);
         Ok(Fields {
             path,
@@ -328,6 +336,40 @@ fn describe(value: &Value) -> String {
     }
 }
 
+/// A value of a parsed TOML table as templates see it: what [`toml_to_json`]
+/// gives for the same value, or why it has none (a number too large).
+fn de_to_json(value: toml::de::DeValue) -> Result<Value, &'static str> {
+    use toml::de::DeValue;
+    Ok(match value {
+        DeValue::String(s) => Value::String(s.into_owned()),
+        DeValue::Integer(i) => {
+            Value::from(i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| "integer number overflowed")?)
+        }
+        DeValue::Float(f) => {
+            let number: f64 = f.as_str().parse().map_err(|_| "invalid floating-point number")?;
+            if number.is_infinite() && !f.as_str().contains("inf") {
+                return Err("floating-point number overflowed");
+            }
+            serde_json::Number::from_f64(number)
+                .map_or_else(|| Value::String(number.to_string()), Value::Number)
+        }
+        DeValue::Boolean(b) => Value::Bool(b),
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(|item| de_to_json(item.into_inner()))
+                .collect::<Result<_, _>>()?,
+        ),
+        DeValue::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(key, value)| Ok((key.into_inner().into_owned(), de_to_json(value.into_inner())?)))
+                .collect::<Result<_, &'static str>>()?,
+        ),
+    })
+}
+
 pub fn toml_to_json(value: toml::Value) -> Value {
     match value {
         toml::Value::String(s) => Value::String(s),
@@ -406,6 +448,41 @@ fn find_yaml_key(table: &str, key: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parsed_tables_give_what_toml_values_give() {
+        let document = r#"
+            text = "a \"quoted\" line\n"
+            literal = 'C:\path'
+            multiline = """
+one
+two"""
+            integers = [0, -17, 1_000, 0xff, 0o17, 0b101, 9223372036854775807]
+            floats = [1.5, -0.0, 6.02e23, 1_000.5, inf, -inf, nan]
+            yes = true
+            dates = [1979-05-27T07:32:00Z, 1979-05-27, 07:32:00, 1979-05-27T00:32:00.999999-07:00]
+            inline = { b = 1, a = [{ c = "d" }] }
+            [table]
+            z = 1
+            y.x = "dotted"
+            [[list]]
+            name = "first"
+            [[list]]
+            name = "second"
+        "#;
+        let expected = toml_to_json(toml::from_str::<toml::Value>(document).unwrap());
+        let parsed = toml::de::DeTable::parse(document).unwrap().into_inner();
+        let got = de_to_json(toml::de::DeValue::Table(parsed)).unwrap();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_number_too_large_is_an_error_at_its_value() {
+        let text = "+++\ntitle = \"T\"\nweight = 99999999999999999999\n+++\n";
+        let problem = Fields::from_toml(Path::new("a.md"), text, 4, &text[4..text.len() - 4]).unwrap_err();
+        assert_eq!(problem.message, "invalid TOML: integer number overflowed");
+        assert_eq!((problem.at.line, problem.at.column), (Some(3), Some(10)));
+    }
 
     #[test]
     fn dates_in_all_accepted_forms() {
