@@ -11,13 +11,13 @@
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -64,6 +64,11 @@ struct Shared {
     notices: broadcast::Sender<Notice>,
     /// The errors of the last build, if it failed, for pages opened since.
     failure: Mutex<Option<String>>,
+    /// How many builds changed the output. A page is served with the number
+    /// it was read at and gives it back when it opens the reload channel,
+    /// so a build that finished in between (whose notice the page could
+    /// not hear yet) still reloads it.
+    generation: AtomicU64,
 }
 
 /// The notice for a rebuild, or none (nothing changed in the output).
@@ -128,6 +133,7 @@ pub fn serve(
         root: std::path::absolute(&output).unwrap_or(output.clone()),
         notices: notices.clone(),
         failure: Mutex::new(None),
+        generation: AtomicU64::new(0),
     });
 
     // The watcher runs beside the server; the first build happens before
@@ -145,6 +151,9 @@ pub fn serve(
                     _ => None,
                 };
                 *watch_shared.failure.lock().unwrap_or_else(|e| e.into_inner()) = failure;
+                if matches!(notice, Notice::Reload | Notice::Styles) {
+                    watch_shared.generation.fetch_add(1, Ordering::SeqCst);
+                }
                 let _ = watch_shared.notices.send(notice);
             }
             if let Some(built) = first.take() {
@@ -194,13 +203,33 @@ pub fn serve(
     watched
 }
 
-/// The reload channel: one Server-Sent Event per build.
+/// What a page says when it opens the reload channel.
+#[derive(Debug, serde::Deserialize)]
+struct Opened {
+    /// The build generation the page was served at.
+    since: Option<u64>,
+}
+
+/// The reload channel: one Server-Sent Event per build, and a reload at
+/// once for a page older than the last build.
 async fn events(
     State(shared): State<Arc<Shared>>,
+    Query(opened): Query<Opened>,
 ) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    // Subscribed first: a build after this is heard; one before it is seen
+    // in the generation.
+    let notices = shared.notices.subscribe();
+    let stale = opened
+        .since
+        .is_some_and(|since| shared.generation.load(Ordering::SeqCst) > since);
     let current = shared.failure.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let first = tokio_stream::iter(current.map(|text| Ok(failure_event(&text))));
-    let updates = BroadcastStream::new(shared.notices.subscribe())
+    let first = tokio_stream::iter(
+        stale
+            .then(|| Ok(Event::default().event("reload").data("reload")))
+            .into_iter()
+            .chain(current.map(|text| Ok(failure_event(&text)))),
+    );
+    let updates = BroadcastStream::new(notices)
         .take_while(|notice| notice.as_ref().map_or(true, |n| *n != Notice::Stop))
         .filter_map(|notice| {
             let event = match notice.ok()? {
@@ -260,11 +289,22 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         file.push("index.html");
     }
     let depth = uri.path().trim_start_matches('/').matches('/').count();
+    // Read before the file: the file is at least as new as this build.
+    let served = Served {
+        depth,
+        generation: shared.generation.load(Ordering::SeqCst),
+    };
     match read_inside(&shared.root, &file).await {
-        Ok(Some(bytes)) => respond(StatusCode::OK, &file, bytes, depth, method),
+        Ok(Some(bytes)) => respond(StatusCode::OK, &file, bytes, served, method),
         Ok(None) => refused(StatusCode::FORBIDDEN),
         Err(_) => match read_inside(&shared.root, &shared.root.join("404.html")).await {
-            Ok(Some(bytes)) => respond(StatusCode::NOT_FOUND, Path::new("404.html"), bytes, depth, method),
+            Ok(Some(bytes)) => respond(
+                StatusCode::NOT_FOUND,
+                Path::new("404.html"),
+                bytes,
+                served,
+                method,
+            ),
             _ => refused(StatusCode::NOT_FOUND),
         },
     }
@@ -294,7 +334,15 @@ fn refused(status: StatusCode) -> Response {
     response
 }
 
-fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, depth: usize, method: Method) -> Response {
+/// Where a page is served from and at which build, for its snippet.
+#[derive(Debug, Clone, Copy)]
+struct Served {
+    /// Folders between the site root and the page.
+    depth: usize,
+    generation: u64,
+}
+
+fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, served: Served, method: Method) -> Response {
     let mime = mime_guess::from_path(file).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
     let content_type = match mime.type_() {
@@ -304,7 +352,7 @@ fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, depth: usize, method
         }
         _ => mime.essence_str().to_string(),
     };
-    let body = if is_html { inject(bytes, depth) } else { bytes };
+    let body = if is_html { inject(bytes, served) } else { bytes };
     let mut response = Response::new(if method == Method::HEAD {
         Body::empty()
     } else {
@@ -324,9 +372,14 @@ fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, depth: usize, method
 }
 
 /// The live-reload script, added before `</body>`. It reaches the events
-/// with a path relative to the page, so it works behind a proxy too.
-fn inject(mut html: Vec<u8>, depth: usize) -> Vec<u8> {
-    let events = format!("{}{EVENTS_PATH}", "../".repeat(depth));
+/// with a path relative to the page, so it works behind a proxy too, and
+/// says which build it was served at.
+fn inject(mut html: Vec<u8>, served: Served) -> Vec<u8> {
+    let events = format!(
+        "{}{EVENTS_PATH}?since={}",
+        "../".repeat(served.depth),
+        served.generation
+    );
     let script = SNIPPET.replace("EVENTS_URL", &events);
     let at = find_last(&html, b"</body>").unwrap_or(html.len());
     html.splice(at..at, script.into_bytes());
@@ -424,10 +477,14 @@ mod tests {
 
     #[test]
     fn the_snippet_goes_before_the_end_of_the_body() {
-        let html = inject(b"<html><body><p>x</p></body></html>".to_vec(), 2);
+        let served = Served {
+            depth: 2,
+            generation: 7,
+        };
+        let html = inject(b"<html><body><p>x</p></body></html>".to_vec(), served);
         let html = String::from_utf8(html).unwrap();
         assert!(html.contains("<p>x</p><script data-explainer-live-reload>"));
-        assert!(html.contains("new URL(\"../../__explainer/events\", location.href)"));
+        assert!(html.contains("new URL(\"../../__explainer/events?since=7\", location.href)"));
         assert!(html.ends_with("</script>\n</body></html>"));
     }
 }

@@ -159,6 +159,68 @@ fn paths_outside_the_output_folder_are_refused() {
     drop(server);
 }
 
+/// The first event name on the reload channel opened with `query`, within
+/// `limit`; `None` if none comes.
+fn first_event(address: &str, query: &str, limit: Duration) -> Option<String> {
+    let mut events = std::net::TcpStream::connect(address).unwrap();
+    events.set_read_timeout(Some(limit)).unwrap();
+    write!(
+        events,
+        "GET /__explainer/events{query} HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => {}
+        }
+        if let Some(name) = line.trim_end().strip_prefix("event: ") {
+            return Some(name.to_string());
+        }
+    }
+}
+
+#[test]
+fn a_page_older_than_the_last_build_reloads_as_its_channel_opens() {
+    let site = Site::base();
+    let (server, address) = start(&site);
+    // The page as served says which build it is from.
+    let page = http_get(&address, "/alpha/").text();
+    let since = page
+        .split("events?since=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page names its build")
+        .to_string();
+    // Unchanged since: nothing to do when the channel opens.
+    let quiet = Duration::from_millis(600);
+    assert_eq!(first_event(&address, &format!("?since={since}"), quiet), None);
+
+    // A build finishes before the page opens its channel, as when a save
+    // comes right after the page loaded: the page hears it all the same.
+    site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++\nEdited early.\n");
+    assert!(wait_until(Duration::from_secs(10), || {
+        site.read("public/alpha/index.html").contains("Edited early.")
+    }));
+    assert!(wait_until(Duration::from_secs(10), || {
+        http_get(&address, "/alpha/")
+            .text()
+            .split("events?since=")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            != Some(since.as_str())
+    }));
+    assert_eq!(
+        first_event(&address, &format!("?since={since}"), Duration::from_secs(10)).as_deref(),
+        Some("reload")
+    );
+    let status = server.interrupt();
+    assert!(status.success());
+}
+
 #[test]
 fn pages_hear_of_every_rebuild() {
     let site = Site::base();
