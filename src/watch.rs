@@ -220,35 +220,33 @@ fn next_burst(
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return None,
         };
-        let mut batch: Vec<DebouncedEvent> = first.unwrap_or_default();
-        let relevant = |batch: &[DebouncedEvent]| -> BTreeSet<PathBuf> {
+        let relevant = |batch: Vec<DebouncedEvent>| -> BTreeSet<PathBuf> {
             batch
-                .iter()
+                .into_iter()
                 .filter(|e| changes_files(&e.event.kind))
-                .flat_map(|e| e.event.paths.iter())
+                .flat_map(|e| e.event.paths)
                 .filter(|path| classify(root, output, path).is_some())
-                .cloned()
                 .collect()
         };
+        let mut changed = relevant(first.unwrap_or_default());
         // A save that deletes or renames the file away and then writes it
         // anew (Vim, JetBrains, some tools) may arrive as two bursts: while a
         // changed source is missing, wait for it to come back, up to the grace.
         let missing = |paths: &BTreeSet<PathBuf>| paths.iter().any(|p| !p.exists());
-        if missing(&relevant(&batch)) {
+        if missing(&changed) {
             let deadline = Instant::now() + DELETE_GRACE;
             while let Some(left) = deadline.checked_duration_since(Instant::now()) {
                 match events.recv_timeout(left) {
-                    Ok(more) => batch.extend(more.unwrap_or_default()),
+                    Ok(more) => changed.extend(relevant(more.unwrap_or_default())),
                     Err(_) => break,
                 }
-                if !missing(&relevant(&batch)) {
+                if !missing(&changed) {
                     break;
                 }
             }
         }
-        let relevant = relevant(&batch);
-        if !relevant.is_empty() {
-            return Some(relevant);
+        if !changed.is_empty() {
+            return Some(changed);
         }
     }
 }

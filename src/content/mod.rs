@@ -489,8 +489,6 @@ fn load_document(root: &Path, source: &str) -> Result<Loaded, Vec<Error>> {
     })
 }
 
-/// Lists Markdown files and assets under `content_dir`, sorted, as paths
-/// under it with `/` separators.
 /// `path` below `dir`, as `Path::strip_prefix` gives it. A path that
 /// starts with `dir`'s very bytes, as the walker's do, is cut there instead
 /// of comparing the two part by part (most of the walk's serial cost).
@@ -516,6 +514,8 @@ fn relative_to<'p>(path: &'p Path, dir: &Path) -> Option<&'p Path> {
     }
 }
 
+/// Lists Markdown files and assets under `content_dir`, sorted, as paths
+/// under it with `/` separators.
 fn walk(root: &Path, content_dir: &Path, errors: &mut Vec<Error>) -> (Vec<String>, Vec<Asset>) {
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
