@@ -247,6 +247,7 @@ pub fn main() -> ExitCode {
 
 pub fn run_build(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Errors> {
     let options = args.site.options(args.output.clone());
+    crate::allocator::keep_freed_memory();
     let report = site::build(&options)?;
     print_report(&report, verbosity, "built");
     Ok(())

@@ -12,6 +12,7 @@
 //! [`render`] runs the Tera templates and [`feeds`] writes the sitemap and
 //! feed; [`output`] swaps the finished site into place.
 
+pub mod allocator;
 pub mod body;
 pub mod cli;
 pub mod config;
