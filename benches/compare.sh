@@ -6,12 +6,15 @@
 #
 #   benches/compare.sh [N ...]        (default: 1000 4000 10000)
 #
-# For each N: writes the corpus (examples/corpus.rs, seeded), then for each
-# tool one warm-up build and RUNS timed builds (default 5), each into an
-# output folder removed beforehand; reports the median, min and max wall
-# time and the peak resident memory (/usr/bin/time), and the ratios of
-# explainer to each peer measured in the same run. A peer that is not on
-# PATH is reported as missing; explainer's rows run anyway.
+# For each N: writes the corpus (examples/corpus.rs, seeded), then one
+# warm-up build of each tool, then RUNS rounds (default 5) of one timed
+# build of each tool in turn, each into an output folder removed
+# beforehand. Taking the tools in rounds rather than one after the other
+# spreads a slow spell of a shared machine over all of them instead of
+# charging it to whichever tool ran then. Reports the median, min and max
+# wall time and the peak resident memory (/usr/bin/time), and the ratios
+# of explainer to each peer measured in the same run. A peer that is not
+# on PATH is reported as missing; explainer's rows run anyway.
 #
 # BENCH_DIR sets the work folder (default: a folder in /dev/shm, a tmpfs,
 # when there is one; set it to a disk folder to measure on disk).
@@ -37,23 +40,59 @@ explainer=$PWD/target/release/explainer
 corpus=$PWD/target/release/examples/corpus
 markdown_floor=$PWD/target/release/examples/markdown_floor
 
-# measure OUTPUT_DIR COMMAND... -> "median min max peak_kib" in seconds / KiB
-measure() {
-    local out=$1
-    shift
-    local log
-    log=$(mktemp)
-    rm -rf "$out"
-    "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; return 1; }
-    for _ in $(seq "$runs"); do
-        rm -rf "$out"
-        sync
-        /usr/bin/time -f "%e %M" -a -o "$log" "$@" >/dev/null 2>&1
+# Tools of the current N, each a name, an output folder and a command
+# line (words separated by the unit separator, \x1f).
+tool_names=()
+tool_outs=()
+tool_commands=()
+add_tool() { # NAME OUTPUT_DIR COMMAND...
+    tool_names+=("$1")
+    tool_outs+=("$2")
+    shift 2
+    local IFS=$'\x1f'
+    tool_commands+=("$*")
+}
+
+# measure_all -> for each tool, in order, a line "NAME median min max peak_kib"
+# (seconds / KiB); a tool whose warm-up build fails is left out.
+measure_all() {
+    local logs=() i ok=()
+    for i in "${!tool_names[@]}"; do
+        logs[i]=$(mktemp)
+        local -a command
+        IFS=$'\x1f' read -r -a command <<<"${tool_commands[i]}"
+        rm -rf "${tool_outs[i]}"
+        if "${command[@]}" >/dev/null 2>&1; then
+            ok[i]=1
+        else
+            echo "failed: ${command[*]}" >&2
+            ok[i]=0
+        fi
     done
-    sort -n "$log" | awk '
-        { t[NR] = $1; if ($2 > m) m = $2 }
-        END { printf "%.3f %.3f %.3f %d\n", t[int((NR + 1) / 2)], t[1], t[NR], m }'
-    rm -f "$log"
+    for _ in $(seq "$runs"); do
+        for i in "${!tool_names[@]}"; do
+            [ "${ok[i]}" = 1 ] || continue
+            local -a command
+            IFS=$'\x1f' read -r -a command <<<"${tool_commands[i]}"
+            rm -rf "${tool_outs[i]}"
+            sync
+            /usr/bin/time -f "%e %M" -a -o "${logs[i]}" "${command[@]}" >/dev/null 2>&1
+        done
+    done
+    for i in "${!tool_names[@]}"; do
+        if [ "${ok[i]}" = 1 ]; then
+            printf "%s " "${tool_names[i]}"
+            sort -n "${logs[i]}" | awk '
+                { t[NR] = $1; if ($2 > m) m = $2 }
+                END { printf "%.3f %.3f %.3f %d\n", t[int((NR + 1) / 2)], t[1], t[NR], m }'
+        fi
+        rm -f "${logs[i]}"
+    done
+}
+
+# result_of NAME RESULTS -> that tool's "median min max peak_kib", or nothing
+result_of() {
+    awk -v name="$1" '$1 == name { print $2, $3, $4, $5 }' <<<"$2"
 }
 
 row() { # NAME RESULT
@@ -81,22 +120,30 @@ for n in "${sizes[@]}"; do
     echo "N = $n pages"
     echo "| tool      | wall time, median (min–max) | peak memory |"
     echo "|-----------|-----------------------------|-------------|"
-    ours=$(measure "$site/out-explainer" "$explainer" build --quiet --root "$site/explainer" --output "$site/out-explainer")
-    row explainer "$ours"
-    hugo=""
+    tool_names=()
+    tool_outs=()
+    tool_commands=()
+    add_tool explainer "$site/out-explainer" "$explainer" build --quiet --root "$site/explainer" --output "$site/out-explainer"
     if command -v hugo >/dev/null; then
-        hugo=$(measure "$site/out-hugo" hugo --quiet -s "$site/hugo" -d "$site/out-hugo")
+        add_tool hugo "$site/out-hugo" hugo --quiet -s "$site/hugo" -d "$site/out-hugo"
     fi
-    row hugo "$hugo"
-    zola=""
     if command -v zola >/dev/null; then
-        zola=$(measure "$site/out-zola" zola --root "$site/zola" build --output-dir "$site/out-zola")
+        add_tool zola "$site/out-zola" zola --root "$site/zola" build --output-dir "$site/out-zola"
     fi
-    row zola "$zola"
-    floor=$(measure "$site/out-cp" cp -r "$site/explainer/content" "$site/out-cp")
-    row "cp -r" "$floor"
+    add_tool cp "$site/out-cp" cp -r "$site/explainer/content" "$site/out-cp"
     # Reading, rendering with pulldown-cmark and writing, and nothing else.
-    markdown=$(measure "$site/out-markdown" "$markdown_floor" "$site/explainer/content" "$site/out-markdown")
+    add_tool markdown "$site/out-markdown" "$markdown_floor" "$site/explainer/content" "$site/out-markdown"
+    results=$(measure_all)
+    ours=$(result_of explainer "$results")
+    [ -n "$ours" ] || { echo "explainer failed to build the corpus" >&2; exit 1; }
+    row explainer "$ours"
+    hugo=$(result_of hugo "$results")
+    row hugo "$hugo"
+    zola=$(result_of zola "$results")
+    row zola "$zola"
+    floor=$(result_of cp "$results")
+    row "cp -r" "$floor"
+    markdown=$(result_of markdown "$results")
     row "Markdown only" "$markdown"
     ours_median=${ours%% *}
     line="explainer / cp -r: $(ratio "$ours_median" "${floor%% *}"); explainer / Markdown only: $(ratio "$ours_median" "${markdown%% *}")"
