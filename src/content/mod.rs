@@ -199,12 +199,20 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
             .map(|source| Stamp::of(&content_dir.join(source)))
             .collect()
     };
+    // Files are opened relative to the open content folder: the kernel then
+    // looks up only their own path parts, not the whole path again.
+    let content_fd = rustix::fs::open(
+        &content_dir,
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .ok();
     let loaded: Vec<Result<Loaded, Vec<Error>>> = markdown
         .par_iter()
         .zip(&stamps)
         .map(|(source, stamp)| match (cache.parsed.get(source), stamp) {
             (Some((cached, loaded)), Some(stamp)) if cached == stamp => Ok(loaded.clone()),
-            _ => load_document(root, source),
+            _ => load_document(root, content_fd.as_ref(), source),
         })
         .collect();
     cache.parsed.clear();
@@ -450,9 +458,15 @@ fn load_glossary(root: &Path) -> Result<Option<(glossary::Glossary, Loaded)>, Ve
     Ok(Some((glossary, page)))
 }
 
-fn load_document(root: &Path, source: &str) -> Result<Loaded, Vec<Error>> {
+/// `content_fd` is the content folder, open (`None`: use full paths).
+fn load_document(
+    root: &Path,
+    content_fd: Option<&rustix::fd::OwnedFd>,
+    source: &str,
+) -> Result<Loaded, Vec<Error>> {
     let file = site_path(root, Path::new(CONTENT_DIR).join(source));
-    let bytes = std::fs::read(&file).map_err(|e| vec![Error::io(&file, "read the file", e)])?;
+    let bytes =
+        read_source(content_fd, &file, source).map_err(|e| vec![Error::io(&file, "read the file", e)])?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -487,6 +501,29 @@ fn load_document(root: &Path, source: &str) -> Result<Loaded, Vec<Error>> {
         front: Arc::new(front),
         kind,
     })
+}
+
+/// The bytes of Markdown file `source`: opened relative to the open content
+/// folder `at` when there is one, else at its full path `file`.
+fn read_source(at: Option<&rustix::fd::OwnedFd>, file: &Path, source: &str) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let Some(at) = at else {
+        return std::fs::read(file);
+    };
+    let opened = rustix::fs::openat(
+        at,
+        source,
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )?;
+    // Room for a usual page; `read_to_end` grows it for a longer one.
+    // Through `take`, which does not ask the file for its size first, as
+    // `File::read_to_end` does: one system call less per file.
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    std::fs::File::from(opened)
+        .take(u64::MAX)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// `path` below `dir`, as `Path::strip_prefix` gives it. A path that
