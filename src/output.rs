@@ -206,22 +206,7 @@ impl Staging {
 
     /// Writes one file (from any thread), making its folder if needed.
     pub fn put(&self, path: &str, contents: &Contents) -> Result<(), Error> {
-        if let Some(folder) = path.rfind('/').map(|i| &path[..i]) {
-            // The folder is made with the lock released, so threads writing
-            // into different folders do not wait on each other; one is
-            // recorded only once it exists, and two threads making the same
-            // folder at once is fine for `create_dir_all`.
-            let made = || {
-                self.made
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-            };
-            if !made().contains(folder) {
-                self.make_folder(folder)
-                    .map_err(|e| output_error(&self.dir.join(folder), "create a folder", e))?;
-                made().insert(folder.to_string());
-            }
-        }
+        self.make_parent(path)?;
         if let (false, Some(fd), Some(bytes)) = (self.previous, &self.dir_fd, contents.bytes()) {
             return write_at(fd, path, bytes).map_err(|e| output_error(&self.dir.join(path), "write", e));
         }
@@ -238,6 +223,38 @@ impl Staging {
                 .map(|_| ())
                 .map_err(|e| output_error(source, "copy the file into the output", e)),
         }
+    }
+
+    /// Writes one file made of `pieces`, in order (from any thread), making
+    /// its folder if needed. Into a new output folder, the pieces go to the
+    /// file as they are, in one vectored write, without being joined first.
+    pub fn put_pieces(&self, path: &str, pieces: &[&str]) -> Result<(), Error> {
+        let (false, Some(fd)) = (self.previous, &self.dir_fd) else {
+            return self.put(path, &Contents::Bytes(pieces.concat().into_bytes()));
+        };
+        self.make_parent(path)?;
+        write_pieces_at(fd, path, pieces).map_err(|e| output_error(&self.dir.join(path), "write", e))
+    }
+
+    /// Makes the folder `path` goes in, unless an earlier file made it.
+    fn make_parent(&self, path: &str) -> Result<(), Error> {
+        if let Some(folder) = path.rfind('/').map(|i| &path[..i]) {
+            // The folder is made with the lock released, so threads writing
+            // into different folders do not wait on each other; one is
+            // recorded only once it exists, and two threads making the same
+            // folder at once is fine for `create_dir_all`.
+            let made = || {
+                self.made
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            };
+            if !made().contains(folder) {
+                self.make_folder(folder)
+                    .map_err(|e| output_error(&self.dir.join(folder), "create a folder", e))?;
+                made().insert(folder.to_string());
+            }
+        }
+        Ok(())
     }
 
     /// Makes `folder` (relative to `dir`) and any missing parents, as
@@ -322,10 +339,9 @@ fn make_folder_at(at: &rustix::fd::OwnedFd, folder: &str) -> std::io::Result<()>
     }
 }
 
-/// `std::fs::write` of `path` relative to the open folder `at`.
-fn write_at(at: &rustix::fd::OwnedFd, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// `std::fs::File::create` of `path` relative to the open folder `at`.
+fn create_at(at: &rustix::fd::OwnedFd, path: &str) -> std::io::Result<std::fs::File> {
     use rustix::fs::OFlags;
-    use std::io::Write as _;
     let fd = rustix::fs::openat(
         at,
         path,
@@ -333,7 +349,34 @@ fn write_at(at: &rustix::fd::OwnedFd, path: &str, bytes: &[u8]) -> std::io::Resu
         // The mode `std::fs::File::create` gives (before the umask).
         rustix::fs::Mode::from_raw_mode(0o666),
     )?;
-    std::fs::File::from(fd).write_all(bytes)
+    Ok(std::fs::File::from(fd))
+}
+
+/// `std::fs::write` of `path` relative to the open folder `at`.
+fn write_at(at: &rustix::fd::OwnedFd, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    create_at(at, path)?.write_all(bytes)
+}
+
+/// Writes `pieces`, in order, to `path` relative to the open folder `at`,
+/// in as few vectored writes as the kernel takes them in.
+fn write_pieces_at(at: &rustix::fd::OwnedFd, path: &str, pieces: &[&str]) -> std::io::Result<()> {
+    use std::io::{IoSlice, Write as _};
+    // The most slices the kernel takes in one call (IOV_MAX on Linux).
+    const MAX_SLICES: usize = 1024;
+    let mut file = create_at(at, path)?;
+    let mut slices: Vec<IoSlice> = pieces.iter().map(|p| IoSlice::new(p.as_bytes())).collect();
+    let mut rest = slices.as_mut_slice();
+    while !rest.is_empty() {
+        let at_once = rest.len().min(MAX_SLICES);
+        match file.write_vectored(&rest[..at_once]) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(written) => IoSlice::advance_slices(&mut rest, written),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 fn output_error(path: &Path, action: &str, error: std::io::Error) -> Error {
@@ -579,6 +622,54 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(left.len(), 2, "no temporary folder left: {left:?}");
+    }
+
+    #[test]
+    fn a_file_of_pieces_holds_them_joined_in_order_new_folder_or_not() {
+        // More pieces than the kernel takes in one vectored write, some of
+        // them longer than a page, and a folder two levels down.
+        let pieces: Vec<String> = (0..3000)
+            .map(|i| match i % 7 {
+                0 => "../".to_string(),
+                1 => "x".repeat(5000 + i),
+                _ => format!("<a href=\"{i}/\">{i}</a>"),
+            })
+            .collect();
+        let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        let joined = pieces.concat();
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+
+        // A first build: written from the pieces as they are.
+        let staging = Staging::create(&output).unwrap();
+        staging.put_pieces("a/b/index.html", &pieces).unwrap();
+        staging.put_pieces("empty.html", &[]).unwrap();
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(output.join("a/b/index.html")).unwrap(),
+            joined
+        );
+        assert_eq!(std::fs::read_to_string(output.join("empty.html")).unwrap(), "");
+
+        // A build over it: joined, and linked when unchanged.
+        let staging = Staging::create(&output).unwrap();
+        staging.put_pieces("a/b/index.html", &pieces).unwrap();
+        staging.put_pieces("c/index.html", &pieces[..2]).unwrap();
+        assert_eq!(
+            std::fs::metadata(staging.dir.join("a/b/index.html"))
+                .unwrap()
+                .nlink(),
+            2
+        );
+        staging.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(output.join("a/b/index.html")).unwrap(),
+            joined
+        );
+        assert_eq!(
+            std::fs::read_to_string(output.join("c/index.html")).unwrap(),
+            pieces[..2].concat()
+        );
     }
 
     #[test]

@@ -1362,16 +1362,22 @@ fn render_documents(
             contexts.section_done(*i, context);
         }
         let html = match rendered {
-            Ok(html) => urls::relativize(&html, file).into_owned(),
+            Ok(html) => html,
             Err(problem) => return Outcome::Failed(problem, source),
         };
         match sink {
-            // Written at once, so a big site's pages are not all held in memory.
-            Some(sink) => match sink.put(file, &Contents::Bytes(html.into_bytes())) {
+            // Written at once, so a big site's pages are not all held in
+            // memory, and from the pieces of its relative form, not joined.
+            Some(sink) => match sink.put_pieces(file, &urls::relativized_pieces(&html, file)) {
                 Ok(()) => Outcome::Written,
                 Err(error) => Outcome::NotWritten(error),
             },
             None => {
+                let relative = match urls::relativize(&html, file) {
+                    std::borrow::Cow::Owned(relative) => Some(relative),
+                    std::borrow::Cow::Borrowed(_) => None,
+                };
+                let html = relative.unwrap_or(html);
                 let hash = HtmlHash::of(&html);
                 Outcome::Html(file.clone(), html, hash)
             }

@@ -66,13 +66,28 @@ pub fn replace_root<'t>(text: &'t str, prefix: &str) -> Cow<'t, str> {
 /// `\u{FDD0}notes/b/index.html` seen from `notes/a/index.html` is
 /// `../b/index.html`.
 pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
+    let pieces = relativized_pieces(text, output_file);
+    if let [only] = pieces.as_slice() {
+        return Cow::Borrowed(only);
+    }
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for piece in pieces {
+        out.push_str(piece);
+    }
+    Cow::Owned(out)
+}
+
+/// [`relativize`] as the pieces that, in order, make up its result: stretches
+/// of `text` and `../`s, none copied (a page can be written from them as
+/// they are).
+pub fn relativized_pieces<'t>(text: &'t str, output_file: &str) -> Vec<&'t str> {
     static MARKERS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let markers = MARKERS.get_or_init(|| {
         aho_corasick::AhoCorasick::new(["\u{FDD0}", ROOT_ENCODED]).expect("two plain patterns")
     });
     let mut found_markers = markers.find_iter(text).peekable();
     if found_markers.peek().is_none() {
-        return Cow::Borrowed(text);
+        return vec![text];
     }
     let from: Vec<String> = output_file
         .split('/')
@@ -84,15 +99,13 @@ pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
                 .collect()
         })
         .unwrap_or_default();
-    // Room for a few levels of `../` in place of each short marker, so a
-    // page is not copied again as its links grow.
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut pieces = Vec::with_capacity(16);
     let mut copied = 0;
     for found in found_markers {
         if found.start() < copied {
             continue;
         }
-        out.push_str(&text[copied..found.start()]);
+        pieces.push(&text[copied..found.start()]);
         let rest = &text[found.end()..];
         let end = rest
             .find(|c: char| matches!(c, '"' | '\'' | '#' | '?' | '<' | '>' | ')' | ',') || c.is_whitespace())
@@ -110,14 +123,13 @@ pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
             common += 1;
             shared_bytes += target_dir.len() + 1;
         }
-        for _ in common..from.len() {
-            out.push_str("../");
-        }
-        out.push_str(&target[shared_bytes..]);
+        pieces.extend(std::iter::repeat_n("../", from.len() - common));
+        pieces.push(&target[shared_bytes..]);
         copied = found.end() + end;
     }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
+    pieces.push(&text[copied..]);
+    pieces.retain(|piece| !piece.is_empty());
+    pieces
 }
 
 /// Decodes `%20` and friends in a link written by an editor.
@@ -284,6 +296,21 @@ mod tests {
             "<img src=\"../b.png\">"
         );
         assert_eq!(relativize("no links", "index.html"), "no links");
+        let text = "<a href=\"\u{FDD0}a/b/index.html\">x</a><img src=\"%EF%B7%90c.png\">";
+        assert_eq!(
+            relativized_pieces(text, "a/x/index.html"),
+            [
+                "<a href=\"",
+                "../",
+                "b/index.html",
+                "\">x</a><img src=\"",
+                "../",
+                "../",
+                "c.png",
+                "\">"
+            ]
+        );
+        assert_eq!(relativized_pieces("plain", "index.html"), ["plain"]);
     }
 
     #[test]
