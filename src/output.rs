@@ -152,9 +152,9 @@ pub struct Staging {
     /// Folders made so far, so each is created once.
     made: std::sync::Mutex<BTreeSet<String>>,
     /// `dir`, open: files and folders are made relative to it, so the
-    /// kernel looks up only their own path parts (a third of the cost of
-    /// making a page's folder and file, on a deep output path). `None` where
-    /// the folder cannot be opened; then full paths are used.
+    /// kernel looks up only their own path parts (about an eighth of the
+    /// time of making a page's folder and file, on a deep output path).
+    /// `None` where the folder cannot be opened; then full paths are used.
     dir_fd: Option<rustix::fd::OwnedFd>,
     /// Whether the output folder holds a previous build to share files with.
     previous: bool,
