@@ -64,10 +64,13 @@ pub fn replace_root<'t>(text: &'t str, prefix: &str) -> Cow<'t, str> {
 /// Rewrites every `ROOT` + path in `text`, the contents of `output_file`,
 /// as the shortest relative path from that file's folder:
 /// `\u{FDD0}notes/b/index.html` seen from `notes/a/index.html` is
-/// `../b/index.html`.
+/// `../b/index.html`. Borrowed only when nothing was rewritten.
 pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
     let pieces = relativized_pieces(text, output_file);
-    if let [only] = pieces.as_slice() {
+    // One piece that is all of `text`: nothing was rewritten.
+    if let [only] = pieces.as_slice()
+        && only.len() == text.len()
+    {
         return Cow::Borrowed(only);
     }
     let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
@@ -311,6 +314,16 @@ mod tests {
             ]
         );
         assert_eq!(relativized_pieces("plain", "index.html"), ["plain"]);
+    }
+
+    /// Borrowed means unchanged (the build then keeps the page it has),
+    /// also when the result is one stretch of the text.
+    #[test]
+    fn a_text_that_is_one_rewritten_link_is_given_rewritten() {
+        let relative = relativize("\u{FDD0}a/b.png", "a/index.html");
+        assert_eq!(relative, "b.png");
+        assert!(matches!(relative, Cow::Owned(_)));
+        assert!(matches!(relativize("no links", "a/index.html"), Cow::Borrowed(_)));
     }
 
     #[test]
