@@ -183,18 +183,18 @@ fn first_event(address: &str, query: &str, limit: Duration) -> Option<String> {
     }
 }
 
+/// The build a served page says it is from (its reload channel's `since`).
+fn build_of(page: &str) -> Option<&str> {
+    page.split("events?since=").nth(1)?.split('"').next()
+}
+
 #[test]
 fn a_page_older_than_the_last_build_reloads_as_its_channel_opens() {
     let site = Site::base();
     let (server, address) = start(&site);
     // The page as served says which build it is from.
     let page = http_get(&address, "/alpha/").text();
-    let since = page
-        .split("events?since=")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("the page names its build")
-        .to_string();
+    let since = build_of(&page).expect("the page names its build").to_string();
     // Unchanged since: nothing to do when the channel opens.
     let quiet = Duration::from_millis(600);
     assert_eq!(first_event(&address, &format!("?since={since}"), quiet), None);
@@ -206,12 +206,7 @@ fn a_page_older_than_the_last_build_reloads_as_its_channel_opens() {
         site.read("public/alpha/index.html").contains("Edited early.")
     }));
     assert!(wait_until(Duration::from_secs(10), || {
-        http_get(&address, "/alpha/")
-            .text()
-            .split("events?since=")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            != Some(since.as_str())
+        build_of(&http_get(&address, "/alpha/").text()) != Some(since.as_str())
     }));
     assert_eq!(
         first_event(&address, &format!("?since={since}"), Duration::from_secs(10)).as_deref(),
