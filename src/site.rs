@@ -387,6 +387,7 @@ impl Session {
                 let key = hash_of((snapshot.markdown_env, &doc.source, &doc.path, doc.hash));
                 let (result, found) = render_markdown(
                     doc,
+                    &doc.text,
                     &snapshot.index,
                     Some(&shortcodes),
                     snapshot.glossary.as_ref(),
@@ -439,7 +440,7 @@ impl Session {
         let config_hash = hash_of(serde_json::to_string(&config).unwrap_or_default());
         timer.stage("config");
 
-        let (content, found) = content::load_cached(
+        let (mut content, found) = content::load_cached(
             root,
             LoadOptions {
                 drafts: options.drafts,
@@ -516,6 +517,25 @@ impl Session {
                     .collect::<Vec<_>>()
             }),
         ));
+        // A one-shot build takes each source's text out of its document and
+        // lets go of it once its Markdown is rendered, so the pages' HTML
+        // reuses the sources' memory instead of taking fresh memory (which
+        // the kernel must zero first). A text whose lints or link
+        // fragments are reported later, with their positions, goes back.
+        let one_shot = self.one_shot;
+        let texts: Vec<Arc<str>> = {
+            let empty: Arc<str> = Arc::from("");
+            content
+                .sections
+                .iter_mut()
+                .map(|s| &mut s.doc)
+                .chain(content.pages.iter_mut().map(|p| &mut p.doc))
+                .map(|doc| match one_shot {
+                    true => std::mem::replace(&mut doc.text, Arc::clone(&empty)),
+                    false => Arc::clone(&doc.text),
+                })
+                .collect()
+        };
         let docs: Vec<&Document> = content
             .sections
             .iter()
@@ -527,15 +547,20 @@ impl Session {
             .map(|doc| hash_of((markdown_env, &doc.source, &doc.path, doc.hash)))
             .collect();
         let cache = &self.markdown;
-        let outcomes: Vec<(Arc<MarkdownResult>, Vec<Error>)> = docs
+        // Each document's result, errors, and its text when it goes back.
+        type Outcome = (Arc<MarkdownResult>, Vec<Error>, Option<Arc<str>>);
+        let outcomes: Vec<Outcome> = docs
             .par_iter()
             .zip(&markdown_keys)
-            .map(|(doc, key)| match cache.get(&doc.source) {
-                Some((cached, result)) if cached == key => (Arc::clone(result), Vec::new()),
+            .zip(texts)
+            .map(|((doc, key), text)| match cache.get(&doc.source) {
+                Some((cached, result)) if cached == key => (Arc::clone(result), Vec::new(), None),
                 _ => {
                     let (result, errors) =
-                        render_markdown(doc, &index, shortcodes.as_ref(), glossary.as_ref());
-                    (Arc::new(result), errors)
+                        render_markdown(doc, &text, &index, shortcodes.as_ref(), glossary.as_ref());
+                    let positions_to_report = !result.rendered.lints.is_empty() || !result.anchors.is_empty();
+                    let give_back = one_shot && positions_to_report;
+                    (Arc::new(result), errors, give_back.then_some(text))
                 }
             })
             .collect();
@@ -543,9 +568,13 @@ impl Session {
         let mut markdown_cache = HashMap::with_capacity(if keep { docs.len() } else { 0 });
         let mut results = Vec::with_capacity(docs.len());
         let mut failing = BTreeSet::new();
-        for (position, ((doc, key), (result, found))) in
+        let mut given_back = Vec::new();
+        for (position, ((doc, key), (result, found, text))) in
             docs.iter().zip(&markdown_keys).zip(outcomes).enumerate()
         {
+            if let Some(text) = text {
+                given_back.push((position, text));
+            }
             if !found.is_empty() {
                 failing.insert(position);
             } else if keep {
@@ -567,6 +596,13 @@ impl Session {
             .map(|t| t.template_names().map(str::to_string).collect())
             .unwrap_or_default();
         drop(docs);
+        for (position, text) in given_back {
+            let sections = content.sections.len();
+            match position.checked_sub(sections) {
+                None => content.sections[position].doc.text = text,
+                Some(page) => content.pages[page].doc.text = text,
+            }
+        }
         timer.stage("markdown");
         Ok((
             Snapshot {
@@ -852,7 +888,7 @@ fn listing_keys(content: &Content, page_keys: &[u64], config_hash: u64) -> Vec<u
         .iter()
         .map(|page| {
             let doc = &page.doc;
-            hash_of((&doc.source, &doc.path, &doc.text[..doc.body_start]))
+            hash_of((&doc.source, &doc.path, doc.front_hash))
         })
         .collect();
     let brief = |i: usize| briefs[i];
@@ -1065,8 +1101,10 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
     (index, errors)
 }
 
+/// `doc`'s Markdown; `text` is its text (see [`Document::text`]).
 fn render_markdown(
     doc: &Document,
+    text: &str,
     index: &UrlIndex,
     shortcodes: Option<&ShortcodeRenderer>,
     glossary: Option<&Glossary>,
@@ -1075,7 +1113,8 @@ fn render_markdown(
     let templates = shortcodes.map(|s| s as &dyn ShortcodeTemplates);
     // The glossary page does not mark its own terms.
     let mut terms = glossary.filter(|_| doc.source != GLOSSARY_FILE).map(TermUse::new);
-    let (mut rendered, body_errors) = body::render(doc.body(), &mut links, templates, terms.as_mut());
+    let (mut rendered, body_errors) =
+        body::render(&text[doc.body_start..], &mut links, templates, terms.as_mut());
     if doc.source == GLOSSARY_FILE {
         // The glossary template gives each entry its term's id.
         if let Some(serde_json::Value::Array(terms)) = doc.front.extra.get("terms") {
@@ -1085,7 +1124,7 @@ fn render_markdown(
             rendered.ids.extend(ids);
         }
     }
-    let at = |offset: usize| Location::at_offset(&doc.file, &doc.text, doc.body_start + offset);
+    let at = |offset: usize| Location::at_offset(&doc.file, text, doc.body_start + offset);
     let mut errors: Vec<Error> = links
         .broken
         .into_iter()

@@ -30,11 +30,17 @@ pub struct Document {
     pub source: String,
     /// The file as messages name it (`content/timeline/_index.md`).
     pub file: PathBuf,
-    /// The whole file, without a byte order mark.
+    /// The whole file, without a byte order mark. A one-shot build lets
+    /// go of it once the Markdown is rendered, unless the positions of the
+    /// document's lints or link fragments are still to be reported: it is
+    /// empty then.
     pub text: Arc<str>,
     /// A hash of `text` (and of what the file stands for), which changes
     /// when the file does.
     pub hash: u64,
+    /// A hash of the front matter's text alone, which the body's edits
+    /// leave as it is.
+    pub front_hash: u64,
     /// Where the Markdown body starts in `text`.
     pub body_start: usize,
     pub front: Arc<FrontMatter>,
@@ -43,10 +49,6 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-
     /// The output file, relative to the output folder.
     pub fn output_file(&self) -> String {
         const INDEX: &str = "index.html";
@@ -377,6 +379,7 @@ struct Loaded {
     file: PathBuf,
     text: Arc<str>,
     hash: u64,
+    front_hash: u64,
     body_start: usize,
     front: Arc<FrontMatter>,
     kind: Kind,
@@ -389,6 +392,7 @@ impl Loaded {
             file: self.file,
             text: self.text,
             hash: self.hash,
+            front_hash: self.front_hash,
             body_start: self.body_start,
             front: self.front,
             path,
@@ -406,6 +410,7 @@ fn implicit_home(root: &Path, title: &str) -> Loaded {
         file: site_path(root, "content/_index.md"),
         text: Arc::from(""),
         hash: text_hash(title),
+        front_hash: text_hash(""),
         body_start: 0,
         front: Arc::new(FrontMatter {
             title: title.to_string(),
@@ -441,6 +446,7 @@ fn load_glossary(root: &Path) -> Result<Option<(glossary::Glossary, Loaded)>, Ve
         file,
         text: Arc::from(""),
         hash: text_hash(text),
+        front_hash: text_hash(""),
         body_start: 0,
         front: Arc::new(FrontMatter {
             title: glossary.title.clone(),
@@ -496,6 +502,7 @@ fn load_document(
         source: source.to_string(),
         file,
         hash: text_hash(&text),
+        front_hash: text_hash(&text[..body_start]),
         text: Arc::from(text),
         body_start,
         front: Arc::new(front),
