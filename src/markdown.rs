@@ -621,31 +621,39 @@ impl State {
             return;
         }
         body.push_str("<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n");
+        // Each note is written straight into the body: its HTML, then the
+        // links back inside its last paragraph.
         for (number, count, events) in referenced {
             let id = format!("fn-{number}");
-            self.ids.insert(id.clone());
-            let mut note = String::new();
-            html::push_html(&mut note, events.into_iter());
-            let mut back = String::new();
-            for k in 1..=count {
-                let suffix = if count > 1 {
-                    format!("<sup>{k}</sup>")
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    back,
-                    " <a href=\"#{}\" class=\"footnote-backref\" aria-label=\"Back to reference {number}{}\">↩{suffix}</a>",
-                    reference_id(number, k),
-                    if count > 1 { format!(".{k}") } else { String::new() },
-                );
+            let _ = write!(body, "<li id=\"{id}\">");
+            self.ids.insert(id);
+            let note_start = body.len();
+            html::push_html(body, events.into_iter());
+            let note_end = note_start + body[note_start..].trim_end().len();
+            body.truncate(note_end);
+            let in_paragraph = body[note_start..].ends_with("</p>");
+            if in_paragraph {
+                body.truncate(note_end - "</p>".len());
             }
-            let note = note.trim_end();
-            let note = match note.strip_suffix("</p>") {
-                Some(start) => format!("{start}{back}</p>"),
-                None => format!("{note}{back}"),
-            };
-            let _ = writeln!(body, "<li id=\"{id}\">{note}</li>");
+            for k in 1..=count {
+                let _ = write!(body, " <a href=\"#fnref-{number}");
+                if k > 1 {
+                    let _ = write!(body, "-{k}");
+                }
+                let _ = write!(
+                    body,
+                    "\" class=\"footnote-backref\" aria-label=\"Back to reference {number}"
+                );
+                if count > 1 {
+                    let _ = write!(body, ".{k}\">↩<sup>{k}</sup></a>");
+                } else {
+                    body.push_str("\">↩</a>");
+                }
+            }
+            if in_paragraph {
+                body.push_str("</p>");
+            }
+            body.push_str("</li>\n");
         }
         body.push_str("</ol>\n</section>\n");
     }
@@ -673,12 +681,11 @@ fn heading_number(level: HeadingLevel) -> u8 {
 /// Turns the flat list of headings into a tree: each heading holds the
 /// deeper ones that follow it.
 fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
-    fn take(flat: &[(u8, String, String)], at: &mut usize, parent_level: u8) -> Vec<Heading> {
+    type Flat = std::iter::Peekable<std::vec::IntoIter<(u8, String, String)>>;
+    fn take(flat: &mut Flat, parent_level: u8) -> Vec<Heading> {
         let mut level_list = Vec::new();
-        while *at < flat.len() && flat[*at].0 > parent_level {
-            let (level, id, title) = flat[*at].clone();
-            *at += 1;
-            let children = take(flat, at, level);
+        while let Some((level, id, title)) = flat.next_if(|heading| heading.0 > parent_level) {
+            let children = take(flat, level);
             level_list.push(Heading {
                 level,
                 id,
@@ -688,12 +695,8 @@ fn nest(flat: Vec<(u8, String, String)>) -> Vec<Heading> {
         }
         level_list
     }
-    let mut at = 0;
-    let mut toc = Vec::new();
-    while at < flat.len() {
-        toc.extend(take(&flat, &mut at, 0));
-    }
-    toc
+    // Every level is above 0: one call takes them all, moved, not copied.
+    take(&mut flat.into_iter().peekable(), 0)
 }
 
 /// Collects `id="..."` attributes written in raw HTML.
@@ -891,6 +894,53 @@ mod tests {
         assert!(out.contains("<li id=\"fn-2\"><p>Second."), "{out}");
         assert!(out.contains("href=\"#fnref-1-2\""));
         assert!(rendered.ids.contains("fn-2") && rendered.ids.contains("fnref-1-2"));
+    }
+
+    #[test]
+    fn notes_are_written_exactly() {
+        let notes = |source: &str| {
+            let html = render(source, &mut KeepLinks, None).html;
+            html[html.find("<section").unwrap()..].to_string()
+        };
+        assert_eq!(
+            notes("A[^n] and B[^m] and again[^n].\n\n[^m]: Second.\n[^n]: First.\n\nAfter.\n"),
+            "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n\
+             <li id=\"fn-1\"><p>First. \
+             <a href=\"#fnref-1\" class=\"footnote-backref\" aria-label=\"Back to reference 1.1\">↩<sup>1</sup></a> \
+             <a href=\"#fnref-1-2\" class=\"footnote-backref\" aria-label=\"Back to reference 1.2\">↩<sup>2</sup></a></p></li>\n\
+             <li id=\"fn-2\"><p>Second. \
+             <a href=\"#fnref-2\" class=\"footnote-backref\" aria-label=\"Back to reference 2\">↩</a></p></li>\n\
+             </ol>\n</section>\n"
+        );
+        // A note that is not a paragraph gets its link after it.
+        assert_eq!(
+            notes("A[^x].\n\n[^x]: ```\ncode\n```\n"),
+            "<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n\
+             <li id=\"fn-1\"><pre><code></code></pre> \
+             <a href=\"#fnref-1\" class=\"footnote-backref\" aria-label=\"Back to reference 1\">↩</a></li>\n\
+             </ol>\n</section>\n"
+        );
+    }
+
+    #[test]
+    fn headings_nest_under_the_nearest_higher_one() {
+        let flat = [3, 2, 3, 4, 4, 2, 5, 3]
+            .iter()
+            .enumerate()
+            .map(|(i, &level)| (level, format!("h{i}"), format!("Heading {i}")))
+            .collect();
+        fn shape(toc: &[Heading]) -> String {
+            toc.iter()
+                .map(|h| match h.children.is_empty() {
+                    true => h.id.clone(),
+                    false => format!("{}({})", h.id, shape(&h.children)),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        let toc = nest(flat);
+        assert_eq!(shape(&toc), "h0 h1(h2(h3 h4)) h5(h6 h7)");
+        assert_eq!((toc[1].level, toc[1].title.as_str()), (2, "Heading 1"));
     }
 
     #[test]
