@@ -3,7 +3,7 @@
 use std::ffi::{c_int, c_long};
 
 // From the `mi_option_e` enum in mimalloc.h, as built by libmimalloc-sys
-// (the crate's own constants predate mimalloc 3 and do not list it). The
+// (version 2, see Cargo.toml; mimalloc 3 has the same number). The
 // test below checks the number against the name mimalloc reads from the
 // environment (`MIMALLOC_PURGE_DELAY`).
 const PURGE_DELAY: c_int = 15;
