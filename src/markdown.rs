@@ -604,7 +604,11 @@ impl State {
                 (self.footnotes.len(), 1)
             }
         };
-        let ref_id = reference_id(number, count);
+        let ref_id = ReferenceId {
+            number,
+            occurrence: count,
+        }
+        .to_string();
         self.ids.insert(ref_id.clone());
         format!("<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"{ref_id}\">{number}</a></sup>")
     }
@@ -636,13 +640,13 @@ impl State {
                 body.truncate(note_end - "</p>".len());
             }
             for k in 1..=count {
-                let _ = write!(body, " <a href=\"#fnref-{number}");
-                if k > 1 {
-                    let _ = write!(body, "-{k}");
-                }
+                let reference = ReferenceId {
+                    number,
+                    occurrence: k,
+                };
                 let _ = write!(
                     body,
-                    "\" class=\"footnote-backref\" aria-label=\"Back to reference {number}"
+                    " <a href=\"#{reference}\" class=\"footnote-backref\" aria-label=\"Back to reference {number}"
                 );
                 if count > 1 {
                     let _ = write!(body, ".{k}\">↩<sup>{k}</sup></a>");
@@ -659,11 +663,19 @@ impl State {
     }
 }
 
-fn reference_id(number: usize, occurrence: usize) -> String {
-    if occurrence == 1 {
-        format!("fnref-{number}")
-    } else {
-        format!("fnref-{number}-{occurrence}")
+/// The id of a note's `occurrence`-th reference: `fnref-1`, `fnref-1-2`, ...
+struct ReferenceId {
+    number: usize,
+    occurrence: usize,
+}
+
+impl std::fmt::Display for ReferenceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ReferenceId { number, occurrence } = self;
+        match occurrence {
+            1 => write!(f, "fnref-{number}"),
+            _ => write!(f, "fnref-{number}-{occurrence}"),
+        }
     }
 }
 

@@ -226,12 +226,7 @@ struct Snapshot {
 
 impl Snapshot {
     fn docs(&self) -> Vec<&Document> {
-        self.content
-            .sections
-            .iter()
-            .map(|s| &s.doc)
-            .chain(self.content.pages.iter().map(|p| &p.doc))
-            .collect()
+        self.content.documents().collect()
     }
 
     fn doc_mut(&mut self, position: usize) -> &mut Document {
@@ -523,25 +518,18 @@ impl Session {
         // the kernel must zero first). A text whose lints or link
         // fragments are reported later, with their positions, goes back.
         let one_shot = self.one_shot;
-        let texts: Vec<Arc<str>> = {
-            let empty: Arc<str> = Arc::from("");
-            content
-                .sections
-                .iter_mut()
-                .map(|s| &mut s.doc)
-                .chain(content.pages.iter_mut().map(|p| &mut p.doc))
-                .map(|doc| match one_shot {
-                    true => std::mem::replace(&mut doc.text, Arc::clone(&empty)),
-                    false => Arc::clone(&doc.text),
-                })
-                .collect()
-        };
-        let docs: Vec<&Document> = content
-            .sections
-            .iter()
-            .map(|s| &s.doc)
-            .chain(content.pages.iter().map(|p| &p.doc))
+        let empty: Arc<str> = Arc::from("");
+        let texts: Vec<Arc<str>> = content
+            .documents_mut()
+            .map(|doc| {
+                if one_shot {
+                    std::mem::replace(&mut doc.text, Arc::clone(&empty))
+                } else {
+                    Arc::clone(&doc.text)
+                }
+            })
             .collect();
+        let docs: Vec<&Document> = content.documents().collect();
         let markdown_keys: Vec<u64> = docs
             .iter()
             .map(|doc| hash_of((markdown_env, &doc.source, &doc.path, doc.hash)))
@@ -568,13 +556,11 @@ impl Session {
         let mut markdown_cache = HashMap::with_capacity(if keep { docs.len() } else { 0 });
         let mut results = Vec::with_capacity(docs.len());
         let mut failing = BTreeSet::new();
-        let mut given_back = Vec::new();
+        let mut given_back = Vec::with_capacity(docs.len());
         for (position, ((doc, key), (result, found, text))) in
             docs.iter().zip(&markdown_keys).zip(outcomes).enumerate()
         {
-            if let Some(text) = text {
-                given_back.push((position, text));
-            }
+            given_back.push(text);
             if !found.is_empty() {
                 failing.insert(position);
             } else if keep {
@@ -596,11 +582,9 @@ impl Session {
             .map(|t| t.template_names().map(str::to_string).collect())
             .unwrap_or_default();
         drop(docs);
-        for (position, text) in given_back {
-            let sections = content.sections.len();
-            match position.checked_sub(sections) {
-                None => content.sections[position].doc.text = text,
-                Some(page) => content.pages[page].doc.text = text,
+        for (doc, text) in content.documents_mut().zip(given_back) {
+            if let Some(text) = text {
+                doc.text = text;
             }
         }
         timer.stage("markdown");

@@ -102,6 +102,23 @@ pub struct Content {
 }
 
 impl Content {
+    /// Every section's document, then every page's: the order of a
+    /// document's position in a build.
+    pub fn documents(&self) -> impl Iterator<Item = &Document> {
+        self.sections
+            .iter()
+            .map(|s| &s.doc)
+            .chain(self.pages.iter().map(|p| &p.doc))
+    }
+
+    /// [`Content::documents`], to change.
+    pub fn documents_mut(&mut self) -> impl Iterator<Item = &mut Document> {
+        self.sections
+            .iter_mut()
+            .map(|s| &mut s.doc)
+            .chain(self.pages.iter_mut().map(|p| &mut p.doc))
+    }
+
     /// The sections from the home page down to `section`.
     pub fn section_chain(&self, mut section: usize) -> Vec<usize> {
         let mut chain = vec![section];
