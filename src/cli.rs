@@ -429,7 +429,7 @@ fn print_report(report: &Report, verbosity: Verbosity, verb: &str) {
 fn print_stages(report: &Report) {
     let mut stderr = std::io::stderr().lock();
     for (stage, took) in &report.stages {
-        let _ = writeln!(stderr, "  {stage:<10} {}", milliseconds(*took));
+        let _ = writeln!(stderr, "  {stage:<21} {}", milliseconds(*took));
     }
 }
 

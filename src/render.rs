@@ -751,6 +751,10 @@ pub struct Contexts<'a> {
     /// kept for a next render, and only those of the sections being
     /// rendered are in memory at once.
     lent_listings: Vec<Mutex<Option<Value>>>,
+    /// Each page's HTML, when the build gave it away (see
+    /// [`Contexts::with_contents`]): moved into the page's context instead
+    /// of copied. `None` where it stays in the rendered Markdown.
+    contents: Vec<Mutex<Option<String>>>,
 }
 
 /// A section's `section.pages` from its last render, with the listing keys
@@ -807,6 +811,7 @@ impl<'a> Contexts<'a> {
             base_url: config.base_url.clone(),
             page_listings: Vec::new(),
             lent_listings: Vec::new(),
+            contents: Vec::new(),
         };
         if one_shot {
             contexts.lent_listings = content.pages.iter().map(|_| Mutex::new(None)).collect();
@@ -842,6 +847,15 @@ impl<'a> Contexts<'a> {
             cache.retain(|source, _| current.contains(source.as_str()));
         }
         contexts
+    }
+
+    /// Gives the pages' HTML to move into their contexts, one slot a page
+    /// (`None`: copy it from the rendered Markdown). Each page's HTML is then
+    /// freed as soon as the page is rendered, and the memory goes to the
+    /// pages after it, instead of all of it being held to the end.
+    pub fn with_contents(mut self, contents: Vec<Mutex<Option<String>>>) -> Self {
+        self.contents = contents;
+        self
     }
 
     /// Page `i` as listings show it: every field but `content`, and the
@@ -971,7 +985,14 @@ impl<'a> Contexts<'a> {
 
     /// The length of page `index`'s rendered Markdown.
     pub fn content_len(&self, index: usize) -> usize {
-        self.pages[index].html.len()
+        match self
+            .contents
+            .get(index)
+            .map(|slot| lock(slot).as_ref().map(String::len))
+        {
+            Some(Some(len)) => len,
+            _ => self.pages[index].html.len(),
+        }
     }
 
     /// The context of page `index`: its listing (whose `lower` and `higher`
@@ -982,7 +1003,11 @@ impl<'a> Contexts<'a> {
             Value::Object(map) => map,
             _ => Map::new(),
         };
-        page.insert("content".into(), Value::String(rendered.html.clone()));
+        let content = match self.contents.get(index).map(|slot| lock(slot).take()) {
+            Some(Some(html)) => html,
+            _ => rendered.html.clone(),
+        };
+        page.insert("content".into(), Value::String(content));
         self.context(
             &self.content.pages[index].doc.path,
             "page",

@@ -1,10 +1,10 @@
 //! The pipeline, and the one place that knows the order of the stages:
 //! `config -> content -> markdown -> render -> output`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -286,8 +286,12 @@ impl Session {
     pub fn render_into(&mut self, sink: Option<&Staging>) -> Result<Delta, Errors> {
         let mut timer = Timer::new();
         self.last = None;
-        let (snapshot, errors) = self.prepare(&mut timer)?;
-        let result = self.emit(&snapshot, errors, &mut timer, sink);
+        let (mut snapshot, errors) = self.prepare(&mut timer)?;
+        let contents = match (self.one_shot, sink) {
+            (true, Some(_)) => take_page_contents(&mut snapshot),
+            _ => Vec::new(),
+        };
+        let result = self.emit(&snapshot, errors, &mut timer, sink, contents);
         self.last = Some(snapshot);
         result
     }
@@ -346,7 +350,7 @@ impl Session {
             return None;
         }
         if templates_changed {
-            if let Err(errors) = self.load_theme() {
+            if let Err(errors) = load_theme(&self.options.root, &mut self.theme) {
                 return Some(Err(Errors::new(errors)));
             }
             let names: Vec<String> = self
@@ -400,7 +404,7 @@ impl Session {
             snapshot.results[position] = result;
         }
         timer.stage("markdown");
-        let result = self.emit(&snapshot, errors, &mut timer, None);
+        let result = self.emit(&snapshot, errors, &mut timer, None, Vec::new());
         self.last = Some(snapshot);
         Some(result)
     }
@@ -435,23 +439,31 @@ impl Session {
         let config_hash = hash_of(serde_json::to_string(&config).unwrap_or_default());
         timer.stage("config");
 
-        let (mut content, found) = content::load_cached(
-            root,
-            LoadOptions {
-                drafts: options.drafts,
-                site_title: &config.title,
+        // Content and templates are read side by side: neither needs the
+        // other, and a theme parsed on one thread while the other walks the
+        // content folder takes no time of its own.
+        let docs = &mut self.docs;
+        let theme_slot = &mut self.theme;
+        let ((mut content, found), theme_loaded) = rayon::join(
+            || {
+                content::load_cached(
+                    root,
+                    LoadOptions {
+                        drafts: options.drafts,
+                        site_title: &config.title,
+                    },
+                    docs,
+                )
             },
-            &mut self.docs,
+            || load_theme(root, theme_slot),
         );
         errors.extend(found);
-        timer.stage("content");
-
-        if let Err(found) = self.load_theme() {
+        if let Err(found) = theme_loaded {
             errors.extend(found);
             self.theme = None;
         }
         let theme = self.theme.as_mut().map(|cached| &mut cached.theme);
-        timer.stage("templates");
+        timer.stage("content and templates");
 
         let generated = generated_files(&config, theme.as_deref());
         let (index, found) = url_index(&content, theme.as_deref(), &generated);
@@ -617,6 +629,7 @@ impl Session {
         mut errors: Vec<Error>,
         timer: &mut Timer,
         sink: Option<&Staging>,
+        contents: Vec<Mutex<Option<String>>>,
     ) -> Result<Delta, Errors> {
         let options = &self.options;
         let content = &snapshot.content;
@@ -674,7 +687,8 @@ impl Session {
                     &listing_keys,
                     &mut self.listings,
                     self.one_shot,
-                );
+                )
+                .with_contents(contents);
                 let keys = RenderKeys {
                     theme,
                     content,
@@ -808,28 +822,51 @@ impl Session {
             report,
         })
     }
+}
 
-    /// Loads the theme unless no file under `templates/` changed since the
-    /// last load.
-    fn load_theme(&mut self) -> Result<(), Vec<Error>> {
-        let dir = site_path(&self.options.root, render::TEMPLATES_DIR);
-        let stamps: Vec<(PathBuf, Option<Stamp>)> = walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
+/// Takes each page's HTML out of the rendered Markdown of a one-shot
+/// build, for [`Contexts::with_contents`]; the pages of the feed, which
+/// needs their HTML after they render, keep theirs.
+fn take_page_contents(snapshot: &mut Snapshot) -> Vec<Mutex<Option<String>>> {
+    let in_feed: HashSet<usize> = match snapshot.config.base_url {
+        Some(_) => feeds::feed_pages(&snapshot.content, snapshot.config.feed_limit)
             .into_iter()
-            .filter_map(Result::ok)
-            .map(|e| {
-                let stamp = Stamp::of(e.path());
-                (e.into_path(), stamp)
-            })
-            .collect();
-        if self.theme.as_ref().is_some_and(|cached| cached.stamps == stamps) {
-            return Ok(());
-        }
-        self.theme = None;
-        let theme = render::load_theme(&self.options.root)?;
-        self.theme = Some(CachedTheme { stamps, theme });
-        Ok(())
+            .collect(),
+        None => HashSet::new(),
+    };
+    let sections = snapshot.content.sections.len();
+    snapshot.results[sections..]
+        .iter_mut()
+        .enumerate()
+        .map(|(page, result)| match Arc::get_mut(result) {
+            Some(result) if !in_feed.contains(&page) => {
+                Mutex::new(Some(std::mem::take(&mut result.rendered.html)))
+            }
+            _ => Mutex::new(None),
+        })
+        .collect()
+}
+
+/// Loads the theme into `slot` unless no file under `templates/` changed
+/// since the last load.
+fn load_theme(root: &Path, slot: &mut Option<CachedTheme>) -> Result<(), Vec<Error>> {
+    let dir = site_path(root, render::TEMPLATES_DIR);
+    let stamps: Vec<(PathBuf, Option<Stamp>)> = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| {
+            let stamp = Stamp::of(e.path());
+            (e.into_path(), stamp)
+        })
+        .collect();
+    if slot.as_ref().is_some_and(|cached| cached.stamps == stamps) {
+        return Ok(());
     }
+    *slot = None;
+    let theme = render::load_theme(root)?;
+    *slot = Some(CachedTheme { stamps, theme });
+    Ok(())
 }
 
 /// A hash of every address of the site and of the data files, which
