@@ -365,7 +365,14 @@ fn write_pieces_at(at: &rustix::fd::OwnedFd, path: &str, pieces: &[&str]) -> std
     // The most slices the kernel takes in one call (IOV_MAX on Linux).
     const MAX_SLICES: usize = 1024;
     let mut file = create_at(at, path)?;
-    let mut slices: Vec<IoSlice> = pieces.iter().map(|p| IoSlice::new(p.as_bytes())).collect();
+    // Without empty pieces: a call given only empty slices writes nothing
+    // and returns 0, which would read as a disk that takes no more (an
+    // empty page is just an empty file).
+    let mut slices: Vec<IoSlice> = pieces
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| IoSlice::new(p.as_bytes()))
+        .collect();
     let mut rest = slices.as_mut_slice();
     while !rest.is_empty() {
         let at_once = rest.len().min(MAX_SLICES);

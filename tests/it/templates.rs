@@ -205,3 +205,16 @@ fn base_url_from_the_command_line_wins() {
         "https://new.example.org/x/alpha/"
     );
 }
+
+#[test]
+fn a_template_may_render_nothing() {
+    // An empty section list renders to an empty file, not a write error.
+    let site = Site::base();
+    site.remove("content/notes/first.md");
+    site.write(
+        "templates/section.html",
+        "{% for p in section.pages %}{{ p.title }}{% endfor %}",
+    );
+    site.build();
+    assert_eq!(site.read("public/notes/index.html"), "");
+}
