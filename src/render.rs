@@ -90,6 +90,9 @@ pub struct Theme {
     /// extends, includes or imports, directly or not.
     hashes: HashMap<String, u64>,
     pub static_files: Vec<StaticFile>,
+    /// Template name -> the costlier fields its own source may read, and
+    /// the templates it extends, imports or includes.
+    reads: HashMap<String, (CostlyFields, Vec<String>)>,
 }
 
 impl std::fmt::Debug for Theme {
@@ -219,11 +222,157 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
         .into_iter()
         .map(|(output, source)| StaticFile { output, source })
         .collect();
+    let reads = sources
+        .iter()
+        .map(|(name, (_, text))| {
+            let deps = tera.templates.get(name).map(dependencies).unwrap_or_default();
+            (name.clone(), (CostlyFields::read_by([text.as_str()]), deps))
+        })
+        .collect();
     Ok(Theme {
         tera,
         sources,
         hashes,
         static_files,
+        reads,
+    })
+}
+
+/// The fields of `page` and `section` that cost the most to make (each a
+/// few maps and lists per page, in every listing of a section too), and
+/// whether the theme's templates may read each. One that no template
+/// names, as a word anywhere in its source, is left out of every context:
+/// what no template reads cannot change a page. Templates that may read a
+/// field without naming it (a subscript or an attribute given by a value,
+/// a `key, value` loop, `json_encode`, `__tera_context`) get every field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CostlyFields {
+    /// `toc`.
+    pub toc: bool,
+    /// `lower` and `higher`.
+    pub neighbours: bool,
+    /// `ancestors`.
+    pub ancestors: bool,
+}
+
+impl CostlyFields {
+    pub const ALL: CostlyFields = CostlyFields {
+        toc: true,
+        neighbours: true,
+        ancestors: true,
+    };
+
+    pub const NONE: CostlyFields = CostlyFields {
+        toc: false,
+        neighbours: false,
+        ancestors: false,
+    };
+
+    /// The fields either may read.
+    fn or(self, other: CostlyFields) -> CostlyFields {
+        CostlyFields {
+            toc: self.toc || other.toc,
+            neighbours: self.neighbours || other.neighbours,
+            ancestors: self.ancestors || other.ancestors,
+        }
+    }
+
+    /// The fields templates of these sources may read.
+    pub fn read_by<'a>(sources: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut words: HashSet<&str> = HashSet::new();
+        for text in sources {
+            if reads_fields_unnamed(text) {
+                return CostlyFields::ALL;
+            }
+            words.extend(
+                text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .filter(|word| !word.is_empty()),
+            );
+        }
+        CostlyFields {
+            toc: words.contains("toc"),
+            neighbours: words.contains("lower") || words.contains("higher"),
+            ancestors: words.contains("ancestors"),
+        }
+    }
+}
+
+/// Whether a template may read a field whose name it does not spell out.
+fn reads_fields_unnamed(text: &str) -> bool {
+    if text.contains("__tera_context") || text.contains("json_encode") {
+        return true;
+    }
+    tag_contents(text).any(|tag| {
+        let trimmed = tag.trim_start_matches('-').trim_start();
+        let key_value_loop = trimmed
+            .strip_prefix("for")
+            .filter(|rest| rest.starts_with(char::is_whitespace))
+            .and_then(|rest| rest.split_once(" in "))
+            .is_some_and(|(variables, _)| variables.contains(','));
+        let compact: String = tag.chars().filter(|c| !c.is_whitespace()).collect();
+        key_value_loop
+            || compact.contains("|get(")
+            || named_by_value(&compact, "attribute=")
+            || subscript_by_value(&compact)
+    })
+}
+
+/// The text inside each `{{ }}` and `{% %}` of a template.
+fn tag_contents(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        loop {
+            let start = rest.find('{')?;
+            let after = &rest[start + 1..];
+            let close = match after.as_bytes().first() {
+                Some(b'{') => "}}",
+                Some(b'%') => "%}",
+                _ => {
+                    rest = after;
+                    continue;
+                }
+            };
+            let inner = &after[1..];
+            let end = inner.find(close).unwrap_or(inner.len());
+            rest = &inner[end..];
+            return Some(&inner[..end]);
+        }
+    })
+}
+
+/// Whether `argument` (such as `attribute=`) is given anything but a quoted
+/// string in `compact` (a tag without its whitespace).
+fn named_by_value(compact: &str, argument: &str) -> bool {
+    compact.match_indices(argument).any(|(at, _)| {
+        !matches!(
+            compact.as_bytes().get(at + argument.len()),
+            Some(b'"' | b'\'' | b'`')
+        )
+    })
+}
+
+/// Whether `compact` (a tag without its whitespace) subscripts a value by
+/// anything but a quoted name or a number: `page[name]`, `page["t" ~ "oc"]`.
+fn subscript_by_value(compact: &str) -> bool {
+    let bytes = compact.as_bytes();
+    (1..bytes.len()).any(|at| {
+        let before = bytes[at - 1];
+        let subscript =
+            bytes[at] == b'[' && (before.is_ascii_alphanumeric() || matches!(before, b'_' | b']' | b')'));
+        if !subscript {
+            return false;
+        }
+        let inside = &compact[at + 1..];
+        let literal = match inside.as_bytes().first() {
+            Some(&quote @ (b'"' | b'\'' | b'`')) => inside[1..]
+                .find(quote as char)
+                .is_some_and(|end| inside[end + 2..].starts_with(']')),
+            Some(digit) if digit.is_ascii_digit() => inside
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .starts_with(']'),
+            _ => false,
+        };
+        !literal
     })
 }
 
@@ -252,14 +401,7 @@ fn template_hashes(
         if visiting.insert(name.to_string())
             && let Some(template) = parsed.get(name)
         {
-            let mut deps: Vec<String> = template.parent.iter().cloned().collect();
-            deps.extend(template.imported_macro_files.iter().map(|(file, _)| file.clone()));
-            let mut includes = Vec::new();
-            collect_includes(&template.ast, &mut includes);
-            deps.extend(includes.into_iter().flat_map(|(names, _)| names));
-            deps.sort();
-            deps.dedup();
-            for dep in deps {
+            for dep in dependencies(template) {
                 hash_of(&dep, sources, parsed, done, visiting).hash(&mut hasher);
             }
             visiting.remove(name);
@@ -273,6 +415,19 @@ fn template_hashes(
         hash_of(name, sources, parsed, &mut done, &mut HashSet::new());
     }
     done
+}
+
+/// The templates `template` extends, imports macros from or includes, by
+/// name, sorted.
+fn dependencies(template: &tera::Template) -> Vec<String> {
+    let mut deps: Vec<String> = template.parent.iter().cloned().collect();
+    deps.extend(template.imported_macro_files.iter().map(|(file, _)| file.clone()));
+    let mut includes = Vec::new();
+    collect_includes(&template.ast, &mut includes);
+    deps.extend(includes.into_iter().flat_map(|(names, _)| names));
+    deps.sort();
+    deps.dedup();
+    deps
 }
 
 /// A Tera syntax error, at the line and column Tera gives.
@@ -439,6 +594,24 @@ impl Theme {
     }
 
     /// The template files, by name.
+    /// The costlier fields that rendering `templates` may read: theirs and
+    /// those of every template they extend, import or include.
+    pub fn fields_read_by<'a>(&self, templates: impl IntoIterator<Item = &'a str>) -> CostlyFields {
+        let mut fields = CostlyFields::NONE;
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut stack: Vec<&str> = templates.into_iter().collect();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            if let Some((own, deps)) = self.reads.get(name) {
+                fields = fields.or(*own);
+                stack.extend(deps.iter().map(String::as_str));
+            }
+        }
+        fields
+    }
+
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
         self.sources.keys().map(String::as_str)
     }
@@ -755,6 +928,8 @@ pub struct Contexts<'a> {
     /// [`Contexts::with_contents`]): moved into the page's context instead
     /// of copied. `None` where it stays in the rendered Markdown.
     contents: Vec<Mutex<Option<String>>>,
+    /// The costlier fields the templates may read; the others are not made.
+    fields: CostlyFields,
 }
 
 /// A section's `section.pages` from its last render, with the listing keys
@@ -779,7 +954,12 @@ impl<'a> Contexts<'a> {
     /// from; a listing in `cache` under the same key is reused. With
     /// `one_shot` (a build that renders once and ends), listings are
     /// neither reused nor kept, and each is moved rather than copied into
-    /// the contexts: render each section before its pages.
+    /// the contexts: render each section before its pages. Only the
+    /// costlier `fields` the templates may read are made.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is a separate input of the listings; a struct would only rename them"
+    )]
     pub fn new(
         config: &Config,
         content: &'a Content,
@@ -788,6 +968,7 @@ impl<'a> Contexts<'a> {
         listing_keys: &'a [u64],
         cache: &'a mut ListingCache,
         one_shot: bool,
+        fields: CostlyFields,
     ) -> Self {
         let current: HashSet<&str> = content.sections.iter().map(|s| s.doc.source.as_str()).collect();
         cache
@@ -812,6 +993,7 @@ impl<'a> Contexts<'a> {
             page_listings: Vec::new(),
             lent_listings: Vec::new(),
             contents: Vec::new(),
+            fields,
         };
         if one_shot {
             contexts.lent_listings = content.pages.iter().map(|_| Mutex::new(None)).collect();
@@ -865,8 +1047,10 @@ impl<'a> Contexts<'a> {
         let mut value = self.document(&page.doc, self.pages[i], Some(page.section));
         let (lower, higher) = self.neighbours(i);
         let brief = |n: usize| self.brief(&self.content.pages[n].doc);
-        value.insert("lower".into(), lower.map_or(Value::Null, brief));
-        value.insert("higher".into(), higher.map_or(Value::Null, brief));
+        if self.fields.neighbours {
+            value.insert("lower".into(), lower.map_or(Value::Null, brief));
+            value.insert("higher".into(), higher.map_or(Value::Null, brief));
+        }
         Value::Object(value)
     }
 
@@ -925,6 +1109,7 @@ impl<'a> Contexts<'a> {
     fn document(&self, doc: &Document, rendered: &Rendered, parent: Option<usize>) -> Map<String, Value> {
         let front = &doc.front;
         let ancestors: Vec<Value> = parent
+            .filter(|_| self.fields.ancestors)
             .map(|s| self.content.section_chain(s))
             .unwrap_or_default()
             .into_iter()
@@ -957,7 +1142,9 @@ impl<'a> Contexts<'a> {
         map.insert("path".into(), text(&doc.path));
         map.insert("permalink".into(), self.permalink(&doc.path));
         map.insert("summary".into(), optional(rendered.summary.as_deref()));
-        map.insert("toc".into(), toc_value(&rendered.toc));
+        if self.fields.toc {
+            map.insert("toc".into(), toc_value(&rendered.toc));
+        }
         map.insert("relative_path".into(), text(&doc.source));
         map.insert("weight".into(), front.weight.map_or(Value::Null, Value::from));
         map.insert("word_count".into(), Value::from(rendered.word_count));
@@ -966,7 +1153,9 @@ impl<'a> Contexts<'a> {
             Value::from(reading_time(rendered.word_count)),
         );
         map.insert("extra".into(), front.extra.clone());
-        map.insert("ancestors".into(), Value::Array(ancestors));
+        if self.fields.ancestors {
+            map.insert("ancestors".into(), Value::Array(ancestors));
+        }
         map
     }
 
@@ -1154,6 +1343,54 @@ mod tests {
         ];
         assert_eq!(toc_value(&toc), serde_json::to_value(&toc).unwrap());
         assert_eq!(toc_value(&[]), json!([]));
+    }
+
+    #[test]
+    fn costly_fields_are_those_a_template_names() {
+        let read = |text: &str| CostlyFields::read_by([text]);
+        let none = CostlyFields::NONE;
+        assert_eq!(read("<h1>{{ page.title }}</h1>{{ page.content | safe }}"), none);
+        assert_eq!(
+            read("{% for p in section.pages %}{{ p.title }}{% endfor %}{% set a = [1, 2] %}{{ a[0] }}"),
+            none
+        );
+        let toc = CostlyFields { toc: true, ..none };
+        assert_eq!(read("{% for h in page.toc %}{{ h.id }}{% endfor %}"), toc);
+        assert_eq!(read("{{ page[\"toc\"] | length }}"), toc);
+        assert_eq!(read("{{ p.toc }}"), toc);
+        assert_eq!(
+            read("{% if page.higher %}{{ page.higher.title }}{% endif %}"),
+            CostlyFields {
+                neighbours: true,
+                ..none
+            }
+        );
+        assert!(read("{{ page.lower.path }}").neighbours);
+        assert_eq!(
+            read("{% for a in page.ancestors %}{% endfor %}"),
+            CostlyFields {
+                ancestors: true,
+                ..none
+            }
+        );
+        // A word outside the tags counts too: the scan errs on the side of making more.
+        assert_eq!(read("<nav class=\"toc\"></nav>"), toc);
+        // Fields read by names that are not spelled out: every field.
+        for text in [
+            "{{ page[name] }}",
+            "{{ page[\"t\" ~ \"oc\"] }}",
+            "{{ page [ key ] }}",
+            "{% for key, value in page %}{{ key }}{% endfor %}",
+            "{%- for key,value in page -%}{%- endfor -%}",
+            "{{ page | json_encode() }}",
+            "{{ __tera_context }}",
+            "{{ page | get(key=name) }}",
+            "{{ section.pages | sort(attribute=by) }}",
+        ] {
+            assert_eq!(read(text), CostlyFields::ALL, "{text}");
+        }
+        assert_eq!(read("{{ section.pages | sort(attribute=\"title\") }}"), none);
+        assert_eq!(read("{{ page | get(key = \"title\") }}"), CostlyFields::ALL);
     }
 
     #[test]

@@ -20,7 +20,9 @@ use crate::links::{AnchorCheck, PageLinks};
 use crate::markdown::{Glossary, GlossaryTerm, Rendered, TermUse};
 use crate::output::{self, Contents, Plan, Staging};
 use crate::path_map::{self, PathMap};
-use crate::render::{self, Contexts, FileHashes, ListingCache, ShortcodeRenderer, Theme, ThemeSource};
+use crate::render::{
+    self, Contexts, CostlyFields, FileHashes, ListingCache, ShortcodeRenderer, Theme, ThemeSource,
+};
 use crate::urls::{self, Target, UrlIndex};
 
 /// What to build, from where, to where.
@@ -678,7 +680,9 @@ impl Session {
             let missing = missing_templates(content, theme);
             if missing.is_empty() {
                 let (section_keys, page_keys) = markdown_keys.split_at(content.sections.len());
-                let listing_keys = listing_keys(content, page_keys, config_hash);
+                let fields = fields_read(content, theme);
+                // A listing is made of what the templates may read, too.
+                let listing_keys = listing_keys(content, page_keys, hash_of((config_hash, fields)));
                 let contexts = Contexts::new(
                     config,
                     content,
@@ -687,6 +691,7 @@ impl Session {
                     &listing_keys,
                     &mut self.listings,
                     self.one_shot,
+                    fields,
                 )
                 .with_contents(contents);
                 let keys = RenderKeys {
@@ -1230,6 +1235,22 @@ fn check_anchors(
         ));
     }
     errors
+}
+
+/// The costlier fields the templates the documents render with may read.
+fn fields_read(content: &Content, theme: &Theme) -> CostlyFields {
+    let mut templates: BTreeSet<&str> = BTreeSet::new();
+    for (i, section) in content.sections.iter().enumerate() {
+        templates.insert(template_of(
+            &section.doc,
+            if i == 0 { "index.html" } else { "section.html" },
+        ));
+    }
+    for page in &content.pages {
+        templates.insert(template_of(&page.doc, "page.html"));
+    }
+    templates.insert("404.html");
+    theme.fields_read_by(templates)
 }
 
 /// The template each document asks for, checked before anything renders.

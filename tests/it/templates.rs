@@ -207,6 +207,45 @@ fn base_url_from_the_command_line_wins() {
 }
 
 #[test]
+fn fields_named_only_in_an_included_or_parent_template_are_made() {
+    let site = Site::base();
+    site.write(
+        "content/notes/second.md",
+        "+++\ntitle = \"Second note\"\nweight = 2\n+++\n## One\n\n### Two\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% extends \"middle.html\" %}{% block body %}{{ page.title }}{% include \"parts/toc.html\" %}{% endblock body %}",
+    );
+    site.write(
+        "templates/middle.html",
+        "{% extends \"base.html\" %}{% block title %}{% for a in page.ancestors %}{{ a.title }}/{% endfor %}{% endblock title %}",
+    );
+    site.write(
+        "templates/parts/toc.html",
+        "|{% for h in page.toc %}{{ h.id }}({% for c in h.children %}{{ c.id }}{% endfor %}){% endfor %}|{{ page.lower.title | default(value=\"\") }}{{ page.higher.title | default(value=\"\") }}",
+    );
+    site.build();
+    let second = site.read("public/notes/second/index.html");
+    assert!(second.contains("<title>Home/Notes/</title>"), "{second}");
+    assert!(second.contains("Second note|one(two)|First note"), "{second}");
+}
+
+#[test]
+fn a_template_that_reads_fields_by_value_gets_every_field() {
+    let site = Site::base();
+    site.write(
+        "templates/page.html",
+        "{% for key, value in page %}{{ key }},{% endfor %}",
+    );
+    site.build();
+    let keys = site.read("public/alpha/index.html");
+    for key in ["ancestors,", "higher,", "lower,", "toc,", "title,", "content,"] {
+        assert!(keys.contains(key), "{key} missing in {keys}");
+    }
+}
+
+#[test]
 fn a_template_may_render_nothing() {
     // An empty section list renders to an empty file, not a write error.
     let site = Site::base();

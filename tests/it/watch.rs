@@ -224,6 +224,40 @@ fn a_template_change_renders_only_the_pages_that_use_it() {
 }
 
 #[test]
+fn a_template_that_starts_naming_a_field_gets_it() {
+    // No template of the fixture names `toc`, so listings are made without it
+    // until one does; the kept listings must not be reused then.
+    let site = Site::base();
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"First note\"\n+++\n## Heading one\n",
+    );
+    let watch = start(&site);
+
+    let before = watch.output().len();
+    site.write(
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block body %}{% for p in section.pages %}[{% for h in p.toc %}{{ h.id }}{% endfor %}]{% endfor %}{% endblock body %}",
+    );
+    watch.wait_for_line("templates/section.html changed");
+    let notes = site.read("public/notes/index.html");
+    assert!(
+        notes.contains("[heading-one]"),
+        "{notes}\n{}",
+        watch.output()[before..].join("\n")
+    );
+
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}<{% for h in page.toc %}{{ h.id }}{% endfor %}>{% endblock body %}",
+    );
+    watch.wait_for_line("templates/page.html changed");
+    let first = site.read("public/notes/first/index.html");
+    assert!(first.contains("<heading-one>"), "{first}");
+    stop_and_compare(&site, watch);
+}
+
+#[test]
 fn a_bad_save_keeps_the_last_good_output_and_the_next_good_one_rebuilds() {
     let site = Site::base();
     let watch = start(&site);
