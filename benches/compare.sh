@@ -12,7 +12,8 @@
 # beforehand. Taking the tools in rounds rather than one after the other
 # spreads a slow spell of a shared machine over all of them instead of
 # charging it to whichever tool ran then. Reports the median, min and max
-# wall time and the peak resident memory (/usr/bin/time), and the ratios
+# wall time (the shell's microsecond clock) and the peak resident memory
+# (/usr/bin/time), and the ratios
 # of explainer to each peer measured in the same run. A peer that is not
 # on PATH is reported as missing; explainer's rows run anyway.
 #
@@ -20,6 +21,8 @@
 # when there is one; set it to a disk folder to measure on disk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A decimal point in $EPOCHREALTIME and awk's numbers.
+export LC_ALL=C
 
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 4000 10000)
@@ -76,7 +79,17 @@ measure_all() {
             IFS=$'\x1f' read -r -a command <<<"${tool_commands[i]}"
             rm -rf "${tool_outs[i]}"
             sync
-            /usr/bin/time -f "%e %M" -a -o "${logs[i]}" "${command[@]}" >/dev/null 2>&1
+            # Wall time from the shell's microsecond clock (time's own is
+            # in hundredths of a second, too coarse for a copy of 0.1 s),
+            # peak memory from time.
+            local memory started ended
+            memory=$(mktemp)
+            started=$EPOCHREALTIME
+            /usr/bin/time -f "%M" -o "$memory" "${command[@]}" >/dev/null 2>&1
+            ended=$EPOCHREALTIME
+            awk -v a="$started" -v b="$ended" -v m="$(tail -n 1 "$memory")" \
+                'BEGIN { printf "%.4f %d\n", b - a, m }' >>"${logs[i]}"
+            rm -f "$memory"
         done
     done
     for i in "${!tool_names[@]}"; do
