@@ -226,7 +226,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
         .iter()
         .map(|(name, (_, text))| {
             let deps = tera.templates.get(name).map(dependencies).unwrap_or_default();
-            (name.clone(), (CostlyFields::read_by([text.as_str()]), deps))
+            (name.clone(), (CostlyFields::read_by(text), deps))
         })
         .collect();
     Ok(Theme {
@@ -277,18 +277,15 @@ impl CostlyFields {
         }
     }
 
-    /// The fields templates of these sources may read.
-    pub fn read_by<'a>(sources: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut words: HashSet<&str> = HashSet::new();
-        for text in sources {
-            if reads_fields_unnamed(text) {
-                return CostlyFields::ALL;
-            }
-            words.extend(
-                text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .filter(|word| !word.is_empty()),
-            );
+    /// The fields a template of this source may read.
+    pub fn read_by(text: &str) -> Self {
+        if reads_fields_unnamed(text) {
+            return CostlyFields::ALL;
         }
+        let words: HashSet<&str> = text
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|word| !word.is_empty())
+            .collect();
         CostlyFields {
             toc: words.contains("toc"),
             neighbours: words.contains("lower") || words.contains("higher"),
@@ -593,7 +590,6 @@ impl Theme {
         self.hashes.get(name).copied().unwrap_or(0)
     }
 
-    /// The template files, by name.
     /// The costlier fields that rendering `templates` may read: theirs and
     /// those of every template they extend, import or include.
     pub fn fields_read_by<'a>(&self, templates: impl IntoIterator<Item = &'a str>) -> CostlyFields {
@@ -612,6 +608,7 @@ impl Theme {
         fields
     }
 
+    /// The template files, by name.
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
         self.sources.keys().map(String::as_str)
     }
@@ -1347,7 +1344,7 @@ mod tests {
 
     #[test]
     fn costly_fields_are_those_a_template_names() {
-        let read = |text: &str| CostlyFields::read_by([text]);
+        let read = CostlyFields::read_by;
         let none = CostlyFields::NONE;
         assert_eq!(read("<h1>{{ page.title }}</h1>{{ page.content | safe }}"), none);
         assert_eq!(

@@ -1239,18 +1239,22 @@ fn check_anchors(
 
 /// The costlier fields the templates the documents render with may read.
 fn fields_read(content: &Content, theme: &Theme) -> CostlyFields {
-    let mut templates: BTreeSet<&str> = BTreeSet::new();
-    for (i, section) in content.sections.iter().enumerate() {
-        templates.insert(template_of(
-            &section.doc,
-            if i == 0 { "index.html" } else { "section.html" },
-        ));
-    }
-    for page in &content.pages {
-        templates.insert(template_of(&page.doc, "page.html"));
-    }
+    let mut templates: BTreeSet<&str> = with_default_templates(content)
+        .map(|(doc, default)| template_of(doc, default))
+        .collect();
     templates.insert("404.html");
     theme.fields_read_by(templates)
+}
+
+/// Every section and page, with the template it renders with unless its
+/// front matter names another.
+fn with_default_templates(content: &Content) -> impl Iterator<Item = (&Document, &'static str)> {
+    content
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" }))
+        .chain(content.pages.iter().map(|p| (&p.doc, "page.html")))
 }
 
 /// The template each document asks for, checked before anything renders.
@@ -1265,13 +1269,7 @@ fn missing_templates(content: &Content, theme: &Theme) -> Vec<Error> {
     let mut errors = Vec::new();
     // Documents that fall back on a default template that does not exist, by template.
     let mut without_default: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
-    let defaults = content
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (&s.doc, if i == 0 { "index.html" } else { "section.html" }))
-        .chain(content.pages.iter().map(|p| (&p.doc, "page.html")));
-    for (doc, default) in defaults {
+    for (doc, default) in with_default_templates(content) {
         let name = template_of(doc, default);
         if theme.has_template(name) {
             continue;
