@@ -42,27 +42,18 @@ pub struct Config {
 /// wins over the file's.
 pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Error>> {
     let path = site_path(root, SETTINGS_FILE);
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-            let valid = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            vec![Error::Config(
-                Problem::new(
-                    Location::at_offset(&path, &text, valid),
-                    "the file is not valid UTF-8",
-                )
-                .hint("save the file as UTF-8"),
-            )]
-        })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let content = crate::input::real_path(&site_path(root, crate::content::CONTENT_DIR));
+    let text = match crate::input::open_inside(&path, &content).and_then(crate::input::read_all) {
+        Ok(bytes) => crate::input::decode(&path, bytes).map_err(|p| vec![Error::Config(p)])?,
+        Err(e) if e.is_not_found() => {
             return Err(vec![Error::Config(
                 Problem::new(Location::file(&path), "the site settings file is missing")
                     .hint("create it with at least a line `title = \"My explainer\"`"),
             )]);
         }
-        Err(e) => return Err(vec![Error::io(&path, "read the site settings", e)]),
+        Err(e) => return Err(vec![Error::Config(e.problem(&path, "the site settings file"))]),
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = text.as_str();
     parse(&path, text, base_url_override)
 }
 

@@ -160,7 +160,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(Problem),
     /// Reading or writing a file failed.
-    #[error("{}: cannot {action}: {source}", escape_control(&path.display().to_string()))]
+    #[error("{}: cannot {action}: {source}{}", escape_control(&path.display().to_string()), io_hint(source).map(|h| format!("\n  = hint: {h}")).unwrap_or_default())]
     Io {
         path: PathBuf,
         action: &'static str,
@@ -290,6 +290,27 @@ impl fmt::Display for Errors {
         }
         Ok(())
     }
+}
+
+/// What to do about a file operation that failed the way `error` did, when
+/// its kind says.
+pub fn io_hint(error: &io::Error) -> Option<&'static str> {
+    use io::ErrorKind;
+    Some(match error.kind() {
+        ErrorKind::PermissionDenied => {
+            "check the permissions of the file and of the folders above it (`ls -l`, `chmod u+rw`)"
+        }
+        ErrorKind::InvalidFilename => {
+            "the path is longer than the system allows: use shorter folder and file names"
+        }
+        ErrorKind::StorageFull => "free some disk space",
+        ErrorKind::ReadOnlyFilesystem => "the disk is mounted read-only: choose a folder on another one",
+        ErrorKind::NotADirectory => "a part of the path is a file where a folder should be",
+        _ if error.raw_os_error() == Some(24) => {
+            "too many files are open at once: raise the limit (`ulimit -n 4096`) and try again"
+        }
+        _ => return None,
+    })
 }
 
 /// Control characters from the input are printed escaped (`\u{1b}`), so a

@@ -20,6 +20,7 @@ pub mod content;
 pub mod error;
 pub mod feeds;
 pub mod fields;
+pub mod input;
 pub mod links;
 pub mod markdown;
 pub mod output;

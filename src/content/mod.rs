@@ -7,6 +7,7 @@
 pub mod data;
 pub mod front_matter;
 pub mod glossary;
+mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
@@ -15,8 +16,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::config::SETTINGS_FILE;
 use crate::error::{Error, Location, Problem, site_path};
+use crate::input;
 use crate::path_map::PathHasher;
 pub use front_matter::{FrontMatter, Kind};
 
@@ -207,8 +208,13 @@ pub fn load(root: &Path, options: LoadOptions) -> (Content, Vec<Error>) {
 /// since `cache` saw them.
 pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (Content, Vec<Error>) {
     let content_dir = site_path(root, CONTENT_DIR);
+    let content_real = input::real_path(&content_dir);
     let mut errors = Vec::new();
-    let (markdown, assets) = walk(root, &content_dir, &mut errors);
+    let walk::Walked {
+        markdown,
+        assets,
+        linked,
+    } = walk::walk(root, &content_real, &mut errors);
 
     let stamps: Vec<Option<Stamp>> = if cache.off {
         vec![None; markdown.len()]
@@ -231,7 +237,13 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
         .zip(&stamps)
         .map(|(source, stamp)| match (cache.parsed.get(source), stamp) {
             (Some((cached, loaded)), Some(stamp)) if cached == stamp => Ok(loaded.clone()),
-            _ => load_document(root, content_fd.as_ref(), source),
+            _ => {
+                let from = match linked.get(source) {
+                    Some(real) => ReadFrom::Link(real, &content_real),
+                    None => ReadFrom::Folder(content_fd.as_ref(), &content_real),
+                };
+                load_document(root, from, source)
+            }
         })
         .collect();
     cache.parsed.clear();
@@ -247,7 +259,7 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
     };
     let mut sections_by_dir: BTreeMap<String, Loaded> = BTreeMap::new();
     let mut pages: Vec<Loaded> = Vec::with_capacity(markdown.len());
-    match load_glossary(root) {
+    match load_glossary(root, &content_real) {
         Ok(Some((glossary, page))) => {
             content.glossary = Some(glossary);
             pages.push(page);
@@ -445,14 +457,18 @@ fn implicit_home(root: &Path, title: &str) -> Loaded {
 }
 
 /// The glossary, and the page that lists it, when `content/glossary.toml` exists.
-fn load_glossary(root: &Path) -> Result<Option<(glossary::Glossary, Loaded)>, Vec<Error>> {
+fn load_glossary(
+    root: &Path,
+    content_real: &Path,
+) -> Result<Option<(glossary::Glossary, Loaded)>, Vec<Error>> {
     let file = site_path(root, Path::new(CONTENT_DIR).join(glossary::GLOSSARY_FILE));
-    let text = match std::fs::read_to_string(&file) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(vec![Error::io(&file, "read the glossary", e)]),
+    let bytes = match input::open_inside(&file, content_real).and_then(input::read_all) {
+        Ok(bytes) => bytes,
+        Err(e) if e.is_not_found() => return Ok(None),
+        Err(e) => return Err(vec![Error::Content(e.problem(&file, "the glossary"))]),
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = input::decode(&file, bytes).map_err(|p| vec![Error::Content(p)])?;
+    let text = text.as_str();
     let glossary = glossary::parse(&file, text)
         .map_err(|problems| problems.into_iter().map(Error::Content).collect::<Vec<_>>())?;
     let at = Location::file(&file);
@@ -481,33 +497,26 @@ fn load_glossary(root: &Path) -> Result<Option<(glossary::Glossary, Loaded)>, Ve
     Ok(Some((glossary, page)))
 }
 
-/// `content_fd` is the content folder, open (`None`: use full paths).
-fn load_document(
-    root: &Path,
-    content_fd: Option<&rustix::fd::OwnedFd>,
-    source: &str,
-) -> Result<Loaded, Vec<Error>> {
+/// Where a Markdown file is read from.
+enum ReadFrom<'a> {
+    /// The content folder, open (`None`: by full path, checked against the
+    /// real content folder).
+    Folder(Option<&'a rustix::fd::OwnedFd>, &'a Path),
+    /// A symbolic link's real target, inside the real content folder.
+    Link(&'a Path, &'a Path),
+}
+
+fn load_document(root: &Path, from: ReadFrom, source: &str) -> Result<Loaded, Vec<Error>> {
     let file = site_path(root, Path::new(CONTENT_DIR).join(source));
-    let bytes =
-        read_source(content_fd, &file, source).map_err(|e| vec![Error::io(&file, "read the file", e)])?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            return Err(vec![Error::Content(
-                Problem::new(
-                    Location::at_offset(&file, &lossy, valid),
-                    "the file is not valid UTF-8",
-                )
-                .hint("save the file as UTF-8 (the position is the first byte that is not)"),
-            )]);
-        }
+    let opened = match from {
+        ReadFrom::Folder(Some(at), _) => input::open_at(at, source),
+        ReadFrom::Folder(None, content_real) => input::open_inside(&file, content_real),
+        ReadFrom::Link(real, content_real) => input::open_inside(real, content_real),
     };
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
+    let bytes = opened
+        .and_then(input::read_all)
+        .map_err(|e| vec![Error::Content(e.problem(&file, "the file"))])?;
+    let text = input::decode(&file, bytes).map_err(|p| vec![Error::Content(p)])?;
     let kind = if source.rsplit('/').next() == Some("_index.md") {
         Kind::Section
     } else {
@@ -525,163 +534,6 @@ fn load_document(
         front: Arc::new(front),
         kind,
     })
-}
-
-/// The bytes of Markdown file `source`: opened relative to the open content
-/// folder `at` when there is one, else at its full path `file`.
-fn read_source(at: Option<&rustix::fd::OwnedFd>, file: &Path, source: &str) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let Some(at) = at else {
-        return std::fs::read(file);
-    };
-    let opened = rustix::fs::openat(
-        at,
-        source,
-        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::CLOEXEC,
-        rustix::fs::Mode::empty(),
-    )?;
-    // Room for a usual page; `read_to_end` grows it for a longer one.
-    // Through `take`, which does not ask the file for its size first, as
-    // `File::read_to_end` does: one system call less per file.
-    let mut bytes = Vec::with_capacity(16 * 1024);
-    std::fs::File::from(opened)
-        .take(u64::MAX)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-/// `path` below `dir`, as `Path::strip_prefix` gives it. A path that
-/// starts with `dir`'s very bytes, as the walker's do, is cut there instead
-/// of comparing the two part by part (most of the walk's serial cost).
-fn relative_to<'p>(path: &'p Path, dir: &Path) -> Option<&'p Path> {
-    let separator = [std::path::MAIN_SEPARATOR as u8];
-    let prefix = dir.as_os_str().as_encoded_bytes();
-    let rest = path
-        .as_os_str()
-        .as_encoded_bytes()
-        .strip_prefix(prefix)
-        // The prefix must end at a separator: `content` does not hold `contents/a.md`.
-        .and_then(|rest| match prefix.ends_with(&separator) {
-            true => Some(rest),
-            false => rest.strip_prefix(&separator),
-        })
-        // Leading separators and `.` parts, which the walker does not
-        // make, are left to `strip_prefix`.
-        .filter(|rest| !rest.starts_with(&separator) && !rest.starts_with(b"."))
-        .and_then(|rest| std::str::from_utf8(rest).ok());
-    match rest {
-        Some(rest) => Some(Path::new(rest)),
-        None => path.strip_prefix(dir).ok(),
-    }
-}
-
-/// Lists Markdown files and assets under `content_dir`, sorted, as paths
-/// under it with `/` separators.
-fn walk(root: &Path, content_dir: &Path, errors: &mut Vec<Error>) -> (Vec<String>, Vec<Asset>) {
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
-    if !content_dir.is_dir() {
-        errors.push(Error::Content(
-            Problem::new(Location::file(content_dir), "there is no content folder")
-                .hint("run the command in the site's folder, or pass --root DIR"),
-        ));
-        return (markdown, assets);
-    }
-    let real_root = match content_dir.canonicalize() {
-        Ok(path) => path,
-        Err(e) => {
-            errors.push(Error::io(content_dir, "open the content folder", e));
-            return (markdown, assets);
-        }
-    };
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_editor_noise(&entry.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| content_dir.to_path_buf());
-                let dangling = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
-                    && !path.exists();
-                let problem = if e.loop_ancestor().is_some() {
-                    Problem::new(
-                        Location::file(path),
-                        "a symbolic link here loops back to a folder that contains it",
-                    )
-                    .hint("remove the link")
-                } else if dangling {
-                    Problem::new(
-                        Location::file(path),
-                        "a symbolic link here points to a file that does not exist",
-                    )
-                    .hint("remove the link, or restore the file it points to")
-                } else {
-                    let reason = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
-                    Problem::new(Location::file(path), format!("cannot read: {reason}"))
-                        .hint("check the file's permissions")
-                };
-                errors.push(Error::Content(problem));
-                continue;
-            }
-        };
-        if entry.path_is_symlink() {
-            match entry.path().canonicalize() {
-                Ok(target) if target.starts_with(&real_root) => {}
-                Ok(target) => {
-                    errors.push(Error::Content(
-                        Problem::new(
-                            Location::file(entry.path()),
-                            format!(
-                                "a symbolic link points outside the content folder, to {}",
-                                target.display()
-                            ),
-                        )
-                        .hint("copy the file into content/ instead of linking to it"),
-                    ));
-                    continue;
-                }
-                Err(e) => {
-                    errors.push(Error::io(entry.path(), "follow the symbolic link", e));
-                    continue;
-                }
-            }
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Some(relative) = relative_to(entry.path(), content_dir) else {
-            continue;
-        };
-        let Some(source) = relative
-            .to_str()
-            .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
-        else {
-            errors.push(Error::Content(
-                Problem::new(Location::file(entry.path()), "the file name is not valid UTF-8")
-                    .hint("rename the file"),
-            ));
-            continue;
-        };
-        let settings = SETTINGS_FILE.strip_prefix("content/").unwrap_or(SETTINGS_FILE);
-        if source == settings || source == glossary::GLOSSARY_FILE {
-            continue;
-        }
-        if source.ends_with(".md") {
-            markdown.push(source);
-        } else {
-            assets.push(Asset {
-                file: site_path(root, Path::new(CONTENT_DIR).join(&source)),
-                source,
-            });
-        }
-    }
-    (markdown, assets)
 }
 
 fn parent_dir(source: &str) -> &str {
@@ -841,7 +693,7 @@ mod tests {
         for (path, dir) in cases {
             let (path, dir) = (Path::new(path), Path::new(dir));
             assert_eq!(
-                relative_to(path, dir),
+                walk::relative_to(path, dir),
                 path.strip_prefix(dir).ok(),
                 "{path:?} in {dir:?}"
             );
