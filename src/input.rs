@@ -56,25 +56,15 @@ impl ReadError {
             }
             ReadError::NotAFile(kind) => Problem::new(at, format!("{what} is {kind}, not a regular file"))
                 .hint("replace it with a regular file, or remove it"),
-            ReadError::Outside { target, boundary } => Problem::new(
+            ReadError::Outside { target, .. } => Problem::new(
                 at,
                 format!(
-                    "a symbolic link leads outside {}, to {}",
-                    display_folder(boundary),
+                    "{what} is a symbolic link out of the site's folders, to {}",
                     escape_control(&target.display().to_string())
                 ),
             )
             .hint("explainer reads only the site's own files: copy the file in instead of linking to it"),
         }
-    }
-}
-
-fn display_folder(path: &Path) -> String {
-    let shown = escape_control(&path.display().to_string());
-    if shown.ends_with('/') {
-        shown
-    } else {
-        format!("{shown}/")
     }
 }
 

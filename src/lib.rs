@@ -31,4 +31,5 @@ pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod urls;
+pub mod walk;
 pub mod watch;

@@ -219,9 +219,7 @@ impl Staging {
                 std::fs::write(&target, contents.bytes().unwrap_or_default())
                     .map_err(|e| output_error(&target, "write", e))
             }
-            Contents::CopyOf(source) => std::fs::copy(source, &target)
-                .map(|_| ())
-                .map_err(|e| output_error(source, "copy the file into the output", e)),
+            Contents::CopyOf(source) => copy_file(source, &target),
         }
     }
 
@@ -386,11 +384,24 @@ fn write_pieces_at(at: &rustix::fd::OwnedFd, path: &str, pieces: &[&str]) -> std
     Ok(())
 }
 
+/// Copies the source file `source` (opened as every input is, see
+/// [`crate::input`]) to a new file `target`.
+fn copy_file(source: &Path, target: &Path) -> Result<(), Error> {
+    let mut from = crate::input::open(source)
+        .map_err(|e| Error::Content(e.problem(source, "the file to copy into the output")))?;
+    let mut to = std::fs::File::create(target).map_err(|e| output_error(target, "write", e))?;
+    std::io::copy(&mut from, &mut to)
+        .map(|_| ())
+        .map_err(|e| output_error(source, "copy the file into the output", e))
+}
+
 fn output_error(path: &Path, action: &str, error: std::io::Error) -> Error {
-    let hint = match error.kind() {
-        std::io::ErrorKind::PermissionDenied => "check that you may write there, or choose another --output",
-        std::io::ErrorKind::StorageFull => "free some disk space; the previous output is unchanged",
-        _ => "the previous output is unchanged",
+    let hint = match (error.kind(), crate::error::io_hint(&error)) {
+        (std::io::ErrorKind::PermissionDenied, _) => {
+            "check that you may write there, or choose another --output".to_string()
+        }
+        (_, Some(hint)) => format!("{hint}; the previous output is unchanged"),
+        (_, None) => "the previous output is unchanged".to_string(),
     };
     Error::Output(Problem::new(Location::file(path), format!("cannot {action}: {error}")).hint(hint))
 }
@@ -417,7 +428,13 @@ pub fn update(output: &Path, changed: &Plan, removed: &[String]) -> Result<(), E
             Contents::Bytes(_) | Contents::Static(_) => {
                 std::fs::write(&temporary, contents.bytes().unwrap_or_default())
             }
-            Contents::CopyOf(source) => std::fs::copy(source, &temporary).map(|_| ()),
+            Contents::CopyOf(source) => match copy_file(source, &temporary) {
+                Ok(()) => Ok(()),
+                Err(error) => {
+                    let _ = std::fs::remove_file(&temporary);
+                    return Err(error);
+                }
+            },
         };
         written
             .and_then(|()| std::fs::rename(&temporary, &target))

@@ -18,7 +18,7 @@ use tera::{Context, Tera};
 use crate::body::ShortcodeTemplates;
 use crate::config::Config;
 use crate::content::data::DataFiles;
-use crate::content::{Content, Document, is_editor_noise};
+use crate::content::{Content, Document};
 use crate::error::{Error, Location, Problem, site_path};
 use crate::markdown::{Heading, Rendered, escape};
 use crate::path_map::PathMap;
@@ -123,59 +123,50 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     // No templates/ at all: the built-in theme serves as it is.
     let present =
         !matches!(std::fs::symlink_metadata(&dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
-    let walker = walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_editor_noise(&e.file_name().to_string_lossy()))
-        .filter(|_| present);
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
-                errors.push(Error::Template(Problem::new(
-                    Location::file(path),
-                    format!("cannot read: {e}"),
-                )));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
+    let templates_real = crate::input::real_path(&dir);
+    let (found, problems) = match present {
+        true => crate::walk::files(
+            &dir,
+            crate::walk::Boundary {
+                real: &templates_real,
+                name: "the templates folder",
+                copy_into: "templates/",
+            },
+        ),
+        false => Default::default(),
+    };
+    errors.extend(problems.into_iter().map(Error::Template));
+    for found in found {
+        if let Some(problem) = found.not_a_file_problem("templates/") {
+            errors.push(Error::Template(problem));
             continue;
         }
-        let Some(name) = entry
-            .path()
+        let crate::walk::Found { path, real, .. } = found;
+        let Some(name) = path
             .strip_prefix(&dir)
             .ok()
             .and_then(Path::to_str)
             .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
         else {
+            errors.push(Error::Template(
+                Problem::new(Location::file(&path), "the file name is not valid UTF-8")
+                    .hint("rename the file"),
+            ));
             continue;
         };
+        let read_from = real.unwrap_or_else(|| path.clone());
         if !name.ends_with(".html") {
-            statics.insert(name, ThemeSource::File(entry.path().to_path_buf()));
+            statics.insert(name, ThemeSource::File(read_from));
             continue;
         }
-        let file = entry.path().to_path_buf();
-        match std::fs::read(&file) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-                    sources.insert(name, (file, text));
-                }
-                Err(e) => {
-                    let valid = e.utf8_error().valid_up_to();
-                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    errors.push(Error::Template(
-                        Problem::new(
-                            Location::at_offset(&file, &lossy, valid),
-                            "the template is not valid UTF-8",
-                        )
-                        .hint("save the file as UTF-8"),
-                    ));
-                }
-            },
-            Err(e) => errors.push(Error::io(&file, "read the template", e)),
+        match crate::input::read_text_inside(&read_from, &templates_real, "the template") {
+            Ok(text) => {
+                sources.insert(name, (path, text));
+            }
+            Err(mut problem) => {
+                problem.at.path = path;
+                errors.push(Error::Template(problem));
+            }
         }
     }
 
@@ -759,15 +750,12 @@ impl FileHashes {
         }
         let digest = match self.sources.get(output) {
             Some(ThemeSource::BuiltIn(bytes)) => xxhash_rust::xxh3::xxh3_64(bytes),
-            Some(ThemeSource::File(file)) => match std::fs::read(file) {
-                Ok(bytes) => xxhash_rust::xxh3::xxh3_64(&bytes),
-                Err(e) => {
-                    return Err(format!(
-                        "cannot read `{}` for its cachebust hash: {e}",
-                        file.display()
-                    ));
+            Some(ThemeSource::File(file)) => {
+                match crate::input::open(file).and_then(crate::input::read_all) {
+                    Ok(bytes) => xxhash_rust::xxh3::xxh3_64(&bytes),
+                    Err(e) => return Err(e.problem(file, "the file").message),
                 }
-            },
+            }
             None => return Err(format!("`cachebust` applies to files, and `{output}` is a page")),
         };
         let hash = format!("{digest:016x}");

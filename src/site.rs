@@ -331,9 +331,12 @@ impl Session {
             }
             let source = path.strip_prefix(&content_dir).ok()?.to_str()?.replace('\\', "/");
             let position = *snapshot.positions.get(&source)?;
-            let bytes = std::fs::read(&path).ok()?;
-            let text = String::from_utf8(bytes).ok()?;
-            let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+            // Read as the content stage reads it; anything amiss is left to a full render to report.
+            let content_real = crate::input::real_path(&content_dir);
+            let bytes = crate::input::open_inside(&path, &content_real)
+                .and_then(crate::input::read_all)
+                .ok()?;
+            let text = crate::input::decode(&path, bytes).ok()?;
             let old = snapshot.docs()[position];
             // Only the body may differ: front matter decides paths and order.
             if text.get(..old.body_start) != Some(&old.text[..old.body_start]) {

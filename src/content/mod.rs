@@ -7,7 +7,6 @@
 pub mod data;
 pub mod front_matter;
 pub mod glossary;
-mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::BuildHasherDefault;
@@ -16,6 +15,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::SETTINGS_FILE;
 use crate::error::{Error, Location, Problem, site_path};
 use crate::input;
 use crate::path_map::PathHasher;
@@ -210,11 +210,11 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
     let content_dir = site_path(root, CONTENT_DIR);
     let content_real = input::real_path(&content_dir);
     let mut errors = Vec::new();
-    let walk::Walked {
+    let Walked {
         markdown,
         assets,
         linked,
-    } = walk::walk(root, &content_real, &mut errors);
+    } = walk(root, &content_real, &mut errors);
 
     let stamps: Vec<Option<Stamp>> = if cache.off {
         vec![None; markdown.len()]
@@ -536,6 +536,74 @@ fn load_document(root: &Path, from: ReadFrom, source: &str) -> Result<Loaded, Ve
     })
 }
 
+/// What the walk of `content/` found.
+#[derive(Debug, Default)]
+struct Walked {
+    /// Markdown files, as paths under `content/` with `/` separators.
+    markdown: Vec<String>,
+    assets: Vec<Asset>,
+    /// Markdown files that are symbolic links, with their real place
+    /// (inside the content folder), to read them from.
+    linked: BTreeMap<String, PathBuf>,
+}
+
+/// Lists Markdown files and assets under `root/content`, sorted; no link
+/// may lead out of `content_real`, that folder's real path.
+fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
+    let content_dir = site_path(root, CONTENT_DIR);
+    let mut walked = Walked::default();
+    if !content_dir.is_dir() {
+        errors.push(Error::Content(
+            Problem::new(Location::file(&content_dir), "there is no content folder")
+                .hint("run the command in the site's folder, or pass --root DIR"),
+        ));
+        return walked;
+    }
+    let boundary = crate::walk::Boundary {
+        real: content_real,
+        name: "the content folder",
+        copy_into: "content/",
+    };
+    let (found, problems) = crate::walk::files(&content_dir, boundary);
+    errors.extend(problems.into_iter().map(Error::Content));
+    let settings = SETTINGS_FILE.strip_prefix("content/").unwrap_or(SETTINGS_FILE);
+    for found in found {
+        let Some(relative) = crate::walk::relative_to(&found.path, &content_dir) else {
+            continue;
+        };
+        let path = &found.path;
+        let Some(source) = relative
+            .to_str()
+            .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
+        else {
+            errors.push(Error::Content(
+                Problem::new(Location::file(path), "the file name is not valid UTF-8")
+                    .hint("rename the file"),
+            ));
+            continue;
+        };
+        // These two are read, and their problems reported, on their own.
+        if source == settings || source == glossary::GLOSSARY_FILE {
+            continue;
+        }
+        if let Some(problem) = found.not_a_file_problem("content/") {
+            errors.push(Error::Content(problem));
+            continue;
+        }
+        let real = found.real;
+        if source.ends_with(".md") {
+            if let Some(real) = real {
+                walked.linked.insert(source.clone(), real);
+            }
+            walked.markdown.push(source);
+        } else {
+            let file = real.unwrap_or_else(|| site_path(root, Path::new(CONTENT_DIR).join(&source)));
+            walked.assets.push(Asset { file, source });
+        }
+    }
+    walked
+}
+
 fn parent_dir(source: &str) -> &str {
     source.rfind('/').map_or("", |i| &source[..i])
 }
@@ -693,7 +761,7 @@ mod tests {
         for (path, dir) in cases {
             let (path, dir) = (Path::new(path), Path::new(dir));
             assert_eq!(
-                walk::relative_to(path, dir),
+                crate::walk::relative_to(path, dir),
                 path.strip_prefix(dir).ok(),
                 "{path:?} in {dir:?}"
             );

@@ -4,6 +4,8 @@
 //! A case folder holds:
 //! - `site/`: files written over the base site (may include symlinks);
 //! - `remove` (optional): paths to delete from the base site, one per line;
+//! - `fifos` (optional): paths to make named pipes at, one per line (git
+//!   cannot hold them), after `remove`;
 //! - `args` (optional): the command line, `build` when absent;
 //! - `exit` (optional): the expected exit code, 1 when absent;
 //! - `expected`: the exact stderr.
@@ -64,6 +66,20 @@ fn run_case(case: &Path, update: bool) -> Result<(), String> {
     for path in read_optional(&case.join("remove")).unwrap_or_default().lines() {
         if !path.trim().is_empty() {
             site.remove(path.trim());
+        }
+    }
+    for path in read_optional(&case.join("fifos")).unwrap_or_default().lines() {
+        if !path.trim().is_empty() {
+            let path = site.root.join(path.trim());
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            rustix::fs::mknodat(
+                rustix::fs::CWD,
+                &path,
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o644),
+                0,
+            )
+            .unwrap();
         }
     }
     let args_line = read_optional(&case.join("args")).unwrap_or_else(|| "build".to_string());
