@@ -91,6 +91,7 @@ fn stages(c: &mut Criterion) {
         base_url: None,
         drafts: false,
         lint: LintLevel::Error,
+        force: false,
     };
     let mut session = Session::new(options);
     let delta = session.render().expect("the corpus builds");

@@ -112,27 +112,41 @@ pub enum Lint {
 }
 
 impl SiteArgs {
-    fn options(&self, output: Option<PathBuf>) -> Options {
+    /// The options of a command that reads the site and writes to `output`
+    /// (`None` for `check`, which writes nothing).
+    fn options(&self, output: Option<&OutputArgs>) -> Options {
         Options {
             root: self.root.clone(),
-            output,
+            output: output.and_then(|o| o.output.clone()),
             base_url: self.base_url.clone(),
             drafts: self.drafts,
             lint: match self.lint {
                 Lint::Error => LintLevel::Error,
                 Lint::Warn => LintLevel::Warn,
             },
+            force: output.is_some_and(|o| o.force),
         }
     }
+}
+
+/// Where the site is written.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Where to write the site [default: ROOT/public]
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Replace an output folder that holds files explainer did not write
+    /// (a build replaces everything in its output folder)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Where to write the site [default: ROOT/public]
-    #[arg(long, value_name = "DIR")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -163,9 +177,8 @@ impl ChangeArgs {
 pub struct WatchArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Where to write the site [default: ROOT/public]
-    #[arg(long, value_name = "DIR")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     #[command(flatten)]
     pub changes: ChangeArgs,
 }
@@ -174,9 +187,8 @@ pub struct WatchArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub site: SiteArgs,
-    /// Where to write the site [default: ROOT/public]
-    #[arg(long, value_name = "DIR")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// The address to listen on; anything but a loopback address lets other
     /// machines see the preview
     #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
@@ -246,7 +258,7 @@ pub fn main() -> ExitCode {
 }
 
 pub fn run_build(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Errors> {
-    let options = args.site.options(args.output.clone());
+    let options = args.site.options(Some(&args.output));
     crate::allocator::keep_freed_memory();
     let report = site::build(&options)?;
     print_report(&report, verbosity, "built");
@@ -293,7 +305,7 @@ pub fn run_check(args: &CheckArgs, verbosity: Verbosity) -> Result<(), Errors> {
 }
 
 pub fn run_watch(args: &WatchArgs, verbosity: Verbosity) -> Result<(), Errors> {
-    let options = args.site.options(args.output.clone());
+    let options = args.site.options(Some(&args.output));
     let root = options.root.clone();
     let session = Session::new(options);
     let stop = watch::stop_flag();
@@ -307,7 +319,7 @@ pub fn run_watch(args: &WatchArgs, verbosity: Verbosity) -> Result<(), Errors> {
 }
 
 pub fn run_serve(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Errors> {
-    let options = args.site.options(args.output.clone());
+    let options = args.site.options(Some(&args.output));
     let root = options.root.clone();
     if let Some(warning) = serve::warn_if_public(args.bind) {
         eprintln!("{warning}");

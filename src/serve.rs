@@ -161,8 +161,8 @@ pub fn serve(
             }
         })
     });
-    let _ = first_build.recv();
-    if watcher.is_finished() {
+    // No first build: the watcher stopped before it (its error is returned).
+    if first_build.recv().is_err() || watcher.is_finished() {
         return watcher.join().unwrap_or_else(|_| {
             Err(Error::Output(Problem::new(
                 Location::file(&output),

@@ -37,6 +37,8 @@ pub struct Options {
     pub drafts: bool,
     /// Whether problems of form in the Markdown fail the build.
     pub lint: LintLevel,
+    /// Replace an output folder that holds files explainer did not write.
+    pub force: bool,
 }
 
 /// What a problem of form in the Markdown (an image without alt text, a
@@ -91,7 +93,7 @@ pub struct Delta {
 /// Builds the site and swaps it into the output folder.
 pub fn build(options: &Options) -> Result<Report, Errors> {
     let output = options.output_dir();
-    output::check_location(&options.root, &output)?;
+    output::check_location(&options.root, &output, options.force)?;
     let mut session = Session::one_shot(options.clone());
     let staging = Staging::create(&output)?;
     let mut delta = session.render_into(Some(&staging))?;

@@ -131,7 +131,7 @@ pub fn watch(
 ) -> Result<(), Error> {
     let root = session.options().root.clone();
     let output = session.options().output_dir();
-    output::check_location(&root, &output)?;
+    output::check_location(&root, &output, session.options().force)?;
     let output_abs = absolute(&output);
     let root_abs = absolute(&root);
 

@@ -181,6 +181,7 @@ fn options(root: &Path, output: &Path) -> Options {
         base_url: Some("https://example.org/".to_string()),
         drafts: false,
         lint: LintLevel::Error,
+        force: false,
     }
 }
 

@@ -60,6 +60,7 @@ fn site() -> &'static Mutex<(tempfile::TempDir, Session)> {
             base_url: None,
             drafts: false,
             lint: LintLevel::Warn,
+            force: false,
         };
         Mutex::new((dir, Session::new(options)))
     })

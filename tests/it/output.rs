@@ -105,3 +105,74 @@ fn an_output_path_that_is_a_file_is_an_error() {
         .stderr_has("public: the output path is a file");
     assert_eq!(site.read("public"), "not a folder");
 }
+
+#[test]
+fn a_folder_explainer_did_not_write_is_not_replaced_without_force() {
+    let site = Site::base();
+    let home = site.outside().join("home");
+    std::fs::create_dir_all(home.join("projects")).unwrap();
+    std::fs::write(home.join("notes.txt"), "keep me").unwrap();
+    std::fs::write(home.join("projects/plan.md"), "and me").unwrap();
+    let before = tree(&home);
+    for command in ["build", "watch", "serve"] {
+        let mut args = vec![command, "--output", "../home"];
+        if command == "serve" {
+            args.extend(["--port", "0"]);
+        }
+        site.run(&args)
+            .failure(2)
+            .stderr_has("../home: the output folder holds files that explainer did not write (`notes.txt`, `projects`)")
+            .stderr_has("pass --force to replace what is there");
+        assert_eq!(tree(&home), before, "{command} touched the folder");
+    }
+    // Forced, the folder becomes the site's; from then on it is a build's.
+    site.run(&["build", "--output", "../home", "--force"]).success();
+    assert!(!home.join("notes.txt").exists());
+    assert!(home.join("alpha/index.html").is_file());
+    assert!(home.join(".explainer-output").is_file());
+    site.run(&["build", "--output", "../home"]).success();
+    // An empty folder needs no --force.
+    std::fs::create_dir(site.outside().join("empty")).unwrap();
+    site.run(&["build", "--output", "../empty"]).success();
+}
+
+#[test]
+fn linked_site_folders_cannot_be_the_output_under_another_name() {
+    let site = Site::base();
+    // content/ and templates/ live elsewhere, linked into the site.
+    let words = site.outside().join("words");
+    let theme = site.outside().join("theme");
+    std::fs::rename(site.root.join("content"), &words).unwrap();
+    std::fs::rename(site.root.join("templates"), &theme).unwrap();
+    std::os::unix::fs::symlink(&words, site.root.join("content")).unwrap();
+    std::os::unix::fs::symlink(&theme, site.root.join("templates")).unwrap();
+    site.build();
+    let words_before = tree(&words);
+    let theme_before = tree(&theme);
+    for output in [
+        "../words",
+        "../words/notes",
+        "../words/out",
+        "../theme",
+        "content/../../words",
+    ] {
+        site.run(&["build", "--output", output, "--force"])
+            .failure(2)
+            .stderr_has("the output folder cannot");
+    }
+    // The whole site through a link to it, and an output that is a link.
+    let linked = site.outside().join("linked-site");
+    std::os::unix::fs::symlink(&site.root, &linked).unwrap();
+    run_in(
+        &site.outside(),
+        &["build", "--root", "linked-site", "--output", "words", "--force"],
+    )
+    .failure(2)
+    .stderr_has("the output folder cannot be in the site's content/ folder");
+    std::os::unix::fs::symlink(&words, site.outside().join("to-words")).unwrap();
+    site.run(&["build", "--output", "../to-words", "--force"])
+        .failure(2)
+        .stderr_has("the output folder is a symbolic link (to ");
+    assert_eq!(tree(&words), words_before);
+    assert_eq!(tree(&theme), theme_before);
+}
