@@ -128,22 +128,11 @@ impl fmt::Display for Problem {
         if let (Some(line), Some(text)) = (self.at.line, &self.at.line_text) {
             let number = line.to_string();
             let pad = " ".repeat(number.len());
-            let text = escape_control(&text.replace('\t', " "));
-            write!(f, "\n{pad} |\n{number} | {text}")?;
-            if let Some(column) = self.at.column {
-                // The caret goes under the column's character; escaped control
-                // characters before it are wider than one column.
-                let before: String = self
-                    .at
-                    .line_text
-                    .as_deref()
-                    .unwrap_or("")
-                    .replace('\t', " ")
-                    .chars()
-                    .take((column as usize).saturating_sub(1))
-                    .collect();
-                let width = escape_control(&before).chars().count();
-                write!(f, "\n{pad} | {}^", " ".repeat(width))?;
+            let column = self.at.column.map(|c| (c as usize).saturating_sub(1));
+            let (shown, caret) = line_excerpt(&text.replace('\t', " "), column.unwrap_or(0));
+            write!(f, "\n{pad} |\n{number} | {shown}")?;
+            if column.is_some() {
+                write!(f, "\n{pad} | {}^", " ".repeat(caret))?;
             }
         }
         if let Some(hint) = &self.hint {
@@ -151,6 +140,38 @@ impl fmt::Display for Problem {
         }
         Ok(())
     }
+}
+
+/// The characters of a long line shown around the column; more would only
+/// push the caret off the screen.
+const EXCERPT: usize = 160;
+
+/// `line` as a message shows it, control characters escaped and a long
+/// line cut to [`EXCERPT`] characters around `column` (0-based, in
+/// characters), with `…` where it was cut; and where the caret goes.
+fn line_excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let (start, end) = if chars.len() <= EXCERPT {
+        (0, chars.len())
+    } else {
+        let start = column.saturating_sub(EXCERPT / 2).min(chars.len() - EXCERPT);
+        (start, start + EXCERPT)
+    };
+    let cut = |part: &[char]| escape_control(&part.iter().collect::<String>());
+    let before = format!(
+        "{}{}",
+        if start > 0 { "…" } else { "" },
+        cut(&chars[start..column.clamp(start, end)])
+    );
+    // The caret goes under the column's character; escaped control
+    // characters before it are wider than one column.
+    let caret = before.chars().count();
+    let shown = format!(
+        "{before}{}{}",
+        cut(&chars[column.clamp(start, end)..end]),
+        if end < chars.len() { "…" } else { "" }
+    );
+    (shown, caret)
 }
 
 /// Everything that can go wrong in a build.
@@ -363,6 +384,23 @@ mod tests {
             problem.to_string(),
             "f.md:2:1: unknown field `bad`\n  |\n2 | bad = 1\n  | ^\n  = hint: did you mean `bar`?"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_its_column() {
+        let text = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let problem = Problem::new(Location::at_offset("f.md", &text, 5000), "here");
+        let shown = problem.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[2], format!("1 | …{}X{}…", "a".repeat(80), "b".repeat(79)));
+        assert_eq!(lines[3], format!("  | {}^", " ".repeat(81)));
+        // Near either end, the line is cut on one side only.
+        let start = Problem::new(Location::at_offset("f.md", &text, 1), "here").to_string();
+        assert!(start.lines().nth(2).unwrap().starts_with("1 | aaa"));
+        let end = Problem::new(Location::at_offset("f.md", &text, text.len()), "here").to_string();
+        let lines: Vec<&str> = end.lines().collect();
+        assert!(lines[2].ends_with("bbb"));
+        assert_eq!(lines[3].len(), "  | ".len() + 161 + 1);
     }
 
     #[test]

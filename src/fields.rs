@@ -85,11 +85,16 @@ impl<'a> Fields<'a> {
         // straight into JSON values, not through serde into owned TOML ones.
         let parsed = toml::de::DeTable::parse(table).map_err(|error| {
             let at = error.span().map_or(offset, |span| offset + span.start);
+            let message = error.message().trim_end();
             Problem::new(
                 Location::at_offset(path, text, at),
-                format!("invalid TOML: {}", error.message().trim_end()),
+                format!("invalid TOML: {message}"),
             )
-            .hint("check the quoting and the `key = value` syntax on this line")
+            .hint(if message.contains("recursion depth") {
+                "nest lists and tables less deeply: the reader stops at 80 levels"
+            } else {
+                "check the quoting and the `key = value` syntax on this line"
+            })
         })?;
         let mut entries = Vec::with_capacity(parsed.get_ref().len());
         for (key, value) in parsed.into_inner() {
@@ -120,17 +125,7 @@ impl<'a> Fields<'a> {
 
     /// Reads a YAML mapping that starts at byte `offset` of `text`.
     pub fn from_yaml(path: &'a Path, text: &'a str, offset: usize, table: &str) -> Result<Self, Problem> {
-        let start_line = text[..offset].matches('\n').count();
-        let parsed: serde_yaml_ng::Value = serde_yaml_ng::from_str(table).map_err(|error| {
-            let at = match error.location() {
-                Some(l) => Location::at_line_column(path, text, start_line + l.line(), l.column()),
-                None => Location::at_offset(path, text, offset),
-            };
-            let message = error.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message);
-            Problem::new(at, format!("invalid YAML: {message}"))
-                .hint("check the indentation and the `key: value` syntax on this line")
-        })?;
+        let parsed = parse_yaml(path, text, offset, table)?;
         let mapping = match parsed {
             serde_yaml_ng::Value::Mapping(mapping) => mapping,
             serde_yaml_ng::Value::Null => serde_yaml_ng::Mapping::new(),
@@ -422,6 +417,77 @@ pub fn yaml_to_json(value: serde_yaml_ng::Value) -> Result<Value, String> {
         }
         Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
     })
+}
+
+/// YAML nests this deep at most: the reader's own limit, which a
+/// pre-scan applies to lists and mappings written inline (`[[[...]]]`),
+/// since the reader takes time that grows with the square of their depth
+/// before it gets to its limit.
+const MAX_YAML_DEPTH: usize = 128;
+
+/// Parses `table`, the YAML at byte `offset` of `text` (the file `path`).
+pub fn parse_yaml(
+    path: &Path,
+    text: &str,
+    offset: usize,
+    table: &str,
+) -> Result<serde_yaml_ng::Value, Problem> {
+    let too_deep = "nest lists and mappings less deeply: the reader stops at 128 levels";
+    if let Some(at) = inline_depth_exceeded(table) {
+        return Err(Problem::new(
+            Location::at_offset(path, text, offset + at),
+            "invalid YAML: recursion limit exceeded",
+        )
+        .hint(too_deep));
+    }
+    let start_line = text[..offset].matches('\n').count();
+    serde_yaml_ng::from_str(table).map_err(|error| {
+        let at = match error.location() {
+            Some(l) => Location::at_line_column(path, text, start_line + l.line(), l.column()),
+            None => Location::at_offset(path, text, offset),
+        };
+        let message = error.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        Problem::new(at, format!("invalid YAML: {message}")).hint(if message.contains("recursion limit") {
+            too_deep
+        } else {
+            "check the indentation and the `key: value` syntax on this line"
+        })
+    })
+}
+
+/// Where `[` and `{` written inline first nest deeper than
+/// [`MAX_YAML_DEPTH`], outside quoted text and comments.
+fn inline_depth_exceeded(yaml: &str) -> Option<usize> {
+    let bytes = yaml.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Some(at);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            quote @ (b'"' | b'\'') => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != quote {
+                    at += if quote == b'"' && bytes[at] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' if at == 0 || bytes[at - 1].is_ascii_whitespace() => {
+                at += bytes[at..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap_or(bytes.len() - at);
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
 }
 
 /// Byte offsets of a top-level `key:` and of its value in YAML text.

@@ -30,6 +30,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod shortcodes;
 pub mod site;
+pub mod template_depth;
 pub mod urls;
 pub mod walk;
 pub mod watch;

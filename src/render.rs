@@ -175,8 +175,11 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     let results: Vec<(String, Result<tera::Template, Error>)> = sources
         .par_iter()
         .map(|(name, (file, text))| {
-            let template = tera::Template::new(name, None, text)
-                .map_err(|e| Error::Template(syntax_problem(file, text, &e)));
+            let template = match crate::template_depth::too_deep(file, text) {
+                Some(problem) => Err(Error::Template(problem)),
+                None => tera::Template::new(name, None, text)
+                    .map_err(|e| Error::Template(syntax_problem(file, text, &e))),
+            };
             (name.clone(), template)
         })
         .collect();
@@ -480,45 +483,94 @@ fn check_references(
         }
         includes.insert(name, targets);
     }
-    // An include cycle: a depth-first walk that meets a template on its own path.
+    // Each template's chain of includes: one that comes back to a template
+    // on it is a loop, one longer than the renderer's stack takes is too deep.
     let mut reported: HashSet<&str> = HashSet::new();
+    let mut heights: HashMap<&str, usize> = HashMap::new();
     for start in includes.keys() {
-        let mut path: Vec<&str> = vec![start];
-        if let Some(cycle) = find_cycle(&includes, &mut path)
-            && reported.insert(cycle[0])
-        {
-            let (file, text) = &sources[cycle[0]];
-            errors.push(Error::Template(
-                Problem::new(
-                    locate_quoted(file, text, cycle[1]),
-                    format!("templates include each other in a loop: {}", cycle.join(" -> ")),
-                )
-                .hint("remove one of these includes"),
-            ));
-            for name in &cycle {
-                reported.insert(name);
-            }
+        let mut path: Vec<&str> = Vec::new();
+        let Err(fault) = include_height(&includes, start, &mut path, &mut heights) else {
+            continue;
+        };
+        let chain = match &fault {
+            IncludeFault::Loop(chain) | IncludeFault::TooDeep(chain) => chain,
+        };
+        if !reported.insert(chain[0]) {
+            continue;
         }
+        let (file, text) = &sources[chain[0]];
+        let (message, hint) = match &fault {
+            IncludeFault::Loop(_) => (
+                format!("templates include each other in a loop: {}", chain.join(" -> ")),
+                "remove one of these includes".to_string(),
+            ),
+            IncludeFault::TooDeep(_) => (
+                format!(
+                    "templates include each other more than {MAX_INCLUDE_DEPTH} deep: {} -> ...",
+                    chain.iter().take(4).copied().collect::<Vec<_>>().join(" -> ")
+                ),
+                format!("keep chains of includes to {MAX_INCLUDE_DEPTH} templates at most"),
+            ),
+        };
+        errors.push(Error::Template(
+            Problem::new(locate_quoted(file, text, chain[1]), message).hint(hint),
+        ));
+        reported.extend(chain.iter().copied());
     }
     errors
 }
 
-fn find_cycle<'a>(graph: &BTreeMap<&'a str, Vec<String>>, path: &mut Vec<&'a str>) -> Option<Vec<&'a str>> {
-    let current = *path.last()?;
-    for next in graph.get(current).into_iter().flatten() {
-        let next = graph.get_key_value(next.as_str()).map(|(k, _)| *k)?;
-        if let Some(at) = path.iter().position(|p| *p == next) {
-            let mut cycle = path[at..].to_vec();
-            cycle.push(next);
-            return Some(cycle);
-        }
-        path.push(next);
-        if let Some(cycle) = find_cycle(graph, path) {
-            return Some(cycle);
-        }
-        path.pop();
+/// Templates include templates this deep at most: rendering calls itself
+/// for each level.
+pub const MAX_INCLUDE_DEPTH: usize = 32;
+
+/// What is wrong with a chain of includes: the templates on it, in order.
+enum IncludeFault<'a> {
+    /// The last template is one met before.
+    Loop(Vec<&'a str>),
+    /// Longer than [`MAX_INCLUDE_DEPTH`].
+    TooDeep(Vec<&'a str>),
+}
+
+/// How many levels of includes lie below `name`, with `path` the chain
+/// that led to it; `heights` keeps each template's, so that every template
+/// is walked once.
+fn include_height<'a>(
+    graph: &BTreeMap<&'a str, Vec<String>>,
+    name: &'a str,
+    path: &mut Vec<&'a str>,
+    heights: &mut HashMap<&'a str, usize>,
+) -> Result<usize, IncludeFault<'a>> {
+    let too_deep = |path: &[&'a str]| {
+        let mut chain = path.to_vec();
+        chain.push(name);
+        IncludeFault::TooDeep(chain)
+    };
+    if let Some(&height) = heights.get(name) {
+        return match path.len() + height > MAX_INCLUDE_DEPTH {
+            true => Err(too_deep(path)),
+            false => Ok(height),
+        };
     }
-    None
+    if let Some(at) = path.iter().position(|p| *p == name) {
+        let mut cycle = path[at..].to_vec();
+        cycle.push(name);
+        return Err(IncludeFault::Loop(cycle));
+    }
+    if path.len() > MAX_INCLUDE_DEPTH {
+        return Err(too_deep(path));
+    }
+    path.push(name);
+    let mut height = 0;
+    for next in graph.get(name).into_iter().flatten() {
+        let Some((&next, _)) = graph.get_key_value(next.as_str()) else {
+            continue;
+        };
+        height = height.max(1 + include_height(graph, next, path, heights)?);
+    }
+    path.pop();
+    heights.insert(name, height);
+    Ok(height)
 }
 
 fn collect_includes(nodes: &[tera::ast::Node], found: &mut Vec<(Vec<String>, bool)>) {

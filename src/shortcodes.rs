@@ -36,10 +36,17 @@ pub struct SyntaxError {
 const ARGS_HINT: &str =
     "write arguments as name=value, separated by commas: strings in quotes, numbers, true/false or [lists]";
 
-/// Finds the calls in `source`, outside the byte ranges in `code`.
+/// Finds the calls in `source`, outside the byte ranges in `code` (sorted,
+/// as [`crate::markdown::code_ranges`] gives them). Only the outermost
+/// calls are returned: calls inside a body are found when the body is.
+/// One pass: each `{% end %}` closes the innermost call with a body that
+/// is still open, so a body may hold calls with bodies of their own.
 pub fn find(source: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<SyntaxError>) {
     let mut calls = Vec::new();
     let mut errors = Vec::new();
+    // Calls with a body whose `{% end %}` is not found yet, outermost
+    // first; each one's span ends, for now, where its body starts.
+    let mut open: Vec<Call> = Vec::new();
     let mut at = 0;
     while let Some(found) = source[at..].find('{') {
         let start = at + found;
@@ -49,36 +56,74 @@ pub fn find(source: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<SyntaxError>
             Some(b'%') => true,
             _ => continue,
         };
-        if code.iter().any(|r| r.contains(&start)) {
+        if in_ranges(code, start) {
             continue;
         }
         let mut parser = Parser {
             source,
             at: start + 2,
+            depth: 0,
         };
+        if block && parser.eat_str("end") && parser.eat_str("%}") {
+            if let Some(mut call) = open.pop() {
+                call.body = Some(call.span.end..start);
+                call.span.end = parser.at;
+                at = parser.at;
+                if open.is_empty() {
+                    calls.push(call);
+                }
+            }
+            continue;
+        }
+        parser.at = start + 2;
         parser.skip_space();
         let Some(name) = parser.ident() else { continue };
         if !parser.eat('(') {
             continue;
         }
-        // From here on it is a call; a mistake is an error.
-        match parser.call_rest(name, block, start) {
+        // From here on it is a call; a mistake is an error (reported when
+        // the body it stands in is rendered, if it is in one).
+        match parser.call_head(name, block, start) {
             Ok(call) => {
                 at = call.span.end;
-                calls.push(call);
+                if block {
+                    open.push(call);
+                } else if open.is_empty() {
+                    calls.push(call);
+                }
             }
             Err(error) => {
                 at = error.offset.max(start + 2);
-                errors.push(error);
+                if open.is_empty() {
+                    errors.push(error);
+                }
             }
         }
     }
+    errors.extend(open.into_iter().map(|call| SyntaxError {
+        offset: call.span.start,
+        message: format!("the shortcode `{}` has no `{{% end %}}`", call.name),
+        hint: "close a shortcode with a body with {% end %}",
+    }));
+    errors.sort_by_key(|e| e.offset);
     (calls, errors)
 }
+
+/// Whether `offset` lies in one of `ranges`, which are sorted and do not overlap.
+fn in_ranges(ranges: &[Range<usize>], offset: usize) -> bool {
+    let after = ranges.partition_point(|r| r.start <= offset);
+    after > 0 && ranges[after - 1].contains(&offset)
+}
+
+/// Lists in an argument nest this deep at most: the parser calls itself
+/// for each level, and input must not be able to exhaust its stack.
+pub const MAX_LIST_DEPTH: usize = 32;
 
 struct Parser<'a> {
     source: &'a str,
     at: usize,
+    /// Lists open at `at`.
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -131,70 +176,52 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// After `name(`: the arguments, the closing delimiters and, for a block, the body.
-    fn call_rest(&mut self, name: String, block: bool, start: usize) -> Result<Call, SyntaxError> {
-        let mut args = Map::new();
-        if !self.eat(')') {
-            loop {
-                self.skip_space();
-                let key_at = self.at;
-                let key = self.ident().ok_or_else(|| {
-                    self.error(format!("expected an argument name in the call of `{name}`"))
-                })?;
-                if !self.eat('=') {
-                    return Err(self.error(format!("expected `=` after `{key}`")));
-                }
-                let value = self.value()?;
-                if args.insert(key.clone(), value).is_some() {
-                    return Err(SyntaxError {
-                        offset: key_at,
-                        message: format!("the argument `{key}` is given twice"),
-                        hint: "give each argument once",
-                    });
-                }
-                if self.eat(')') {
-                    break;
-                }
-                if !self.eat(',') {
-                    return Err(self.error("expected `,` or `)` after an argument"));
-                }
-            }
-        }
+    /// After `name(`: the arguments and the closing `}}` (or `%}` for a
+    /// call with a body, whose body is then still to be found).
+    fn call_head(&mut self, name: String, block: bool, start: usize) -> Result<Call, SyntaxError> {
+        let args = self.arguments(&name)?;
         let close = if block { "%}" } else { "}}" };
         if !self.eat_str(close) {
             return Err(self.error(format!("expected `{close}` to close the call of `{name}`")));
         }
-        if !block {
-            return Ok(Call {
-                name,
-                args,
-                span: start..self.at,
-                body: None,
-            });
+        Ok(Call {
+            name,
+            args,
+            span: start..self.at,
+            body: None,
+        })
+    }
+
+    /// The arguments of a call, after its `(` up to its `)`.
+    fn arguments(&mut self, name: &str) -> Result<Map<String, Value>, SyntaxError> {
+        let mut args = Map::new();
+        if self.eat(')') {
+            return Ok(args);
         }
-        let body_start = self.at;
-        let mut search = self.at;
-        while let Some(found) = self.source[search..].find("{%") {
-            let tag = search + found;
-            let mut end = Parser {
-                source: self.source,
-                at: tag + 2,
-            };
-            if end.eat_str("end") && end.eat_str("%}") {
-                return Ok(Call {
-                    name,
-                    args,
-                    span: start..end.at,
-                    body: Some(body_start..tag),
+        loop {
+            self.skip_space();
+            let key_at = self.at;
+            let key = self
+                .ident()
+                .ok_or_else(|| self.error(format!("expected an argument name in the call of `{name}`")))?;
+            if !self.eat('=') {
+                return Err(self.error(format!("expected `=` after `{key}`")));
+            }
+            let value = self.value()?;
+            if args.insert(key.clone(), value).is_some() {
+                return Err(SyntaxError {
+                    offset: key_at,
+                    message: format!("the argument `{key}` is given twice"),
+                    hint: "give each argument once",
                 });
             }
-            search = tag + 2;
+            if self.eat(')') {
+                return Ok(args);
+            }
+            if !self.eat(',') {
+                return Err(self.error("expected `,` or `)` after an argument"));
+            }
         }
-        Err(SyntaxError {
-            offset: start,
-            message: format!("the shortcode `{name}` has no `{{% end %}}`"),
-            hint: "close a shortcode with a body with {% end %}",
-        })
     }
 
     fn value(&mut self) -> Result<Value, SyntaxError> {
@@ -226,14 +253,23 @@ impl<'a> Parser<'a> {
                 Err(self.error("a string is never closed"))
             }
             '[' => {
+                if self.depth == MAX_LIST_DEPTH {
+                    return Err(SyntaxError {
+                        offset: self.at,
+                        message: format!("lists nest more than {MAX_LIST_DEPTH} deep in this argument"),
+                        hint: "give the data as a file under content/ and its path as the argument",
+                    });
+                }
                 self.at += 1;
                 let mut items = Vec::new();
                 if self.eat(']') {
                     return Ok(Value::Array(items));
                 }
+                self.depth += 1;
                 loop {
                     items.push(self.value()?);
                     if self.eat(']') {
+                        self.depth -= 1;
                         return Ok(Value::Array(items));
                     }
                     if !self.eat(',') {
@@ -316,6 +352,41 @@ mod tests {
         let (found, _) = find(source, &code);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].args["value"], json!(2));
+    }
+
+    #[test]
+    fn a_body_ends_at_its_own_end_tag() {
+        let source = "{% outer() %}a {% inner(x=[1]) %}b{% end %} c{% end %} after";
+        let call = &calls(source)[0];
+        assert_eq!(call.name, "outer");
+        assert_eq!(
+            &source[call.body.clone().unwrap()],
+            "a {% inner(x=[1]) %}b{% end %} c"
+        );
+        assert_eq!(&source[call.span.end..], " after");
+        // An end tag in code is text, not the end.
+        let source = "{% quote() %}`{% end %}` and\n```\n{% end %}\n```\n{% end %}";
+        let code_span = source.find('`').unwrap()..source.find(" and").unwrap();
+        let block_start = source.find("```").unwrap();
+        let block = block_start..source.rfind("```").unwrap() + 3;
+        let (found, errors) = find(source, &[code_span, block]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(found[0].span.end, source.len());
+    }
+
+    #[test]
+    fn lists_nest_up_to_the_limit() {
+        let nested = |depth: usize| format!("{{{{ f(a={}1{}) }}}}", "[".repeat(depth), "]".repeat(depth));
+        let (found, errors) = find(&nested(MAX_LIST_DEPTH), &[]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(found.len(), 1);
+        let (found, errors) = find(&nested(MAX_LIST_DEPTH + 1), &[]);
+        assert!(found.is_empty());
+        assert_eq!(errors[0].message, "lists nest more than 32 deep in this argument");
+        assert_eq!(errors[0].offset, 7 + MAX_LIST_DEPTH);
+        // Far deeper than any stack could take one call per level.
+        let (_, errors) = find(&nested(100_000), &[]);
+        assert_eq!(errors.len(), 1);
     }
 
     #[test]

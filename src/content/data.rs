@@ -93,20 +93,7 @@ pub fn parse(file: &Path, text: &str, extension: &str) -> Result<Value, Problem>
             )
         }),
         "yaml" | "yml" => {
-            let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
-                let at = e.location().map_or_else(
-                    || Location::file(file),
-                    |l| Location::at_line_column(file, text, l.line(), l.column()),
-                );
-                let message = e.to_string();
-                Problem::new(
-                    at,
-                    format!(
-                        "invalid YAML: {}",
-                        message.split(" at line ").next().unwrap_or(&message)
-                    ),
-                )
-            })?;
+            let value = crate::fields::parse_yaml(file, text, 0, text)?;
             yaml_to_json(value).map_err(|m| Problem::new(Location::file(file), m))
         }
         "csv" => parse_csv(file, text),

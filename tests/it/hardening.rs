@@ -174,3 +174,48 @@ fn huge_and_deeply_nested_input_builds_in_bounded_time() {
         "repeated headings get unique ids"
     );
 }
+
+/// Front matter nested as deep as its reader goes builds; one level more
+/// is an error at the line, never a crash.
+#[test]
+fn front_matter_nests_up_to_its_readers_limits() {
+    let site = Site::base();
+    let toml = |depth: usize| {
+        format!(
+            "+++\ntitle = \"Alpha\"\n[extra]\nx = {}{}\n+++\nText.\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    };
+    site.write("content/alpha.md", toml(80));
+    site.build();
+    site.write("content/alpha.md", toml(81));
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("content/alpha.md:4:85: invalid TOML: cannot recurse further")
+        .stderr_has("hint: nest lists and tables less deeply");
+    site.write("content/alpha.md", toml(100_000));
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("content/alpha.md:4:85: invalid TOML");
+
+    // Under `extra:`, two levels are mappings.
+    let yaml = |depth: usize| {
+        format!(
+            "---\ntitle: Alpha\nextra:\n  x: {}{}\n---\nText.\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        )
+    };
+    site.write("content/alpha.md", yaml(126));
+    site.build();
+    site.write("content/alpha.md", yaml(127));
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("content/alpha.md:4:132: invalid YAML: recursion limit exceeded")
+        .stderr_has("hint: nest lists and mappings less deeply");
+    site.write("content/alpha.md", yaml(100_000));
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("content/alpha.md:4:134: invalid YAML: recursion limit exceeded");
+}

@@ -41,3 +41,42 @@ fn inline_and_block_shortcodes() {
     );
     assert!(html.contains("<code>{{ figure(value=1) }}</code>"), "{html}");
 }
+
+#[test]
+fn calls_with_bodies_nest_and_end_tags_in_code_are_text() {
+    let site = site_with_shortcodes();
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"First note\"\n+++\n\
+         {% note(title=\"Outer\") %}\nBefore.\n\n\
+         {% note(title=\"Inner\") %}\nInside, with `{% end %}` in code.\n{% end %}\n\n\
+         After.\n{% end %}\n\nLast.\n",
+    );
+    site.build();
+    let html = site.read("public/notes/first/index.html");
+    assert!(
+        html.contains("<aside class=\"note\"><h2>Outer</h2><p>Before.</p>\n<aside class=\"note\"><h2>Inner</h2><p>Inside, with <code>{% end %}</code> in code.</p>\n"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p>After.</p>\n<a href=\"../../alpha/index.html\">more</a></aside>\n<p>Last.</p>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn deeply_nested_arguments_are_an_error_not_a_crash() {
+    let site = site_with_shortcodes();
+    let depth = 10_000;
+    site.write(
+        "content/notes/first.md",
+        format!(
+            "+++\ntitle = \"First note\"\n+++\n{{{{ figure(value={}1{}, label=\"x\") }}}}\n",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        ),
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("content/notes/first.md:4:49: lists nest more than 32 deep in this argument");
+}

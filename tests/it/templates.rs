@@ -257,3 +257,96 @@ fn a_template_may_render_nothing() {
     site.build();
     assert_eq!(site.read("public/notes/index.html"), "");
 }
+
+#[test]
+fn template_nesting_up_to_the_limit_builds_and_deeper_is_an_error() {
+    let nested = |depth: usize| {
+        format!(
+            "{{% extends \"base.html\" %}}{{% block body %}}{}deep{}{{% endblock body %}}",
+            "{% if true %}".repeat(depth),
+            "{% endif %}".repeat(depth)
+        )
+    };
+    let site = Site::base();
+    // The block around them is one level.
+    site.write("templates/page.html", nested(63));
+    site.build();
+    assert!(site.read("public/alpha/index.html").contains("deep"));
+    site.write("templates/page.html", nested(64));
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates/page.html:1:861: the template nests blocks more than 64 deep here");
+    // Far deeper, in a template no page uses: still an error, not a crash.
+    site.write("templates/page.html", nested(1));
+    site.write("templates/unused.html", nested(100_000));
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates/unused.html:1:")
+        .stderr_has("nests blocks more than 64 deep");
+    site.write(
+        "templates/unused.html",
+        format!("{{{{ {}1{} }}}}", "(".repeat(100_000), ")".repeat(100_000)),
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates/unused.html:1:68: the template nests brackets more than 64 deep here");
+}
+
+#[test]
+fn chains_of_includes_up_to_the_limit_render_and_longer_ones_are_an_error() {
+    let site = Site::base();
+    let chain = |length: usize| {
+        for i in 0..length {
+            let body = if i + 1 < length {
+                format!("{{% include \"chain/{}.html\" %}}", i + 1)
+            } else {
+                "end of the chain".to_string()
+            };
+            site.write(&format!("templates/chain/{i}.html"), body);
+        }
+    };
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}{% include \"chain/0.html\" %}{% endblock body %}",
+    );
+    // page.html and 32 more.
+    chain(32);
+    site.build();
+    assert!(site.read("public/alpha/index.html").contains("end of the chain"));
+    chain(33);
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates/page.html:1:54: templates include each other more than 32 deep: page.html -> chain/0.html -> ...");
+    site.remove("templates/chain");
+    chain(3000);
+    site.run(&["build"]).failure(1).stderr_has("more than 32 deep");
+}
+
+#[test]
+fn linked_templates_inside_the_templates_folder_are_used() {
+    let site = Site::base();
+    site.write(
+        "templates/shared/page.html",
+        "{% extends \"base.html\" %}{% block body %}shared page{% endblock body %}",
+    );
+    site.write("templates/shared/extra.css", "p { color: red }");
+    site.remove("templates/page.html");
+    std::os::unix::fs::symlink("shared/page.html", site.root.join("templates/page.html")).unwrap();
+    std::os::unix::fs::symlink("shared/extra.css", site.root.join("templates/extra.css")).unwrap();
+    std::os::unix::fs::symlink("shared", site.root.join("templates/linked-folder")).unwrap();
+    site.build();
+    assert!(site.read("public/alpha/index.html").contains("shared page"));
+    assert_eq!(site.read("public/extra.css"), "p { color: red }");
+    assert_eq!(site.read("public/linked-folder/extra.css"), "p { color: red }");
+    // The whole theme may live elsewhere, linked in as templates/.
+    let theme = site.outside().join("theme");
+    std::fs::rename(site.root.join("templates"), &theme).unwrap();
+    std::os::unix::fs::symlink(&theme, site.root.join("templates")).unwrap();
+    site.build();
+    assert!(site.read("public/alpha/index.html").contains("shared page"));
+    // A link out of it is refused, not skipped in silence.
+    std::os::unix::fs::symlink("/etc/hostname", theme.join("host.html")).unwrap();
+    site.run(&["build"]).failure(1).stderr_has(
+        "templates/host.html: a symbolic link points outside the templates folder, to /etc/hostname",
+    );
+}
