@@ -100,7 +100,12 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
         None => match base_url.map(|url| normalise_base_url(&url)) {
             Some(Ok(url)) => Some(url),
             Some(Err(message)) => {
-                errors.push(Error::Config(Problem::new(base_url_at, message).hint(
+                let mut at = base_url_at;
+                if message.contains("password") {
+                    // The line holds the password: not shown again.
+                    at.line_text = None;
+                }
+                errors.push(Error::Config(Problem::new(at, message).hint(
                     "write an absolute URL such as \"https://example.org/explainer/\", or leave it out",
                 )));
                 None
@@ -130,6 +135,13 @@ fn normalise_base_url(url: &str) -> Result<String, String> {
         return Err(format!(
             "`base_url` must start with https:// or http://, not `{url}`"
         ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        // Not repeated in the message: it would end up in logs.
+        return Err(
+            "`base_url` must not hold a user name or password: they would be published in every canonical link, the sitemap and the feed"
+                .to_string(),
+        );
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(format!("`base_url` must not have a query or a fragment: `{url}`"));
@@ -185,6 +197,24 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("did you mean `author`?"), "{message}");
+    }
+
+    #[test]
+    fn a_base_url_with_credentials_is_refused_without_repeating_them() {
+        for url in [
+            "https://user:secret@example.org/",
+            "https://user@example.org/",
+            "https://:secret@example.org/",
+        ] {
+            let message = parse_err(&format!("title = \"T\"\nbase_url = \"{url}\"\n"));
+            assert!(
+                message.contains("must not hold a user name or password"),
+                "{message}"
+            );
+            let errors = parse(Path::new("s"), "title = \"T\"", Some(url)).unwrap_err();
+            assert!(matches!(errors[0], Error::Usage(_)), "{errors:?}");
+            assert!(!errors[0].to_string().contains("secret"), "{}", errors[0]);
+        }
     }
 
     #[test]

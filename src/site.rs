@@ -752,7 +752,8 @@ impl Session {
                         (i, (key, entry))
                     })
                     .collect();
-                let feed = feeds::atom(config, base_url, content, &dated, |i| Arc::clone(&entries[&i].1));
+                let mut feed = feeds::atom(config, base_url, content, &dated, |i| Arc::clone(&entries[&i].1));
+                crate::input::remove_forbidden(&mut feed);
                 self.feed_entries = entries
                     .into_iter()
                     .map(|(i, entry)| (content.pages[i].doc.source.clone(), entry))
@@ -776,7 +777,9 @@ impl Session {
                 })
                 .collect();
             add(feeds::SITEMAP, long_hash_of((base_url, &lastmods)), &|| {
-                Contents::Bytes(feeds::sitemap(base_url, content).into_bytes())
+                let mut sitemap = feeds::sitemap(base_url, content);
+                crate::input::remove_forbidden(&mut sitemap);
+                Contents::Bytes(sitemap.into_bytes())
             });
         }
         add(feeds::ROBOTS, hash_of(&config.base_url), &|| {
@@ -1445,10 +1448,14 @@ fn render_documents(
         if let Job::Section(i) = job {
             contexts.section_done(*i, context);
         }
-        let html = match rendered {
+        let mut html = match rendered {
             Ok(html) => html,
             Err(problem) => return Outcome::Failed(problem, source),
         };
+        // What escapes in the input made (`\f` in TOML, `&#12;` in
+        // Markdown) is no more allowed in a page than the raw character
+        // is (see `input::decode`).
+        crate::input::remove_forbidden(&mut html);
         match sink {
             // Written at once, so a big site's pages are not all held in
             // memory, and from the pieces of its relative form, not joined.

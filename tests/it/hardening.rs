@@ -219,3 +219,41 @@ fn front_matter_nests_up_to_its_readers_limits() {
         .failure(1)
         .stderr_has("content/alpha.md:4:134: invalid YAML: recursion limit exceeded");
 }
+
+/// Characters that HTML and XML do not allow, made by escapes in the input
+/// (TOML `\f`, JSON `\u0000`, Markdown `&#12;`), are left out of every
+/// page and feed; the feed and sitemap stay well-formed XML.
+#[test]
+fn escaped_control_characters_never_reach_the_output() {
+    let site = Site::base();
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"Form\\ffeed \\u0007 bell\"\ndescription = \"NUL \\u0000 and \\uFDD0\"\ndate = 2025-05-01\n+++\n\
+         Text &#12; with &#x1b; escapes &#0; and &#xFFFE; here.\n",
+    );
+    site.write("content/data/d.json", "{\"word\": \"esc\\u001bape\"}");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}<h1>{{ page.title }}</h1><p>{{ page.description }}</p>\
+         {% set d = load_data(path=\"data/d.json\") %}<p>{{ d.word }}</p>{{ page.content | safe }}{% endblock body %}",
+    );
+    site.run(&["build", "--base-url", "https://example.org/"])
+        .success();
+    for (path, bytes) in site.tree("public") {
+        let text = String::from_utf8(bytes).unwrap();
+        if let Some(c) = text.chars().find(|&c| explainer::input::is_forbidden(c)) {
+            panic!("{path} holds U+{:04X}", c as u32);
+        }
+    }
+    let page = site.read("public/notes/first/index.html");
+    assert!(page.contains("<h1>Formfeed  bell</h1>"), "{page}");
+    assert!(page.contains("<p>escape</p>"), "{page}");
+    for xml in ["public/atom.xml", "public/sitemap.xml"] {
+        let text = site.read(xml);
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{xml}: {e}\n{text}"));
+    }
+    assert!(
+        site.read("public/atom.xml")
+            .contains("<title>Formfeed  bell</title>")
+    );
+}
