@@ -191,8 +191,12 @@ pub struct ServeArgs {
     pub output: OutputArgs,
     /// The address to listen on; anything but a loopback address lets other
     /// machines see the preview
-    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1", value_parser = serve::parse_bind)]
     pub bind: std::net::IpAddr,
+    /// Also answer requests that name the preview NAME (beside localhost
+    /// and IP addresses), e.g. a name for this machine on the network
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
     /// The port to listen on; 0 picks a free one
     #[arg(long, default_value_t = 1111)]
     pub port: u16,
@@ -329,6 +333,7 @@ pub fn run_serve(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Errors> {
         bind: args.bind,
         port: args.port,
         open: args.open,
+        allowed_hosts: args.allow_host.clone(),
     };
     serve::serve(
         session,

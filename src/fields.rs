@@ -336,7 +336,7 @@ fn describe(value: &Value) -> String {
 fn de_to_json(value: toml::de::DeValue) -> Result<Value, &'static str> {
     use toml::de::DeValue;
     Ok(match value {
-        DeValue::String(s) => Value::String(s.into_owned()),
+        DeValue::String(s) => Value::String(crate::input::clean(s.into_owned())),
         DeValue::Integer(i) => {
             Value::from(i64::from_str_radix(i.as_str(), i.radix()).map_err(|_| "integer number overflowed")?)
         }
@@ -359,7 +359,10 @@ fn de_to_json(value: toml::de::DeValue) -> Result<Value, &'static str> {
         DeValue::Table(table) => Value::Object(
             table
                 .into_iter()
-                .map(|(key, value)| Ok((key.into_inner().into_owned(), de_to_json(value.into_inner())?)))
+                .map(|(key, value)| {
+                    let key = crate::input::clean(key.into_inner().into_owned());
+                    Ok((key, de_to_json(value.into_inner())?))
+                })
                 .collect::<Result<_, &'static str>>()?,
         ),
     })
@@ -367,7 +370,7 @@ fn de_to_json(value: toml::de::DeValue) -> Result<Value, &'static str> {
 
 pub fn toml_to_json(value: toml::Value) -> Value {
     match value {
-        toml::Value::String(s) => Value::String(s),
+        toml::Value::String(s) => Value::String(crate::input::clean(s)),
         toml::Value::Integer(i) => Value::from(i),
         toml::Value::Float(f) => {
             serde_json::Number::from_f64(f).map_or_else(|| Value::String(f.to_string()), Value::Number)
@@ -375,9 +378,28 @@ pub fn toml_to_json(value: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => {
-            Value::Object(table.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (crate::input::clean(k), toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// `value` (read from JSON, whose `\u` escapes may write any character)
+/// without the characters of [`crate::input::is_forbidden`] in its strings
+/// and keys, as the TOML and YAML readers give them.
+pub fn clean_json(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(crate::input::clean(s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(clean_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (crate::input::clean(k), clean_json(v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -405,13 +427,13 @@ pub fn yaml_to_json(value: serde_yaml_ng::Value) -> Result<Value, String> {
                 serde_json::Number::from_f64(f).map_or_else(|| Value::String(n.to_string()), Value::Number)
             }
         }
-        Y::String(s) => Value::String(s),
+        Y::String(s) => Value::String(crate::input::clean(s)),
         Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect::<Result<_, _>>()?),
         Y::Mapping(mapping) => {
             let mut map = Map::new();
             for (k, v) in mapping {
                 let key = yaml_key(&k).ok_or("a YAML key must be text")?;
-                map.insert(key, yaml_to_json(v)?);
+                map.insert(crate::input::clean(key), yaml_to_json(v)?);
             }
             Value::Object(map)
         }

@@ -247,19 +247,26 @@ fn may_hold_forbidden(bytes: &[u8]) -> bool {
     })
 }
 
+/// Whether `text` holds a character of [`is_forbidden`].
+pub fn has_forbidden(text: &str) -> bool {
+    may_hold_forbidden(text.as_bytes()) && text.chars().any(is_forbidden)
+}
+
 /// `text` without the characters of [`is_forbidden`].
 pub fn without_forbidden(text: &str) -> String {
     text.chars().filter(|c| !is_forbidden(*c)).collect()
 }
 
-/// Takes the characters of [`is_forbidden`] out of `text` in place; whether
-/// there were any.
-pub fn remove_forbidden(text: &mut String) -> bool {
-    if !may_hold_forbidden(text.as_bytes()) || !text.chars().any(is_forbidden) {
-        return false;
+/// `text`, from a value the input wrote with escapes (`\f` in TOML,
+/// `\u0000` in JSON), without the characters of [`is_forbidden`]: no more
+/// allowed in a page than the raw characters are (see [`decode`]), and the
+/// engine's own markers are among them, so input can never forge one.
+pub fn clean(text: String) -> String {
+    if has_forbidden(&text) {
+        without_forbidden(&text)
+    } else {
+        text
     }
-    *text = without_forbidden(text);
-    true
 }
 
 /// `U+000C (form feed)`, as messages name a character.

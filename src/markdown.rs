@@ -193,6 +193,46 @@ impl<'g> TermUse<'g> {
     }
 }
 
+/// `event` (from `written`, its stretch of the source) without the
+/// characters of [`crate::input::is_forbidden`] that character references
+/// such as `&#12;` decode to. Such characters written as they are can only
+/// be the engine's own placeholders: the input files cannot hold them
+/// (see [`crate::input::decode`]).
+fn without_forbidden<'a>(event: Event<'a>, written: &str) -> Event<'a> {
+    let clean = |text: CowStr<'a>| -> CowStr<'a> {
+        match crate::input::has_forbidden(&text) && !written.contains(&*text) {
+            true => crate::input::without_forbidden(&text).into(),
+            false => text,
+        }
+    };
+    match event {
+        Event::Text(text) => Event::Text(clean(text)),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: clean(dest_url),
+            title: clean(title),
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: clean(dest_url),
+            title: clean(title),
+            id,
+        }),
+        other => other,
+    }
+}
+
 /// Renders `source` to HTML; `terms` marks up glossary terms.
 pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut TermUse>) -> Rendered {
     // Room for the ids of a usual page (a dozen headings and notes), so the
@@ -216,7 +256,7 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
         out: Vec::with_capacity(source.len() / 8),
     };
     for (event, span) in Parser::new_ext(source, options()).into_offset_iter() {
-        match event {
+        match without_forbidden(event, &source[span.clone()]) {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,

@@ -752,8 +752,7 @@ impl Session {
                         (i, (key, entry))
                     })
                     .collect();
-                let mut feed = feeds::atom(config, base_url, content, &dated, |i| Arc::clone(&entries[&i].1));
-                crate::input::remove_forbidden(&mut feed);
+                let feed = feeds::atom(config, base_url, content, &dated, |i| Arc::clone(&entries[&i].1));
                 self.feed_entries = entries
                     .into_iter()
                     .map(|(i, entry)| (content.pages[i].doc.source.clone(), entry))
@@ -777,9 +776,7 @@ impl Session {
                 })
                 .collect();
             add(feeds::SITEMAP, long_hash_of((base_url, &lastmods)), &|| {
-                let mut sitemap = feeds::sitemap(base_url, content);
-                crate::input::remove_forbidden(&mut sitemap);
-                Contents::Bytes(sitemap.into_bytes())
+                Contents::Bytes(feeds::sitemap(base_url, content).into_bytes())
             });
         }
         add(feeds::ROBOTS, hash_of(&config.base_url), &|| {
@@ -1448,14 +1445,10 @@ fn render_documents(
         if let Job::Section(i) = job {
             contexts.section_done(*i, context);
         }
-        let mut html = match rendered {
+        let html = match rendered {
             Ok(html) => html,
             Err(problem) => return Outcome::Failed(problem, source),
         };
-        // What escapes in the input made (`\f` in TOML, `&#12;` in
-        // Markdown) is no more allowed in a page than the raw character
-        // is (see `input::decode`).
-        crate::input::remove_forbidden(&mut html);
         match sink {
             // Written at once, so a big site's pages are not all held in
             // memory, and from the pieces of its relative form, not joined.

@@ -79,13 +79,13 @@ impl Walk<'_> {
     /// Walks `dir`; `inside` holds the real paths of the folders it is in,
     /// to find a link that leads back into one of them.
     fn folder(&mut self, dir: &Path, inside: &mut Vec<PathBuf>) {
-        let walker = walkdir::WalkDir::new(dir)
+        let mut walker = walkdir::WalkDir::new(dir)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
                 entry.depth() == 0 || !is_editor_noise(&entry.file_name().to_string_lossy())
             });
-        for entry in walker {
+        while let Some(entry) = walker.next() {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
@@ -98,6 +98,20 @@ impl Walk<'_> {
                 }
             };
             let kind = entry.file_type();
+            if entry.depth() > 0 && input::has_forbidden(&entry.file_name().to_string_lossy()) {
+                // It would reach addresses and links as it is.
+                self.problems.push(
+                    Problem::new(
+                        Location::file(entry.path()),
+                        "the name has a control character in it, which no address may hold",
+                    )
+                    .hint("rename it"),
+                );
+                if kind.is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
             if entry.depth() == 0 || kind.is_dir() {
                 continue;
             }

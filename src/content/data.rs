@@ -82,16 +82,18 @@ pub fn parse(file: &Path, text: &str, extension: &str) -> Result<Value, Problem>
                     format!("invalid TOML: {}", e.message().trim_end()),
                 )
             }),
-        "json" => serde_json::from_str(text).map_err(|e| {
-            Problem::new(
-                Location::at_line_column(file, text, e.line(), e.column()),
-                format!("invalid JSON: {e}")
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or("invalid JSON")
-                    .to_string(),
-            )
-        }),
+        "json" => serde_json::from_str(text)
+            .map(crate::fields::clean_json)
+            .map_err(|e| {
+                Problem::new(
+                    Location::at_line_column(file, text, e.line(), e.column()),
+                    format!("invalid JSON: {e}")
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or("invalid JSON")
+                        .to_string(),
+                )
+            }),
         "yaml" | "yml" => {
             let value = crate::fields::parse_yaml(file, text, 0, text)?;
             yaml_to_json(value).map_err(|m| Problem::new(Location::file(file), m))

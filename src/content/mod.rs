@@ -630,16 +630,12 @@ fn page_dir_and_stem(source: &str) -> (&str, &str) {
 
 fn page_slug(loaded: &Loaded, stem: &str) -> Result<String, Problem> {
     if let Some((slug, at)) = &loaded.front.slug {
-        if slug.contains('/')
-            || slug.contains('\\')
-            || slug.contains("..")
-            || slug.chars().any(char::is_control)
-        {
+        if slug.contains('/') || slug.contains('\\') || slug.contains("..") {
             return Err(Problem::new(
                 at.clone(),
                 format!("`slug` must be one part of a URL, not `{slug}`"),
             )
-            .hint("leave out `/`, `\\`, `..` and control characters, e.g. slug = \"rare-earths\""));
+            .hint("leave out `/`, `\\` and `..`, e.g. slug = \"rare-earths\""));
         }
         let slug = slug::slugify(slug);
         if slug.is_empty() {

@@ -228,7 +228,7 @@ fn escaped_control_characters_never_reach_the_output() {
     let site = Site::base();
     site.write(
         "content/notes/first.md",
-        "+++\ntitle = \"Form\\ffeed \\u0007 bell\"\ndescription = \"NUL \\u0000 and \\uFDD0\"\ndate = 2025-05-01\n+++\n\
+        "+++\ntitle = \"Form\\ffeed \\u0007 bell\"\ndescription = \"NUL \\u0000 and \\uFDD0\"\ndate = 2025-05-01\nslug = \"fir\\u0000st\"\n+++\n\
          Text &#12; with &#x1b; escapes &#0; and &#xFFFE; here.\n",
     );
     site.write("content/data/d.json", "{\"word\": \"esc\\u001bape\"}");
@@ -256,4 +256,25 @@ fn escaped_control_characters_never_reach_the_output() {
         site.read("public/atom.xml")
             .contains("<title>Formfeed  bell</title>")
     );
+}
+
+/// The engine marks addresses with a character no input may hold: one
+/// written as an escape is left out, never taken for the marker.
+#[test]
+fn escapes_cannot_forge_the_engines_markers() {
+    let site = Site::base();
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"\\uFDD0notes/index.html\"\n+++\nA &#xFDD0;notes/index.html and &#xFDD1;0&#xFDD1; here.\n",
+    );
+    site.write("content/bell\u{7}.txt", "x");
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("content/bell\\u{7}.txt: the name has a control character in it");
+    site.remove("content/bell\u{7}.txt");
+    site.build();
+    let page = site.read("public/alpha/index.html");
+    assert!(page.contains("<h1>notes/index.html</h1>"), "{page}");
+    assert!(page.contains("A notes/index.html and 0 here."), "{page}");
+    assert!(!page.contains("../notes/index.html"), "{page}");
 }

@@ -279,7 +279,7 @@ impl Site {
 impl Background {
     /// Starts the binary in `dir` without waiting for it.
     pub fn spawn_in(dir: &Path, args: &[&str]) -> Background {
-        let mut child = Command::new(BIN)
+        let child = Command::new(BIN)
             .args(args)
             .current_dir(dir)
             .stdin(Stdio::null())
@@ -287,6 +287,11 @@ impl Background {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start the explainer binary");
+        Background::from_child(child)
+    }
+
+    /// Follows a child started with its output piped.
+    pub fn from_child(mut child: std::process::Child) -> Background {
         let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         for stream in [
             Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
@@ -396,14 +401,19 @@ impl Response {
 /// Sends `GET target` exactly as written (no normalising of `..`), to see
 /// what the server does with it.
 pub fn http_get(address: &str, target: &str) -> Response {
+    http_request(
+        address,
+        &format!("GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+/// Sends `request`, the whole of it as written, and reads the answer to
+/// the end.
+pub fn http_request(address: &str, request: &str) -> Response {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(address).expect("connect to the server");
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
     let split = raw

@@ -68,7 +68,7 @@ fn files_types_folders_and_the_404_page() {
     assert!(folder.text().contains("First note"));
     let redirect = http_get(&address, "/notes/first");
     assert_eq!(redirect.status, 301);
-    assert_eq!(redirect.header("location").as_deref(), Some("/notes/first/"));
+    assert_eq!(redirect.header("location").as_deref(), Some("./first/"));
 
     let missing = http_get(&address, "/no/such/page");
     assert_eq!(missing.status, 404);
@@ -296,4 +296,298 @@ fn binding_beyond_loopback_warns_and_a_busy_port_is_an_error() {
         .output()
         .iter()
         .any(|l| l.contains("serving the site at"))));
+}
+
+/// `GET`s `target` naming the server as `host`.
+fn get_as(address: &str, target: &str, host: &str) -> crate::harness::Response {
+    crate::harness::http_request(
+        address,
+        &format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+#[test]
+fn every_response_carries_the_promised_headers() {
+    let site = Site::base();
+    site.write("content/photo 12:30.txt", "taken at half past twelve");
+    let (server, address) = start(&site);
+    let method = |name: &str, target: &str| {
+        crate::harness::http_request(
+            &address,
+            &format!("{name} {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    let responses = [
+        ("page", http_get(&address, "/alpha/"), 200),
+        (
+            "a name with a colon",
+            http_get(&address, "/photo%2012:30.txt"),
+            200,
+        ),
+        ("redirect", http_get(&address, "/notes"), 301),
+        ("refused path", http_get(&address, "/../x"), 403),
+        ("bare 404", http_get(&address, "/no/such/page"), 404),
+        (
+            "bad query",
+            http_get(&address, "/__explainer/events?since=abc"),
+            400,
+        ),
+        ("other host", get_as(&address, "/", "evil.example"), 403),
+        ("method", method("POST", "/alpha/"), 405),
+        ("head", method("HEAD", "/alpha/"), 200),
+    ];
+    for (what, response, status) in &responses {
+        assert_eq!(response.status, *status, "{what}: {}", response.head);
+        assert_eq!(
+            response.header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{what}"
+        );
+        assert_eq!(
+            response.header("cache-control").as_deref(),
+            Some("no-store"),
+            "{what}"
+        );
+    }
+    assert_eq!(responses[1].1.text(), "taken at half past twelve");
+    assert_eq!(responses[7].1.header("allow").as_deref(), Some("GET, HEAD"));
+    // HEAD gives the length GET gives, and no body.
+    let get = http_get(&address, "/alpha/");
+    let head = &responses[8].1;
+    assert_eq!(head.header("content-length"), Some(get.body.len().to_string()));
+    assert!(head.body.is_empty());
+    // The event stream too.
+    let mut events = std::net::TcpStream::connect(&address).unwrap();
+    events.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        events,
+        "GET /__explainer/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+    )
+    .unwrap();
+    let mut head = String::new();
+    let mut reader = BufReader::new(events);
+    while reader.read_line(&mut head).unwrap() > 2 && !head.ends_with("\r\n\r\n") {}
+    let head = head.to_ascii_lowercase();
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert!(head.contains("cache-control: no-store"), "{head}");
+    drop(server);
+}
+
+#[test]
+fn redirects_stay_on_the_server() {
+    let site = Site::base();
+    let (server, address) = start(&site);
+    std::fs::create_dir_all(site.root.join("public/evil.example")).unwrap();
+    std::fs::create_dir_all(site.root.join("public/http:")).unwrap();
+    for (target, location) in [
+        ("//evil.example", "./evil.example/"),
+        ("///evil.example", "./evil.example/"),
+        ("/%2F%2Fevil.example", "./evil.example/"),
+        ("/notes", "./notes/"),
+        ("/http:", "./http:/"),
+    ] {
+        let response = http_get(&address, target);
+        assert_eq!(response.status, 301, "{target}");
+        assert_eq!(response.header("location").as_deref(), Some(location), "{target}");
+    }
+    drop(server);
+}
+
+#[test]
+fn only_local_names_and_allowed_hosts_reach_the_preview() {
+    let site = Site::base();
+    let server = site.spawn(&["serve", "--port", "0", "--allow-host", "preview.test"]);
+    let line = server.wait_for_line("serving the site at http://");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    let port = address.rsplit(':').next().unwrap();
+    for host in [
+        format!("localhost:{port}"),
+        address.clone(),
+        format!("preview.test:{port}"),
+    ] {
+        assert_eq!(get_as(&address, "/alpha/", &host).status, 200, "{host}");
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+    ] {
+        let refused = get_as(&address, "/alpha/", &host);
+        assert_eq!(refused.status, 403, "{host}");
+        assert!(refused.text().contains("--allow-host"));
+        let events = get_as(&address, "/__explainer/events", &host);
+        assert_eq!(events.status, 403, "{host}: the error stream too");
+    }
+    drop(server);
+}
+
+#[test]
+fn binding_names_and_mapped_loopback_addresses() {
+    for bind in ["localhost", "::ffff:127.0.0.1", "::1"] {
+        let site = Site::base();
+        let server = site.spawn(&["serve", "--port", "0", "--bind", bind]);
+        server.wait_for_line("serving the site at http://");
+        assert!(
+            !server.output().iter().any(|l| l.contains("warning")),
+            "{bind}: {:?}",
+            server.output()
+        );
+    }
+    let site = Site::base();
+    let refused = site.run(&["serve", "--bind", "no-such-host.invalid"]);
+    assert_eq!(refused.code, Some(2), "{}", refused.describe());
+    assert!(
+        refused
+            .stderr
+            .contains("is not an IP address or a name of this machine")
+    );
+}
+
+#[test]
+fn ctrl_c_does_not_wait_on_a_half_sent_request() {
+    let site = Site::base();
+    let (server, address) = start(&site);
+    let mut held = std::net::TcpStream::connect(&address).unwrap();
+    write!(held, "GET /alpha/ HTTP/1.1\r\nHost: {address}\r\nX-Slow:").unwrap();
+    let mut events = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        events,
+        "GET /__explainer/events HTTP/1.1\r\nHost: {address}\r\n\r\n"
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    let status = server.interrupt();
+    assert!(status.success());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+/// Slow clients (slowloris) cannot take the preview down: with the limit
+/// of open files at 1,024, 2,000 clients that send a request's head a
+/// little at a time and come back when closed leave a normal client
+/// answered, rebuilds working, and Ctrl-C stopping the server at once.
+#[test]
+fn slow_clients_do_not_starve_the_server_or_its_rebuilds() {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    // This process holds the 2,000 connections: it needs the files.
+    let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+    let _ = rustix::process::setrlimit(
+        rustix::process::Resource::Nofile,
+        rustix::process::Rlimit {
+            current: limit.maximum,
+            maximum: limit.maximum,
+        },
+    );
+    let site = Site::base();
+    let mut command = Command::new(crate::harness::BIN);
+    command
+        .args(["serve", "--port", "0"])
+        .current_dir(&site.root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: only setrlimit, which is async-signal-safe, between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            let files = rustix::process::Rlimit {
+                current: Some(1024),
+                maximum: Some(1024),
+            };
+            rustix::process::setrlimit(rustix::process::Resource::Nofile, files).map_err(std::io::Error::from)
+        });
+    }
+    let server = Background::from_child(command.spawn().unwrap());
+    let line = server.wait_for_line("serving the site at http://");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+
+    let done = Arc::new(AtomicBool::new(false));
+    let slow = {
+        let (address, done) = (address.clone(), Arc::clone(&done));
+        std::thread::spawn(move || {
+            let to: std::net::SocketAddr = address.parse().unwrap();
+            // A request line, then a header line now and then, never the end.
+            let open = || {
+                let mut stream = std::net::TcpStream::connect_timeout(&to, Duration::from_millis(50)).ok()?;
+                stream.set_nonblocking(true).ok()?;
+                stream
+                    .write_all(b"GET /alpha/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                    .ok()?;
+                Some(stream)
+            };
+            let mut clients: Vec<Option<std::net::TcpStream>> = (0..2000).map(|_| open()).collect();
+            let mut reconnected = 0;
+            while !done.load(Ordering::SeqCst) {
+                for client in &mut clients {
+                    let alive = client.as_mut().is_some_and(|c| c.write(b"X-Slow: a\r\n").is_ok());
+                    if !alive {
+                        *client = open();
+                        reconnected += 1;
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            reconnected
+        })
+    };
+    // Until the slow clients have filled every place.
+    let fds = || std::fs::read_dir(format!("/proc/{}/fd", server.pid())).map_or(0, |d| d.count());
+    assert!(
+        wait_until(Duration::from_secs(30), || fds() > 700),
+        "{} files open",
+        fds()
+    );
+    for _ in 0..10 {
+        let started = std::time::Instant::now();
+        let page = http_get(&address, "/alpha/");
+        assert_eq!(page.status, 200);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // A rebuild still has the files it needs.
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\n+++\nRebuilt under load.\n",
+    );
+    assert!(
+        wait_until(Duration::from_secs(20), || {
+            http_get(&address, "/alpha/")
+                .text()
+                .contains("Rebuilt under load.")
+        }),
+        "{}",
+        server.output().join("\n")
+    );
+    assert!(!server.output().iter().any(|l| l.contains("Too many open files")));
+    let started = std::time::Instant::now();
+    let status = server.interrupt();
+    assert!(status.success());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+    done.store(true, Ordering::SeqCst);
+    let reconnected = slow.join().unwrap();
+    assert!(reconnected > 0, "the cap closed slow clients");
 }

@@ -6,7 +6,9 @@
 //! only swaps them; a failed build shows its errors over the page until the
 //! next good one. The snippet that does this is added to HTML responses as
 //! they are sent, never written into the output folder, so `serve` leaves
-//! exactly what `build` writes.
+//! exactly what `build` writes. [`http`] keeps the connections.
+
+mod http;
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -28,6 +30,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use crate::error::{Error, Location, Problem};
+use crate::input;
 use crate::site::Session;
 use crate::watch::{self, Rebuilt, WatchOptions};
 
@@ -55,6 +58,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// Names besides `localhost` and IP addresses the preview answers to.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Shared by the request handlers.
@@ -179,28 +184,30 @@ pub fn serve(
         .route(&format!("/{EVENTS_PATH}"), get(events))
         .fallback(files)
         .with_state(Arc::clone(&shared));
-    let shutdown_stop = Arc::clone(&stop);
+    let hosts = http::Hosts {
+        allowed: options.allowed_hosts.clone(),
+    };
+    let limits = http::Limits::for_this_process();
+    let server_stop = Arc::clone(&stop);
     let stopping = Arc::clone(&shared);
-    let served = runtime.block_on(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                while !shutdown_stop.load(Ordering::SeqCst) {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                // Open event streams would keep the server waiting.
-                let _ = stopping.notices.send(Notice::Stop);
-            })
-            .await
+    runtime.block_on(async move {
+        let server = tokio::spawn(http::run(listener, app, hosts, limits, Arc::clone(&server_stop)));
+        while !server_stop.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        // Open event streams end, so their connections can close.
+        let _ = stopping.notices.send(Notice::Stop);
+        let _ = server.await;
     });
+    // Whatever a client still holds open is dropped here, not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(100));
     stop.store(true, Ordering::SeqCst);
-    let watched = watcher.join().unwrap_or_else(|_| {
+    watcher.join().unwrap_or_else(|_| {
         Err(Error::Output(Problem::new(
             Location::file(&output),
             "the watcher stopped",
         )))
-    });
-    served.map_err(|e| Error::io(&output, "serve the site", e))?;
-    watched
+    })
 }
 
 /// What a page says when it opens the reload channel.
@@ -249,7 +256,7 @@ fn failure_event(text: &str) -> Event {
 
 /// A path of the site: the request's path, decoded and checked. `None` for
 /// anything that could reach outside the output folder: `..`, encoded dots
-/// or slashes that decode to them, backslashes, NUL, drive letters.
+/// or slashes that decode to them, backslashes, NUL.
 pub fn site_relative(path: &str) -> Option<PathBuf> {
     let decoded = percent_decode_str(path).decode_utf8().ok()?;
     if decoded.contains('\\') || decoded.contains('\0') {
@@ -260,7 +267,6 @@ pub fn site_relative(path: &str) -> Option<PathBuf> {
         match part {
             "" | "." => {}
             ".." => return None,
-            part if part.contains(':') => return None,
             part => relative.push(part),
         }
     }
@@ -275,7 +281,11 @@ pub fn site_relative(path: &str) -> Option<PathBuf> {
 /// with status 404 for a miss; HTML gets the live-reload snippet.
 async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
-        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+        let mut response = refused(StatusCode::METHOD_NOT_ALLOWED);
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
     let Some(relative) = site_relative(uri.path()) else {
         return refused(StatusCode::FORBIDDEN);
@@ -283,8 +293,7 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
     let mut file = shared.root.join(&relative);
     if file.is_dir() {
         if !uri.path().ends_with('/') {
-            let location = format!("{}/", uri.path());
-            return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
+            return to_folder(&relative);
         }
         file.push("index.html");
     }
@@ -294,44 +303,57 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         depth,
         generation: shared.generation.load(Ordering::SeqCst),
     };
-    match read_inside(&shared.root, &file).await {
-        Ok(Some(bytes)) => respond(StatusCode::OK, &file, bytes, served, method),
-        Ok(None) => refused(StatusCode::FORBIDDEN),
-        Err(_) => match read_inside(&shared.root, &shared.root.join("404.html")).await {
-            Ok(Some(bytes)) => respond(
-                StatusCode::NOT_FOUND,
-                Path::new("404.html"),
-                bytes,
-                served,
-                method,
-            ),
+    match read_inside(&shared.root, file.clone()).await {
+        Ok(bytes) => respond(StatusCode::OK, &file, bytes, served),
+        Err(input::ReadError::Outside { .. }) => refused(StatusCode::FORBIDDEN),
+        Err(_) => match read_inside(&shared.root, shared.root.join("404.html")).await {
+            Ok(bytes) => respond(StatusCode::NOT_FOUND, Path::new("404.html"), bytes, served),
             _ => refused(StatusCode::NOT_FOUND),
         },
     }
 }
 
-/// The bytes of `file` if it resolves (symbolic links followed) to a place
-/// inside `root`; `Ok(None)` if it resolves outside.
-async fn read_inside(root: &Path, file: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    let real = tokio::fs::canonicalize(file).await?;
-    let real_root = tokio::fs::canonicalize(root).await?;
-    if !real.starts_with(&real_root) {
-        return Ok(None);
+/// The redirect from a folder's address without its `/` to the address
+/// with it. Relative to the request (`./name/`), so it can never lead to
+/// another host, and works under a proxy's subpath.
+fn to_folder(relative: &Path) -> Response {
+    /// What a path part keeps as it is; the rest is percent-encoded.
+    const PART: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'/')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'\\')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}');
+    let name = relative
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let location = format!("./{}/", percent_encoding::utf8_percent_encode(&name, PART));
+    match HeaderValue::from_str(&location) {
+        Ok(location) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response(),
+        Err(_) => refused(StatusCode::NOT_FOUND),
     }
-    if !tokio::fs::metadata(&real).await?.is_file() {
-        return Err(std::io::Error::from(std::io::ErrorKind::NotFound));
-    }
-    tokio::fs::read(&real).await.map(Some)
+}
+
+/// The bytes of `file`, read as every input is (see [`input`]): a regular
+/// file whose real place lies inside `root`.
+async fn read_inside(root: &Path, file: PathBuf) -> Result<Vec<u8>, input::ReadError> {
+    let root = input::real_path(root);
+    tokio::task::spawn_blocking(move || input::open_inside(&file, &root).and_then(input::read_all))
+        .await
+        .unwrap_or_else(|e| Err(input::ReadError::Io(std::io::Error::other(e))))
 }
 
 /// A bare refusal: the status and a one-line text.
 fn refused(status: StatusCode) -> Response {
-    let mut response = (status, status.canonical_reason().unwrap_or("refused")).into_response();
-    response.headers_mut().insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
+    (status, status.canonical_reason().unwrap_or("refused")).into_response()
 }
 
 /// Where a page is served from and at which build, for its snippet.
@@ -342,7 +364,9 @@ struct Served {
     generation: u64,
 }
 
-fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, served: Served, method: Method) -> Response {
+/// A file's answer. For `HEAD`, the same: hyper sends the head with the
+/// body's length and leaves the body out.
+fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, served: Served) -> Response {
     let mime = mime_guess::from_path(file).first_or_octet_stream();
     let is_html = mime.essence_str() == "text/html";
     let content_type = match mime.type_() {
@@ -353,21 +377,11 @@ fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, served: Served, meth
         _ => mime.essence_str().to_string(),
     };
     let body = if is_html { inject(bytes, served) } else { bytes };
-    let mut response = Response::new(if method == Method::HEAD {
-        Body::empty()
-    } else {
-        Body::from(body)
-    });
+    let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;
-    let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&content_type) {
-        headers.insert(header::CONTENT_TYPE, value);
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
     response
 }
 
@@ -434,9 +448,27 @@ const SNIPPET: &str = r#"<script data-explainer-live-reload>
 </script>
 "#;
 
+/// The address `--bind` names: an IP address, or a name such as
+/// `localhost` that resolves to one.
+pub fn parse_bind(text: &str) -> Result<IpAddr, String> {
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Ok(ip);
+    }
+    if text.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+    }
+    use std::net::ToSocketAddrs as _;
+    (text, 0)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut found| found.next())
+        .map(|address| address.ip())
+        .ok_or_else(|| format!("`{text}` is not an IP address or a name of this machine (try 127.0.0.1)"))
+}
+
 /// Prints a warning when the server is reachable from other machines.
 pub fn warn_if_public(bind: IpAddr) -> Option<String> {
-    (!bind.is_loopback()).then(|| {
+    (!bind.to_canonical().is_loopback()).then(|| {
         format!(
             "warning: serving on {bind}, which other machines can reach; the preview is meant for 127.0.0.1"
         )
@@ -458,7 +490,6 @@ mod tests {
             "/..%5cetc",
             "/a\\b",
             "/%00",
-            "/C:/Windows",
             "/%ff",
         ] {
             assert_eq!(site_relative(path), None, "{path}");
