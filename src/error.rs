@@ -348,6 +348,32 @@ pub fn escape_control(text: &str) -> String {
     out
 }
 
+/// Two different files a message names side by side, and which may look
+/// the same: a name with letters beyond ASCII may be written two ways (`é`
+/// as one character, or as `e` and an accent). Then each name's code
+/// points, so the reader can tell them apart: `` (`caf\u{e9}.md`)``;
+/// otherwise nothing.
+pub fn code_points(a: &Path, b: &Path) -> Option<(String, String)> {
+    let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
+    if a.is_ascii() || b.is_ascii() {
+        return None;
+    }
+    let points = |text: &str| -> String {
+        let escaped: String = text
+            .chars()
+            .map(|c| {
+                if c.is_ascii() && !c.is_control() {
+                    c.to_string()
+                } else {
+                    c.escape_unicode().to_string()
+                }
+            })
+            .collect();
+        format!(" (`{escaped}`)")
+    };
+    Some((points(&a), points(&b)))
+}
+
 /// `root/relative` as messages show it: without a leading `./` when the
 /// site is the current folder.
 pub fn site_path(root: &Path, relative: impl AsRef<Path>) -> PathBuf {

@@ -236,7 +236,16 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
-        self.string(key)
+        let at = self.location_of(key);
+        let value = self.string(key)?;
+        if value.trim().is_empty() {
+            self.problems
+                .push(Problem::new(at, format!("`{key}` is empty")).hint(format!(
+                    "write the {key}: it is shown as the heading and as the words of every link here"
+                )));
+            return None;
+        }
+        Some(value)
     }
 
     pub fn integer(&mut self, key: &str) -> Option<i64> {

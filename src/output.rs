@@ -271,7 +271,9 @@ impl Staging {
         std::fs::create_dir(&dir).map_err(|e| output_error(&dir, "create a temporary folder", e))?;
         let marker = dir.join(MARKER);
         std::fs::write(&marker, MARKER_TEXT).map_err(|e| output_error(&marker, "write", e))?;
-        let previous = std::fs::symlink_metadata(output).is_ok_and(|m| m.is_dir());
+        // A previous build's files are shared with the new one when they
+        // did not change; not from a folder that something else put links in.
+        let previous = std::fs::symlink_metadata(output).is_ok_and(|m| m.is_dir()) && !holds_links(output);
         let dir_fd = rustix::fs::open(
             &dir,
             rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY | rustix::fs::OFlags::CLOEXEC,
@@ -503,8 +505,7 @@ pub fn update(output: &Path, changed: &Plan, removed: &[String]) -> Result<(), E
         .filter_map(|path| path.rfind('/').map(|i| &path[..i]))
         .collect();
     for dir in dirs {
-        let dir = output.join(dir);
-        std::fs::create_dir_all(&dir).map_err(|e| output_error(&dir, "create a folder", e))?;
+        make_real_folder(output, dir)?;
     }
     changed.files.par_iter().try_for_each(|(path, contents)| {
         let target = output.join(path);
@@ -531,6 +532,10 @@ pub fn update(output: &Path, changed: &Plan, removed: &[String]) -> Result<(), E
     })?;
     for path in removed {
         let target = output.join(path);
+        if through_link(output, path) {
+            // Not the output's own file: what the link leads to stays.
+            continue;
+        }
         match std::fs::remove_file(&target) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -546,6 +551,47 @@ pub fn update(output: &Path, changed: &Plan, removed: &[String]) -> Result<(), E
         }
     }
     Ok(())
+}
+
+/// Makes `dir` (relative to `output`) and the folders above it, each a
+/// real folder: a symbolic link or a file in the way (no build writes
+/// either) is removed first, so nothing is written through a link to a
+/// place outside the output folder.
+fn make_real_folder(output: &Path, dir: &str) -> Result<(), Error> {
+    let mut folder = output.to_path_buf();
+    for part in dir.split('/') {
+        folder.push(part);
+        match std::fs::symlink_metadata(&folder) {
+            Ok(meta) if meta.is_dir() => continue,
+            Ok(_) => std::fs::remove_file(&folder).map_err(|e| output_error(&folder, "replace a link", e))?,
+            Err(_) => {}
+        }
+        match std::fs::create_dir(&folder) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+            Err(e) => return Err(output_error(&folder, "create a folder", e)),
+        }
+    }
+    Ok(())
+}
+
+/// Whether a folder on the way from `output` to `path` (relative to it)
+/// is a symbolic link.
+fn through_link(output: &Path, path: &str) -> bool {
+    let mut folder = output.to_path_buf();
+    let parts: Vec<&str> = path.split('/').collect();
+    parts[..parts.len() - 1].iter().any(|part| {
+        folder.push(part);
+        std::fs::symlink_metadata(&folder).is_ok_and(|m| m.file_type().is_symlink())
+    })
+}
+
+/// Whether `output` holds a symbolic link anywhere: no build writes one,
+/// and a file reached through one may lie outside the output folder.
+fn holds_links(output: &Path) -> bool {
+    walkdir::WalkDir::new(output)
+        .into_iter()
+        .any(|entry| entry.map_or(true, |e| e.path_is_symlink()))
 }
 
 /// Puts `staging` where `output` is, in one step where the system allows.
@@ -665,7 +711,9 @@ fn remove_stale(parent: &Path, name: &str) {
                 .strip_prefix(&format!(".{name}{kind}"))
                 .and_then(|pid| pid.parse::<u32>().ok())
         });
+        let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
         if let Some(pid) = pid
+            && is_folder
             && (pid == std::process::id() || !process_exists(pid))
         {
             let _ = std::fs::remove_dir_all(entry.path());
@@ -673,14 +721,15 @@ fn remove_stale(parent: &Path, name: &str) {
     }
 }
 
-#[cfg(target_os = "linux")]
+/// Whether a process `pid` runs (one that is not ours to signal runs too).
 fn process_exists(pid: u32) -> bool {
-    Path::new("/proc").join(pid.to_string()).exists()
-}
-
-#[cfg(not(target_os = "linux"))]
-fn process_exists(_: u32) -> bool {
-    false
+    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+        return false;
+    };
+    !matches!(
+        rustix::process::test_kill_process(pid),
+        Err(rustix::io::Errno::SRCH)
+    )
 }
 
 #[cfg(test)]
@@ -904,6 +953,54 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("index.html")]);
+    }
+
+    #[test]
+    fn links_planted_in_the_output_are_replaced_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("index.html"), "not ours").unwrap();
+        std::fs::write(elsewhere.join("old.html"), "not ours either").unwrap();
+        let mut plan = Plan::default();
+        plan.add("a/index.html", Contents::Bytes(b"one".to_vec()));
+        plan.add("b/old.html", Contents::Bytes(b"old".to_vec()));
+        write(&out, &plan).unwrap();
+        // Something puts links where the build's folders were.
+        std::fs::remove_dir_all(out.join("a")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
+        std::fs::remove_dir_all(out.join("b")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("b")).unwrap();
+        let mut changed = Plan::default();
+        changed.add("a/index.html", Contents::Bytes(b"two".to_vec()));
+        update(&out, &changed, &["b/old.html".to_string()]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+            "not ours"
+        );
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("old.html")).unwrap(),
+            "not ours either"
+        );
+        assert!(
+            !std::fs::symlink_metadata(out.join("a"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        // A build over it shares no file through the link left there.
+        assert!(holds_links(&out));
+        let mut plan = Plan::default();
+        plan.add("b/old.html", Contents::Bytes(b"not ours either".to_vec()));
+        write(&out, &plan).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/old.html")).unwrap(),
+            "not ours either"
+        );
+        assert_eq!(std::fs::metadata(elsewhere.join("old.html")).unwrap().nlink(), 1);
+        assert!(elsewhere.join("old.html").exists());
     }
 
     #[test]

@@ -69,6 +69,7 @@ pub fn new_site(dir: &Path, title: Option<&str>) -> Result<NewSite, Error> {
                 .hint("give the title on one line, as plain text"),
         ));
     }
+    refuse_link(dir, "`new`")?;
     let empty_existing = match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
@@ -156,6 +157,7 @@ pub struct Ejected {
 /// an error and nothing is written.
 pub fn eject_theme(root: &Path, force: bool) -> Result<Ejected, Error> {
     let dir = site_path(root, TEMPLATES_DIR);
+    refuse_link(&dir, "ejecting the theme")?;
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(
             Problem::new(Location::file(&dir), "this is a file, not a folder")
@@ -163,11 +165,13 @@ pub fn eject_theme(root: &Path, force: bool) -> Result<Ejected, Error> {
         ));
     }
     let files = render::built_in_files();
+    // A link counts as a file that exists, even one that points nowhere.
+    let exists = |path: &Path| std::fs::symlink_metadata(path).is_ok();
     if !force {
         let existing: Vec<&str> = files
             .iter()
             .map(|(path, _)| path.as_str())
-            .filter(|path| dir.join(path).exists())
+            .filter(|path| exists(&dir.join(path)))
             .collect();
         if let Some(first) = existing.first() {
             let more = match existing.len() {
@@ -183,16 +187,57 @@ pub fn eject_theme(root: &Path, force: bool) -> Result<Ejected, Error> {
             ));
         }
     }
+    for (path, _) in &files {
+        let mut folder = dir.join(path);
+        while folder.pop() && folder.starts_with(&dir) && folder != dir {
+            refuse_link(&folder, "ejecting the theme")?;
+        }
+    }
     let mut written = Vec::new();
     for (path, bytes) in files {
         let target = dir.join(&path);
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder).map_err(|e| Error::io(folder, "create the folder", e))?;
         }
-        std::fs::write(&target, bytes).map_err(|e| Error::io(&target, "write", e))?;
+        replace_file(&target, bytes)?;
         written.push(path);
     }
     Ok(Ejected { dir, files: written })
+}
+
+/// Refuses to write into `path` when it is a symbolic link: what it
+/// points to lies elsewhere, maybe outside the site.
+fn refuse_link(path: &Path, doing: &str) -> Result<(), Error> {
+    match std::fs::read_link(path) {
+        Ok(target) => Err(Error::Usage(
+            Problem::new(
+                Location::file(path),
+                format!(
+                    "this is a symbolic link (to {}); {doing} writes only into real folders",
+                    crate::error::escape_control(&target.display().to_string())
+                ),
+            )
+            .hint("pass the folder the link points to, or remove the link"),
+        )),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Writes `bytes` to `target` under a temporary name beside it, then
+/// renames it over `target`: a symbolic link there is replaced by the
+/// file, never written through.
+fn replace_file(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = target.with_file_name(format!(".{name}.eject-{}", std::process::id()));
+    std::fs::write(&temporary, bytes)
+        .and_then(|()| std::fs::rename(&temporary, target))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            Error::io(target, "write", e)
+        })
 }
 
 #[cfg(test)]

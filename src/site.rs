@@ -1084,11 +1084,12 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
             .cloned()
             .or_else(|| document_file(index, &output))
         {
+            let (own, other) = crate::error::code_points(&owner, &first).unwrap_or_default();
             errors.push(Error::Content(
                 Problem::new(
                     Location::file(&owner),
                     format!(
-                        "this file and {} would both be written to {output}",
+                        "this file{own} and {}{other} would both be written to {output}",
                         first.display()
                     ),
                 )
@@ -1129,7 +1130,45 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
     for source in &content.drafts {
         index.add_missing(source, Target::Draft);
     }
+    errors.extend(file_and_folder_clashes(content, &owners));
     (index, errors)
+}
+
+/// A file written where another output needs a folder: `content/alpha`
+/// (a file) and `content/alpha.md` (a page, `alpha/index.html`). `files`
+/// are the outputs that are not documents, with the file behind each.
+fn file_and_folder_clashes(content: &Content, files: &BTreeMap<String, PathBuf>) -> Vec<Error> {
+    let documents = content
+        .documents()
+        .map(|doc| (doc.output_file(), doc.file.clone()));
+    let outputs: Vec<(String, PathBuf)> = files
+        .iter()
+        .map(|(o, f)| (o.clone(), f.clone()))
+        .chain(documents)
+        .collect();
+    let mut errors = Vec::new();
+    for (output, owner) in &outputs {
+        let mut folder = output.as_str();
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            folder = parent;
+            let Some(blocker) = files.get(folder) else {
+                continue;
+            };
+            let (own, other) = crate::error::code_points(blocker, owner).unwrap_or_default();
+            errors.push(Error::Content(
+                Problem::new(
+                    Location::file(blocker),
+                    format!(
+                        "this file{own} would be written to {folder}, where {}{other} needs a folder (for {output})",
+                        owner.display()
+                    ),
+                )
+                .hint("rename or move one of them"),
+            ));
+            break;
+        }
+    }
+    errors
 }
 
 /// `doc`'s Markdown; `text` is its text (see [`Document::text`]).

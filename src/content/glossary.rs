@@ -56,15 +56,25 @@ pub struct Glossary {
 }
 
 impl Glossary {
-    /// The terms as templates see them (`page.extra.terms`).
+    /// The terms as templates see them (`page.extra.terms`): in
+    /// alphabetical order, ignoring case, then in the file's order.
     pub fn terms_value(&self) -> Value {
+        let mut sorted: Vec<(String, &Term)> =
+            self.terms.iter().map(|t| (t.term.to_lowercase(), t)).collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
         Value::Array(
-            self.terms
-                .iter()
-                .map(|t| json!({ "id": t.id, "term": t.term, "definition": t.definition, "aliases": t.aliases }))
+            sorted
+                .into_iter()
+                .map(|(_, t)| json!({ "id": t.id, "term": t.term, "definition": t.definition, "aliases": t.aliases }))
                 .collect(),
         )
     }
+}
+
+/// `text` trimmed, without the characters of
+/// [`crate::input::is_forbidden`] that TOML escapes may write.
+fn clean(text: &str) -> String {
+    crate::input::clean(text.trim().to_string())
 }
 
 /// Parses the glossary `text`, the contents of `path`.
@@ -83,13 +93,33 @@ pub fn parse(path: &Path, text: &str) -> Result<Glossary, Vec<Problem>> {
     let mut forms: HashMap<String, String> = HashMap::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut terms = Vec::with_capacity(file.terms.len());
+    if file.title.as_deref().is_some_and(|t| clean(t).is_empty()) {
+        problems.push(
+            Problem::new(
+                Location::at_offset(path, text, 0),
+                "the glossary's `title` is empty",
+            )
+            .hint("write a title, or leave the line out for \"Glossary\""),
+        );
+    }
     for entry in file.terms {
-        let at = Location::at_offset(path, text, entry.span().start);
+        // Made only for a problem: finding a line counts the lines before it.
+        let start = entry.span().start;
+        let at = || Location::at_offset(path, text, start);
         let entry = entry.into_inner();
-        if entry.term.trim().is_empty() || entry.definition.trim().is_empty() {
+        let entry = Entry {
+            term: clean(&entry.term),
+            definition: clean(&entry.definition),
+            aliases: entry.aliases.iter().map(|a| clean(a)).collect(),
+        };
+        if entry.term.is_empty() || entry.definition.is_empty() || entry.aliases.iter().any(String::is_empty)
+        {
             problems.push(
-                Problem::new(at.clone(), "a glossary entry has an empty `term` or `definition`")
-                    .hint("write both, or remove the entry"),
+                Problem::new(
+                    at(),
+                    "a glossary entry has an empty `term`, `definition` or alias",
+                )
+                .hint("write each of them, or remove the entry"),
             );
             continue;
         }
@@ -97,11 +127,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Glossary, Vec<Problem>> {
             let key = form.trim().to_lowercase();
             if let Some(first) = forms.insert(key, entry.term.clone()) {
                 problems.push(
-                    Problem::new(
-                        at.clone(),
-                        format!("`{form}` is already defined by the term `{first}`"),
-                    )
-                    .hint("define each term and alias once"),
+                    Problem::new(at(), format!("`{form}` is already defined by the term `{first}`"))
+                        .hint("define each term and alias once"),
                 );
             }
         }
@@ -118,17 +145,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Glossary, Vec<Problem>> {
         };
         terms.push(Term {
             id,
-            term: entry.term.trim().to_string(),
-            definition: entry.definition.trim().to_string(),
-            aliases: entry.aliases.iter().map(|a| a.trim().to_string()).collect(),
+            term: entry.term,
+            definition: entry.definition,
+            aliases: entry.aliases,
         });
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     Ok(Glossary {
-        title: file.title.unwrap_or_else(|| "Glossary".to_string()),
-        description: file.description,
+        title: file.title.map_or_else(|| "Glossary".to_string(), |t| clean(&t)),
+        description: file.description.map(|d| clean(&d)),
         weight: file.weight,
         template: file.template.unwrap_or_else(|| "glossary.html".to_string()),
         terms,

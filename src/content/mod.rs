@@ -154,19 +154,27 @@ pub fn is_editor_noise(name: &str) -> bool {
         || name.ends_with("___jb_old___")
 }
 
-/// A file's size and modification time: when both are unchanged, the file
-/// is taken to be unchanged.
+/// What the system says of a file without reading it: when all of it is
+/// unchanged, the file is taken to be unchanged. The status change time
+/// moves with any change to the file or its permissions (a file made
+/// unreadable must be read again, and fail); the inode, when a save
+/// replaces the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Stamp {
     pub modified: Option<std::time::SystemTime>,
+    pub changed: (i64, i64),
+    pub inode: u64,
     pub len: u64,
 }
 
 impl Stamp {
     pub fn of(path: &Path) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
         let meta = std::fs::metadata(path).ok()?;
         Some(Stamp {
             modified: meta.modified().ok(),
+            changed: (meta.ctime(), meta.ctime_nsec()),
+            inode: meta.ino(),
             len: meta.len(),
         })
     }
@@ -720,14 +728,14 @@ fn duplicate_paths(content: &Content) -> Vec<Error> {
                 None => Location::file(&doc.file),
             };
             errors.push(Error::Content(
-                Problem::new(
-                    at,
+                Problem::new(at, {
+                    let (own, other) = crate::error::code_points(&doc.file, &first.file).unwrap_or_default();
                     format!(
-                        "this page and {} would both be written to {}index.html",
+                        "this page{own} and {}{other} would both be written to {}index.html",
                         first.file.display(),
                         doc.path
-                    ),
-                )
+                    )
+                })
                 .hint("give one of them another file name or `slug`"),
             ));
         }

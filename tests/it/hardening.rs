@@ -67,6 +67,10 @@ fn an_unreadable_file_is_an_error() {
         stderr.contains("content/alpha.md: cannot read the file: Permission denied"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("hint: check the permissions of the file and of the folders above it"),
+        "{stderr}"
+    );
     assert_eq!(site.tree("public"), before);
 }
 
@@ -277,4 +281,34 @@ fn escapes_cannot_forge_the_engines_markers() {
     assert!(page.contains("<h1>notes/index.html</h1>"), "{page}");
     assert!(page.contains("A notes/index.html and 0 here."), "{page}");
     assert!(!page.contains("../notes/index.html"), "{page}");
+}
+
+/// A page made unreadable while `watch` runs is an error at the next
+/// rebuild, not a success from what was read before.
+#[test]
+fn a_page_made_unreadable_while_watching_is_an_error() {
+    let site = Site::base();
+    site.build();
+    open_up(&site.root);
+    let mut command = Command::new(BIN);
+    command
+        .args(["watch"])
+        .current_dir(&site.root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: getuid() only reads the process's user id.
+    if unsafe { libc::getuid() } == 0 {
+        command.uid(65534).gid(65534);
+    }
+    let watch = crate::harness::Background::from_child(command.spawn().unwrap());
+    watch.wait_for_line("watching content/");
+    let page = site.root.join("content/alpha.md");
+    std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o000)).unwrap();
+    watch.wait_for_line("content/alpha.md: cannot read the file: Permission denied");
+    std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o666)).unwrap();
+    assert!(crate::harness::wait_until(Duration::from_secs(20), || watch
+        .output()
+        .iter()
+        .any(|l| l.contains("alpha.md changed: rendered"))));
 }

@@ -354,3 +354,68 @@ fn the_new_site_readme_commands_work() {
             .contains("<link rel=\"canonical\" href=\"https://example.org/my-explainer/\">")
     );
 }
+
+#[test]
+fn eject_replaces_links_and_never_writes_through_them() {
+    let site = Site::base();
+    let outside = site.outside().join("elsewhere.html");
+    std::fs::write(&outside, "not the site's").unwrap();
+    // A link to a file outside the site, and one to a file that does not exist yet.
+    site.remove("templates/page.html");
+    std::os::unix::fs::symlink(&outside, site.root.join("templates/page.html")).unwrap();
+    let dangling = site.outside().join("created-through-a-link.html");
+    site.remove("templates/index.html");
+    std::os::unix::fs::symlink(&dangling, site.root.join("templates/index.html")).unwrap();
+    // Without --force, both count as files that exist.
+    site.run(&["theme", "eject"])
+        .failure(2)
+        .stderr_has("this file exists already");
+    site.run(&["theme", "eject", "--force"]).success();
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "not the site's");
+    assert!(
+        !dangling.exists(),
+        "nothing was written through the dangling link"
+    );
+    let page = site.root.join("templates/page.html");
+    assert!(!std::fs::symlink_metadata(&page).unwrap().file_type().is_symlink());
+    assert_eq!(
+        read(&page),
+        std::fs::read_to_string("templates/page.html").unwrap()
+    );
+
+    // A linked folder inside templates/, and templates/ itself a link.
+    let theme = site.outside().join("shared-theme");
+    std::fs::create_dir(&theme).unwrap();
+    site.remove("templates/shortcodes");
+    std::os::unix::fs::symlink(&theme, site.root.join("templates/shortcodes")).unwrap();
+    site.run(&["theme", "eject", "--force"])
+        .failure(2)
+        .stderr_has("templates/shortcodes: this is a symbolic link (to ");
+    site.remove("templates");
+    std::os::unix::fs::symlink(&theme, site.root.join("templates")).unwrap();
+    site.run(&["theme", "eject", "--force"])
+        .failure(2)
+        .stderr_has("templates: this is a symbolic link (to ");
+    assert_eq!(
+        std::fs::read_dir(&theme).unwrap().count(),
+        0,
+        "nothing written into the linked folder"
+    );
+}
+
+#[test]
+fn new_refuses_a_link_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    std::os::unix::fs::symlink("empty", dir.path().join("link")).unwrap();
+    let run = run_in(dir.path(), &["new", "link"]);
+    assert_eq!(run.code, Some(2), "{}", run.describe());
+    assert!(
+        run.stderr
+            .contains("link: this is a symbolic link (to empty); `new` writes only into real folders"),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(std::fs::read_dir(dir.path().join("empty")).unwrap().count(), 0);
+    run_in(dir.path(), &["new", "empty"]).success();
+}

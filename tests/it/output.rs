@@ -176,3 +176,28 @@ fn linked_site_folders_cannot_be_the_output_under_another_name() {
     assert_eq!(tree(&words), words_before);
     assert_eq!(tree(&theme), theme_before);
 }
+
+#[test]
+fn temporary_files_of_a_killed_watch_are_gone_after_the_next_build_or_watch() {
+    let site = Site::base();
+    site.build();
+    let leftovers = [
+        "public/alpha/.index.html.tmp-99999",
+        "public/.style.css.tmp-99999",
+    ];
+    for (command, args) in [("build", vec!["build"]), ("watch", vec!["watch"])] {
+        for leftover in leftovers {
+            site.write(leftover, "half a page");
+        }
+        if command == "build" {
+            site.run(&args).success();
+        } else {
+            let watch = site.spawn(&args);
+            watch.wait_for_line("watching content/");
+        }
+        for leftover in leftovers {
+            assert!(!site.exists(leftover), "{command} left {leftover}");
+        }
+        assert!(site.exists("public/alpha/index.html"));
+    }
+}
