@@ -271,3 +271,147 @@ proptest! {
         }
     }
 }
+
+/// Where a generated build writes to.
+#[derive(Debug, Clone, Copy)]
+enum Output {
+    /// `public/` in the site.
+    Public,
+    /// A folder beside the site.
+    Sibling,
+    /// A folder beside the site that holds someone's files.
+    Home,
+    /// The site's `content/`, or a folder in it.
+    Content,
+    /// The real folder behind a linked `content/`.
+    LinkedContent,
+    /// The site's root.
+    Root,
+}
+
+fn output_choice() -> impl Strategy<Value = Output> {
+    prop_oneof![
+        Just(Output::Public),
+        Just(Output::Sibling),
+        Just(Output::Home),
+        Just(Output::Content),
+        Just(Output::LinkedContent),
+        Just(Output::Root),
+    ]
+}
+
+/// Every entry under `dir` but those under `except`: its kind, size,
+/// modification time, permissions, bytes and link target. (A folder's
+/// own time is left out: the output's parent gains and loses the
+/// temporary folder a build writes into.)
+fn snapshot(dir: &Path, except: Option<&Path>) -> BTreeMap<String, String> {
+    use std::os::unix::fs::MetadataExt;
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| except.is_none_or(|except| !e.path().starts_with(except)))
+        .filter_map(Result::ok)
+        .map(|e| {
+            let meta = e.path().symlink_metadata().unwrap();
+            let link = std::fs::read_link(e.path()).ok();
+            let bytes = if meta.is_file() {
+                std::fs::read(e.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            let relative = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let time = if meta.is_dir() {
+                (0, 0)
+            } else {
+                (meta.mtime(), meta.mtime_nsec())
+            };
+            let state = format!(
+                "{:?} {} {}.{} {:o} {:?} {:x}",
+                meta.file_type(),
+                if meta.is_dir() { 0 } else { meta.len() },
+                time.0,
+                time.1,
+                meta.mode(),
+                link,
+                xxhash_rust::xxh3::xxh3_64(&bytes)
+            );
+            (relative, state)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Whatever the site holds (links in and out, other people's files
+    /// beside it) and wherever the output goes, a build changes nothing
+    /// outside its output folder: a refused or failed build changes
+    /// nothing at all, and leaves no temporary folder.
+    #[test]
+    fn a_build_touches_nothing_outside_its_output_folder(
+        pages in prop::collection::btree_set("[a-z]{1,6}", 1..5),
+        assets in prop::collection::btree_set("[a-z]{1,6}", 0..3),
+        link_out in any::<bool>(),
+        link_in in any::<bool>(),
+        linked_content in any::<bool>(),
+        broken in any::<bool>(),
+        output in output_choice(),
+        force in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path();
+        let root = top.join("site");
+        let words = if linked_content { top.join("words") } else { root.join("content") };
+        write(&words.join("site.toml"), "title = \"Touch\"\n");
+        for page in &pages {
+            let body = if broken { "[gone](@/missing.md)" } else { "Text." };
+            write(&words.join(format!("notes/{page}.md")), &format!("+++\ntitle = \"{page}\"\n+++\n{body}\n"));
+        }
+        for asset in &assets {
+            write(&words.join(format!("img/{asset}.png")), asset);
+        }
+        write(&top.join("home/notes.txt"), "someone's notes");
+        write(&top.join("home/project/plan.md"), "someone's plan");
+        if linked_content {
+            std::fs::create_dir_all(&root).unwrap();
+            std::os::unix::fs::symlink(&words, root.join("content")).unwrap();
+        }
+        if link_out {
+            std::os::unix::fs::symlink(top.join("home"), words.join("home-link")).unwrap();
+        }
+        if link_in {
+            std::os::unix::fs::symlink("notes", words.join("notes-again")).unwrap();
+        }
+        let out = match output {
+            Output::Public => root.join("public"),
+            Output::Sibling => top.join("out"),
+            Output::Home => top.join("home"),
+            Output::Content => root.join("content/notes"),
+            Output::LinkedContent => words.join("out"),
+            Output::Root => root.clone(),
+        };
+        let before = snapshot(top, None);
+        let options = Options { force, ..options(&root, &out) };
+        let built = explainer::site::build(&options);
+        let leftovers: Vec<String> = std::fs::read_dir(out.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.contains(".tmp-") || name.contains(".old-"))
+            .collect();
+        prop_assert!(leftovers.is_empty(), "{:?}", leftovers);
+        match built {
+            Ok(_) => {
+                prop_assert!(matches!(output, Output::Public | Output::Sibling | Output::Home));
+                prop_assert!(force || !matches!(output, Output::Home), "someone's files replaced without --force");
+                prop_assert_eq!(snapshot(top, Some(&out)), {
+                    let mut before = before;
+                    let inside = out.strip_prefix(top).unwrap().to_string_lossy().into_owned();
+                    before.retain(|path, _| path != &inside && !path.starts_with(&format!("{inside}/")));
+                    before
+                });
+            }
+            Err(_) => prop_assert_eq!(snapshot(top, None), before),
+        }
+    }
+}

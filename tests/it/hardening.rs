@@ -312,3 +312,62 @@ fn a_page_made_unreadable_while_watching_is_an_error() {
         .iter()
         .any(|l| l.contains("alpha.md changed: rendered"))));
 }
+
+/// No file outside the site is opened, whatever links point there: the
+/// system's own record of every file the build opens (`strace`, with `-y`
+/// for the real path behind each file opened) never names the folder the
+/// links lead to. Needs strace: CI installs it.
+#[test]
+#[ignore = "needs strace; .ci/run installs it and runs the ignored tests"]
+fn a_build_opens_no_file_outside_the_site() {
+    let site = Site::base();
+    let secret = site.outside().join("secret");
+    std::fs::create_dir_all(secret.join("folder")).unwrap();
+    std::fs::write(secret.join("notes.md"), "+++\ntitle = \"Secret\"\n+++\n").unwrap();
+    std::fs::write(secret.join("key.toml"), "key = 1\n").unwrap();
+    std::fs::write(secret.join("page.html"), "secret").unwrap();
+    std::fs::write(secret.join("folder/inside.md"), "+++\ntitle = \"Deeper\"\n+++\n").unwrap();
+    let link = |target: &str, at: &str| {
+        std::os::unix::fs::symlink(secret.join(target), site.root.join(at)).unwrap();
+    };
+    link("notes.md", "content/notes.md");
+    link("folder", "content/folder");
+    link("key.toml", "content/data.toml");
+    link("page.html", "templates/secret.html");
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\n[extra]\nevents = \"data.toml\"\n+++\nText.\n",
+    );
+    let log = site.outside().join("strace.log");
+    let output = Command::new("strace")
+        .args(["-f", "-qq", "-y", "-e", "trace=open,openat,openat2,creat", "-o"])
+        .arg(&log)
+        .arg(BIN)
+        .args(["build"])
+        .current_dir(&site.root)
+        .output()
+        .expect("strace runs (apt-get install strace)");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("a symbolic link points outside the content folder"),
+        "{stderr}"
+    );
+    let log = std::fs::read_to_string(&log).unwrap();
+    let opens: Vec<&str> = log.lines().filter(|l| l.contains("open")).collect();
+    assert!(opens.len() > 10, "strace saw the build open files:\n{log}");
+    let secret = secret.to_string_lossy().into_owned();
+    let outside: Vec<&&str> = opens
+        .iter()
+        .filter(|l| l.contains(&secret) || l.contains("secret/"))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "opened outside the site:\n{}",
+        outside
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
