@@ -9,7 +9,10 @@
 //! - `markdown`: rendering every page's Markdown;
 //! - `render`: rendering every page and section through Tera (front matter
 //!   and Markdown reused, as in a rebuild);
-//! - `write`: writing the rendered site into a new output folder.
+//! - `write`: writing the rendered site into a new output folder;
+//! - `glossary (5,000 terms)`: loading and rendering a site whose glossary
+//!   has 5,000 terms (its page lists them all; each page marks up the ones
+//!   it uses), with the built-in theme.
 
 #[path = "../examples/corpus.rs"]
 #[allow(dead_code)]
@@ -110,5 +113,46 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages);
+/// A site with a glossary of `terms` terms and a page that uses a few.
+fn glossary_site(terms: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(root.join("content")).expect("a content folder");
+    std::fs::write(root.join("content/site.toml"), "title = \"Terms\"\n").expect("written");
+    let mut glossary = String::from("title = \"Glossary\"\n");
+    for i in 0..terms {
+        glossary.push_str(&format!(
+            "[[terms]]\nterm = \"term {i} word\"\ndefinition = \"What term {i} means, in a sentence of some length.\"\n"
+        ));
+    }
+    std::fs::write(root.join("content/glossary.toml"), glossary).expect("written");
+    std::fs::write(
+        root.join("content/page.md"),
+        "+++\ntitle = \"A page\"\n+++\nIt uses term 1 word, term 2500 word and term 4999 word.\n",
+    )
+    .expect("written");
+    (dir, root)
+}
+
+fn glossary(c: &mut Criterion) {
+    let (_dir, root) = glossary_site(5000);
+    let mut group = c.benchmark_group("glossary (5,000 terms)");
+    group.sample_size(10);
+    group.bench_function("load and render", |b| {
+        b.iter(|| {
+            let mut session = Session::new(Options {
+                root: root.clone(),
+                output: Some(root.join("public")),
+                base_url: None,
+                drafts: false,
+                lint: LintLevel::Error,
+                force: false,
+            });
+            session.render().expect("the glossary site builds")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages, glossary);
 criterion_main!(benches);

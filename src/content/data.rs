@@ -161,6 +161,27 @@ mod tests {
     }
 
     #[test]
+    fn data_nests_up_to_each_readers_limit() {
+        let f = Path::new("d");
+        fn lists(depth: usize) -> String {
+            format!("{}{}", "[".repeat(depth), "]".repeat(depth))
+        }
+        // The readers' own limits: YAML 128 levels, JSON 127, TOML 80 below
+        // the table at the top.
+        let cases: [(&str, usize, fn(usize) -> String); 3] = [
+            ("json", 127, lists),
+            ("yaml", 128, lists),
+            ("toml", 80, |depth| format!("a = {}", lists(depth))),
+        ];
+        for (format, limit, text) in cases {
+            assert!(parse(f, &text(limit), format).is_ok(), "{format} at {limit}");
+            let problem = parse(f, &text(limit + 1), format).unwrap_err();
+            assert!(problem.at.line.is_some(), "{format}: {problem}");
+            assert!(parse(f, &text(100_000), format).is_err(), "{format} far deeper");
+        }
+    }
+
+    #[test]
     fn refuses_paths_outside_content() {
         let files = DataFiles::new(PathBuf::from("content"));
         let problem = files.load("../secret.toml").unwrap_err();

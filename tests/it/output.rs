@@ -201,3 +201,17 @@ fn temporary_files_of_a_killed_watch_are_gone_after_the_next_build_or_watch() {
         assert!(site.exists("public/alpha/index.html"));
     }
 }
+
+#[test]
+fn an_output_path_longer_than_the_system_allows_says_so() {
+    let site = Site::base();
+    let long = vec!["b".repeat(200); 25].join("/");
+    site.run(&["build", "--output", &format!("../{long}")])
+        .failure(1)
+        .stderr_has("File name too long")
+        .stderr_has("hint: the path is longer than the system allows: use shorter folder and file names");
+    let name = "n".repeat(300);
+    site.run(&["build", "--output", &format!("../{name}")])
+        .failure(1)
+        .stderr_has("hint: the path is longer than the system allows");
+}
