@@ -168,7 +168,8 @@ mod tests {
         }
         // The readers' own limits: YAML 128 levels, JSON 127, TOML 80 below
         // the table at the top.
-        let cases: [(&str, usize, fn(usize) -> String); 3] = [
+        type Nested = fn(usize) -> String;
+        let cases: [(&str, usize, Nested); 3] = [
             ("json", 127, lists),
             ("yaml", 128, lists),
             ("toml", 80, |depth| format!("a = {}", lists(depth))),
