@@ -129,19 +129,20 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
 
 /// Checks that `url` is an absolute http(s) URL and gives it a trailing `/`.
 fn normalise_base_url(url: &str) -> Result<String, String> {
+    // Before anything else, so that no message repeats them (it would end
+    // up in logs), whatever else is wrong with the address.
+    if holds_credentials(url) {
+        return Err(
+            "`base_url` must not hold a user name or password: they would be published in every canonical link, the sitemap and the feed"
+                .to_string(),
+        );
+    }
     let parsed =
         url::Url::parse(url).map_err(|e| format!("`base_url` is not an absolute URL: `{url}` ({e})"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(format!(
             "`base_url` must start with https:// or http://, not `{url}`"
         ));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        // Not repeated in the message: it would end up in logs.
-        return Err(
-            "`base_url` must not hold a user name or password: they would be published in every canonical link, the sitemap and the feed"
-                .to_string(),
-        );
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(format!("`base_url` must not have a query or a fragment: `{url}`"));
@@ -151,6 +152,14 @@ fn normalise_base_url(url: &str) -> Result<String, String> {
         normalised.push('/');
     }
     Ok(normalised)
+}
+
+/// Whether `url`'s host part, written with or without a scheme, starts
+/// with a user name or password (`user:secret@`).
+fn holds_credentials(url: &str) -> bool {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
+    authority.contains('@')
 }
 
 #[cfg(test)]

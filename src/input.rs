@@ -116,14 +116,49 @@ pub fn open(path: &Path) -> Result<std::fs::File, ReadError> {
     regular(fd)
 }
 
-/// [`open`] of `relative` inside the open folder `at`; a symbolic link as
-/// its last part is refused (the caller resolved the path already).
-pub fn open_at(at: &rustix::fd::OwnedFd, relative: &str) -> Result<std::fs::File, ReadError> {
-    match rustix::fs::openat(at, relative, READ_FLAGS | OFlags::NOFOLLOW, Mode::empty()) {
-        Ok(fd) => regular(fd),
-        // A link put there since the folder was listed.
-        Err(rustix::io::Errno::LOOP) => Err(ReadError::NotAFile(kind_name(FileType::Symlink))),
-        Err(e) => Err(e.into()),
+/// [`open`] of `relative` inside the open folder `at`, whose real path is
+/// `at_real`, only if the file lies inside it: a link on the way is
+/// followed only while it stays inside (the kernel sees to it, with
+/// `openat2`'s `RESOLVE_BENEATH`; where that is missing, or for a link
+/// written as an absolute path, the real place of the file opened is
+/// checked after), and a link as its last part is refused. So a folder
+/// swapped for a link after the walk listed it cannot lead outside.
+pub fn open_at(at: &rustix::fd::OwnedFd, at_real: &Path, relative: &str) -> Result<std::fs::File, ReadError> {
+    use rustix::fs::ResolveFlags;
+    use rustix::io::Errno;
+    let flags = READ_FLAGS | OFlags::NOFOLLOW;
+    let beneath = ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS;
+    let fd = match rustix::fs::openat2(at, relative, flags, Mode::empty(), beneath) {
+        Ok(fd) => fd,
+        Err(Errno::NOSYS | Errno::PERM | Errno::INVAL | Errno::XDEV | Errno::AGAIN) => {
+            let fd = rustix::fs::openat(at, relative, flags, Mode::empty()).map_err(link_refused)?;
+            check_opened(&fd, at_real)?;
+            fd
+        }
+        Err(e) => return Err(link_refused(e)),
+    };
+    regular(fd)
+}
+
+/// A link as the last part of a path opened without following it.
+fn link_refused(error: rustix::io::Errno) -> ReadError {
+    match error {
+        rustix::io::Errno::LOOP => ReadError::NotAFile(kind_name(FileType::Symlink)),
+        e => e.into(),
+    }
+}
+
+/// Checks that the file `fd` is open on lies inside `boundary`, from the
+/// system's own record of it (`/proc/self/fd`), whatever the path that
+/// led to it; without that record, nothing more can be known.
+fn check_opened(fd: &rustix::fd::OwnedFd, boundary: &Path) -> Result<(), ReadError> {
+    use rustix::fd::AsRawFd as _;
+    match std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd())) {
+        Ok(target) if !target.starts_with(boundary) => Err(ReadError::Outside {
+            target,
+            boundary: boundary.to_path_buf(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -153,12 +188,11 @@ pub fn resolve_inside(path: &Path, boundary: &Path) -> Result<PathBuf, ReadError
 /// nothing is read before that check.
 pub fn open_inside(path: &Path, boundary: &Path) -> Result<std::fs::File, ReadError> {
     let target = resolve_inside(path, boundary)?;
-    // The real path has no link as its last part; one put there since is refused.
-    match rustix::fs::open(&target, READ_FLAGS | OFlags::NOFOLLOW, Mode::empty()) {
-        Ok(fd) => regular(fd),
-        Err(rustix::io::Errno::LOOP) => Err(ReadError::NotAFile(kind_name(FileType::Symlink))),
-        Err(e) => Err(e.into()),
-    }
+    // The real path has no link as its last part; one put there since is
+    // refused, and a folder on the way swapped for a link is found after.
+    let fd = rustix::fs::open(&target, READ_FLAGS | OFlags::NOFOLLOW, Mode::empty()).map_err(link_refused)?;
+    check_opened(&fd, boundary)?;
+    regular(fd)
 }
 
 /// The real path of a folder the tool reads from, to check paths against;
@@ -166,6 +200,20 @@ pub fn open_inside(path: &Path, boundary: &Path) -> Result<std::fs::File, ReadEr
 pub fn real_path(path: &Path) -> PathBuf {
     path.canonicalize()
         .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// A file of the site, and the folder (a real path) its real place must
+/// lie in: the file is opened only there (see [`open_inside`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SiteFile {
+    pub path: PathBuf,
+    pub folder: std::sync::Arc<Path>,
+}
+
+impl SiteFile {
+    pub fn open(&self) -> Result<std::fs::File, ReadError> {
+        open_inside(&self.path, &self.folder)
+    }
 }
 
 /// Everything in `file`, from where it is.
@@ -384,8 +432,43 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let at = rustix::fs::open(dir.path(), OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
-        assert!(matches!(open_at(&at, "pipe"), Err(ReadError::NotAFile(_))));
+        assert!(matches!(
+            open_at(&at, &real_path(dir.path()), "pipe"),
+            Err(ReadError::NotAFile(_))
+        ));
         assert!(matches!(open(dir.path()), Err(ReadError::NotAFile("a folder"))));
+    }
+
+    #[test]
+    fn a_folder_swapped_for_a_link_cannot_lead_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("content");
+        std::fs::create_dir_all(site.join("notes")).unwrap();
+        std::fs::create_dir_all(dir.path().join("secret")).unwrap();
+        std::fs::write(site.join("notes/first.md"), "mine").unwrap();
+        std::fs::write(dir.path().join("secret/first.md"), "secret").unwrap();
+        std::os::unix::fs::symlink("notes", site.join("again")).unwrap();
+        std::os::unix::fs::symlink(site.join("notes"), site.join("absolute")).unwrap();
+        let at = rustix::fs::open(&site, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
+        let real = real_path(&site);
+        for inside in ["notes/first.md", "again/first.md", "absolute/first.md"] {
+            let bytes = read_all(open_at(&at, &real, inside).unwrap()).unwrap();
+            assert_eq!(bytes, b"mine", "{inside}");
+        }
+        // The walk listed notes/; then it is swapped for a link out.
+        std::fs::rename(site.join("notes"), dir.path().join("moved")).unwrap();
+        for target in [Path::new("../secret").to_path_buf(), dir.path().join("secret")] {
+            let _ = std::fs::remove_file(site.join("notes"));
+            std::os::unix::fs::symlink(&target, site.join("notes")).unwrap();
+            match open_at(&at, &real, "notes/first.md") {
+                Err(ReadError::Outside { .. }) => {}
+                other => panic!("{target:?}: {other:?}"),
+            }
+            match open_inside(&site.join("notes/first.md"), &real) {
+                Err(ReadError::Outside { .. }) => {}
+                other => panic!("{target:?}: {other:?}"),
+            }
+        }
     }
 
     #[test]

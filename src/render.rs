@@ -68,7 +68,7 @@ pub fn embedded_files(dir: &'static include_dir::Dir) -> Vec<(String, &'static [
 #[derive(Debug, Clone)]
 pub enum ThemeSource {
     /// The site's own `templates/`.
-    File(PathBuf),
+    File(crate::input::SiteFile),
     /// The built-in theme.
     BuiltIn(&'static [u8]),
 }
@@ -124,6 +124,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     let present =
         !matches!(std::fs::symlink_metadata(&dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
     let templates_real = crate::input::real_path(&dir);
+    let templates_folder: Arc<Path> = Arc::from(templates_real.as_path());
     let (found, problems) = match present {
         true => crate::walk::files(
             &dir,
@@ -156,7 +157,11 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
         };
         let read_from = real.unwrap_or_else(|| path.clone());
         if !name.ends_with(".html") {
-            statics.insert(name, ThemeSource::File(read_from));
+            let file = crate::input::SiteFile {
+                path: read_from,
+                folder: Arc::clone(&templates_folder),
+            };
+            statics.insert(name, ThemeSource::File(file));
             continue;
         }
         match crate::input::read_text_inside(&read_from, &templates_real, "the template") {
@@ -802,12 +807,10 @@ impl FileHashes {
         }
         let digest = match self.sources.get(output) {
             Some(ThemeSource::BuiltIn(bytes)) => xxhash_rust::xxh3::xxh3_64(bytes),
-            Some(ThemeSource::File(file)) => {
-                match crate::input::open(file).and_then(crate::input::read_all) {
-                    Ok(bytes) => xxhash_rust::xxh3::xxh3_64(&bytes),
-                    Err(e) => return Err(e.problem(file, "the file").message),
-                }
-            }
+            Some(ThemeSource::File(file)) => match file.open().and_then(crate::input::read_all) {
+                Ok(bytes) => xxhash_rust::xxh3::xxh3_64(&bytes),
+                Err(e) => return Err(e.problem(&file.path, "the file").message),
+            },
             None => return Err(format!("`cachebust` applies to files, and `{output}` is a page")),
         };
         let hash = format!("{digest:016x}");

@@ -784,17 +784,19 @@ impl Session {
         });
         for asset in &content.assets {
             let file = &asset.file;
-            add(&asset.source, hash_of((file, Stamp::of(file))), &|| {
-                Contents::CopyOf(file.clone())
-            });
+            add(
+                &asset.source,
+                hash_of((&file.path, Stamp::of(&file.path))),
+                &|| Contents::CopyOf(file.clone()),
+            );
         }
         for static_file in theme.map(|t| t.static_files.as_slice()).unwrap_or_default() {
             match &static_file.source {
-                ThemeSource::File(file) => {
-                    add(&static_file.output, hash_of((file, Stamp::of(file))), &|| {
-                        Contents::CopyOf(file.clone())
-                    })
-                }
+                ThemeSource::File(file) => add(
+                    &static_file.output,
+                    hash_of((&file.path, Stamp::of(&file.path))),
+                    &|| Contents::CopyOf(file.clone()),
+                ),
                 ThemeSource::BuiltIn(bytes) => {
                     add(&static_file.output, hash_of(bytes), &|| Contents::Static(bytes))
                 }
@@ -894,13 +896,13 @@ fn addresses_hash(content: &Content, theme: Option<&Theme>, generated: &[&'stati
     for asset in &content.assets {
         asset.source.hash(&mut hasher);
         // load_data reads data files: their changes count.
-        Stamp::of(&asset.file).hash(&mut hasher);
+        Stamp::of(&asset.file.path).hash(&mut hasher);
     }
     for file in theme.map(|t| t.static_files.as_slice()).unwrap_or_default() {
         file.output.hash(&mut hasher);
         // get_url(..., cachebust=true) gives an address made from the content.
         match &file.source {
-            ThemeSource::File(path) => Stamp::of(path).hash(&mut hasher),
+            ThemeSource::File(file) => Stamp::of(&file.path).hash(&mut hasher),
             ThemeSource::BuiltIn(bytes) => bytes.hash(&mut hasher),
         }
     }
@@ -1109,13 +1111,13 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
         index.add_file(file, None);
     }
     for asset in &content.assets {
-        claim(&index, asset.source.clone(), asset.file.clone(), &mut errors);
+        claim(&index, asset.source.clone(), asset.file.path.clone(), &mut errors);
         index.add_file(&asset.source, Some(&asset.source));
     }
     if let Some(theme) = theme {
         for file in &theme.static_files {
             let owner = match &file.source {
-                ThemeSource::File(path) => path.clone(),
+                ThemeSource::File(file) => file.path.clone(),
                 ThemeSource::BuiltIn(_) => {
                     PathBuf::from(format!("{}/{}", render::BUILT_IN_LABEL, file.output))
                 }

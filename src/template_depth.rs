@@ -14,7 +14,8 @@ use crate::error::{Location, Problem};
 pub const MAX_NESTING: usize = 64;
 
 /// The first place in `text` (the template `file`) that nests deeper than
-/// [`MAX_NESTING`].
+/// [`MAX_NESTING`]. Tags are read as Tera reads them: a `%}` or `}}` in a
+/// string is part of the string, not the end of the tag.
 pub fn too_deep(file: &Path, text: &str) -> Option<Problem> {
     let mut blocks = 0usize;
     let mut at = 0;
@@ -23,72 +24,98 @@ pub fn too_deep(file: &Path, text: &str) -> Option<Problem> {
         let close = match text.as_bytes().get(start + 1) {
             Some(b'{') => "}}",
             Some(b'%') => "%}",
-            Some(b'#') => "#}",
+            Some(b'#') => {
+                // A comment holds no tag: it ends at the first `#}`.
+                at = text[start + 2..]
+                    .find("#}")
+                    .map_or(text.len(), |end| start + 2 + end + 2);
+                continue;
+            }
             _ => {
                 at = start + 1;
                 continue;
             }
         };
-        let inner_start = start + 2;
-        let Some(length) = text[inner_start..].find(close) else {
+        let tag = match read_tag(&text[start + 2..], close) {
+            Tag::Closed(length) => &text[start + 2..start + 2 + length],
             // Unclosed: Tera's own syntax error says so.
-            return None;
+            Tag::Unclosed => return None,
+            Tag::TooDeep(offset) => return Some(problem(file, text, start + 2 + offset, "brackets")),
         };
-        let inner = &text[inner_start..inner_start + length];
-        at = inner_start + length + 2;
-        if close == "#}" {
+        at = start + 2 + tag.len() + 2;
+        if close == "}}" {
             continue;
         }
-        if let Some(offset) = deep_brackets(inner) {
-            return Some(problem(file, text, inner_start + offset, "brackets"));
-        }
-        if close == "%}" {
-            let word = inner
-                .trim_start_matches(['-', ' ', '\t', '\r', '\n'])
-                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-                .next()
-                .unwrap_or("");
-            match word {
-                "if" | "for" | "block" | "macro" | "filter" => {
-                    blocks += 1;
-                    if blocks > MAX_NESTING {
-                        return Some(problem(file, text, start, "blocks"));
-                    }
+        let word = tag
+            .trim_start_matches(['-', ' ', '\t', '\r', '\n'])
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or("");
+        match word {
+            "if" | "for" | "block" | "macro" | "filter" => {
+                blocks += 1;
+                if blocks > MAX_NESTING {
+                    return Some(problem(file, text, start, "blocks"));
                 }
-                "endif" | "endfor" | "endblock" | "endmacro" | "endfilter" => {
-                    blocks = blocks.saturating_sub(1);
-                }
-                // Everything up to `{% endraw %}` is text.
-                "raw" => match text[at..].find("endraw") {
-                    Some(end) => at += end,
-                    None => return None,
-                },
-                _ => {}
             }
+            "endif" | "endfor" | "endblock" | "endmacro" | "endfilter" => {
+                blocks = blocks.saturating_sub(1);
+            }
+            // Everything up to the tag `{% endraw %}` is text.
+            "raw" => match end_of_raw(&text[at..]) {
+                Some(end) => at += end,
+                None => return None,
+            },
+            _ => {}
         }
     }
     None
 }
 
-/// Where brackets in an expression first nest deeper than the limit,
-/// outside string literals.
-fn deep_brackets(expression: &str) -> Option<usize> {
+/// What follows a tag's `{{` or `{%`.
+enum Tag {
+    /// Its inside is this long; the closing `}}` or `%}` follows it.
+    Closed(usize),
+    Unclosed,
+    /// Brackets nest too deep at this offset.
+    TooDeep(usize),
+}
+
+/// Reads a tag's inside up to `close`, which ends it only outside a string
+/// literal, counting how deep brackets nest on the way.
+fn read_tag(rest: &str, close: &str) -> Tag {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
-    for (at, c) in expression.char_indices() {
+    for (at, c) in rest.char_indices() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '"' | '\'' | '`') => quote = Some(c),
+            (None, _) if rest[at..].starts_with(close) => return Tag::Closed(at),
             (None, '(' | '[' | '{') => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Some(at);
+                    return Tag::TooDeep(at);
                 }
             }
             (None, ')' | ']' | '}') => depth = depth.saturating_sub(1),
             _ => {}
         }
+    }
+    Tag::Unclosed
+}
+
+/// Where the tag `{% endraw %}` in `text` ends.
+fn end_of_raw(text: &str) -> Option<usize> {
+    let mut at = 0;
+    while let Some(found) = text[at..].find("{%") {
+        let start = at + found;
+        let inside = text[start + 2..].trim_start_matches(['-', ' ', '\t', '\r', '\n']);
+        if let Some(after) = inside.strip_prefix("endraw") {
+            let end = after.find("%}")?;
+            return Some(text.len() - after.len() + end + 2);
+        }
+        at = start + 2;
     }
     None
 }
@@ -142,10 +169,39 @@ mod tests {
     }
 
     #[test]
+    fn tag_ends_in_strings_do_not_end_tags() {
+        let file = Path::new("t.html");
+        let hidden = format!(
+            "{{% if \"%}}\" == {}1{} %}}x{{% endif %}}",
+            "(".repeat(1000),
+            ")".repeat(1000)
+        );
+        assert!(
+            too_deep(file, &hidden).is_some(),
+            "brackets after a string holding %}}"
+        );
+        let phantom_ends = format!(
+            "{{% set x = \"%}}{}\" %}}{}x{}",
+            "{% endif %}".repeat(500),
+            "{% if a %}".repeat(200),
+            "{% endif %}".repeat(200)
+        );
+        assert!(
+            too_deep(file, &phantom_ends).is_some(),
+            "ends inside a string do not count"
+        );
+        let print = format!("{{{{ \"}}}}\" ~ {}1{} }}}}", "[".repeat(100), "]".repeat(100));
+        assert!(too_deep(file, &print).is_some());
+        assert!(too_deep(file, "{{ \"}}\" }} {% if a %}{{ '%}' }}{% endif %}").is_none());
+    }
+
+    #[test]
     fn comments_and_raw_text_do_not_count() {
         let file = Path::new("t.html");
-        let raw = format!("{{% raw %}}{}{{% endraw %}}", ifs(200));
+        let raw = format!("{{% raw %}}endraw {}{{%- endraw %}}", ifs(200));
         assert!(too_deep(file, &raw).is_none());
+        let after_raw = format!("{{% raw %}}x{{% endraw %}}{}", ifs(MAX_NESTING + 1));
+        assert!(too_deep(file, &after_raw).is_some());
         let comment = format!("{{# {} #}}", "(".repeat(200));
         assert!(too_deep(file, &comment).is_none());
     }

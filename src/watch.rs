@@ -110,13 +110,37 @@ pub enum Rebuilt<'a> {
 /// page really deleted or renamed waits a little.
 const DELETE_GRACE: Duration = Duration::from_millis(200);
 
-/// Set by Ctrl-C; ends [`watch`] after the rebuild in progress.
+/// Held while the output folder is being written, so that stopping never
+/// leaves a file half-written.
+static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn writing() -> std::sync::MutexGuard<'static, ()> {
+    WRITING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// How long Ctrl-C waits for [`watch`] (and `serve`) to stop by itself
+/// before the process ends anyway: a render of a large site can take
+/// seconds, and an editor who presses Ctrl-C wants the prompt back.
+const STOP_GRACE: Duration = Duration::from_millis(900);
+
+/// Set by Ctrl-C; ends [`watch`] after the rebuild in progress, or, if
+/// that takes longer than [`STOP_GRACE`], ends the process as soon as no
+/// file is being written (a render in progress is dropped; a build's
+/// temporary folder left behind is removed by the next build).
 pub fn stop_flag() -> Arc<AtomicBool> {
     static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
     Arc::clone(FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
         let set = Arc::clone(&flag);
-        let _ = ctrlc::set_handler(move || set.store(true, Ordering::SeqCst));
+        let _ = ctrlc::set_handler(move || {
+            set.store(true, Ordering::SeqCst);
+            std::thread::spawn(|| {
+                std::thread::sleep(STOP_GRACE);
+                let _writing = writing();
+                eprintln!("stopped; the build in progress was left unfinished");
+                std::process::exit(130);
+            });
+        });
         flag
     }))
 }
@@ -140,7 +164,7 @@ pub fn watch(
     let mut watcher = Watcher::start(&root_abs, options, sender)?;
     // The first build swaps the whole site in, like `build`.
     match session.render() {
-        Ok(delta) => match output::write(&output, &delta.changed) {
+        Ok(delta) => match write_whole(&output, &delta) {
             Ok(()) => report(Rebuilt::Built {
                 changed: &[],
                 delta: &delta,
@@ -172,7 +196,7 @@ pub fn watch(
         let changed: Vec<PathBuf> = burst.into_iter().collect();
         let result = session.render_changed(&changed);
         match result {
-            Ok(delta) => match output::update(&output, &delta.changed, &delta.removed) {
+            Ok(delta) => match write_changes(&output, &delta) {
                 Ok(()) => report(Rebuilt::Built {
                     changed: &changed,
                     delta: &delta,
@@ -195,6 +219,16 @@ pub fn watch(
             return Ok(());
         }
     }
+}
+
+fn write_whole(output: &Path, delta: &Delta) -> Result<(), Error> {
+    let _writing = writing();
+    output::write(output, &delta.changed)
+}
+
+fn write_changes(output: &Path, delta: &Delta) -> Result<(), Error> {
+    let _writing = writing();
+    output::update(output, &delta.changed, &delta.removed)
 }
 
 fn absolute(path: &Path) -> PathBuf {

@@ -287,6 +287,8 @@ enum Output {
     LinkedContent,
     /// The site's root.
     Root,
+    /// `..` after a link to a folder of the site: that folder's parent.
+    ParentOfLink,
 }
 
 fn output_choice() -> impl Strategy<Value = Output> {
@@ -297,6 +299,7 @@ fn output_choice() -> impl Strategy<Value = Output> {
         Just(Output::Content),
         Just(Output::LinkedContent),
         Just(Output::Root),
+        Just(Output::ParentOfLink),
     ]
 }
 
@@ -389,6 +392,11 @@ proptest! {
             Output::Content => root.join("content/notes"),
             Output::LinkedContent => words.join("out"),
             Output::Root => root.clone(),
+            Output::ParentOfLink => {
+                std::fs::create_dir_all(top.join("elsewhere")).unwrap();
+                std::os::unix::fs::symlink(words.join("notes"), top.join("elsewhere/link")).unwrap();
+                top.join("elsewhere/link/..")
+            }
         };
         let before = snapshot(top, None);
         let options = Options { force, ..options(&root, &out) };

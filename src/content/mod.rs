@@ -83,7 +83,7 @@ pub struct Asset {
     /// Path under `content/`, with `/` separators; also its output path.
     pub source: String,
     /// The file to copy.
-    pub file: PathBuf,
+    pub file: input::SiteFile,
 }
 
 /// Everything `content/` holds, ready for the Markdown stage.
@@ -517,7 +517,7 @@ enum ReadFrom<'a> {
 fn load_document(root: &Path, from: ReadFrom, source: &str) -> Result<Loaded, Vec<Error>> {
     let file = site_path(root, Path::new(CONTENT_DIR).join(source));
     let opened = match from {
-        ReadFrom::Folder(Some(at), _) => input::open_at(at, source),
+        ReadFrom::Folder(Some(at), content_real) => input::open_at(at, content_real, source),
         ReadFrom::Folder(None, content_real) => input::open_inside(&file, content_real),
         ReadFrom::Link(real, content_real) => input::open_inside(real, content_real),
     };
@@ -575,6 +575,7 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
     let (found, problems) = crate::walk::files(&content_dir, boundary);
     errors.extend(problems.into_iter().map(Error::Content));
     let settings = SETTINGS_FILE.strip_prefix("content/").unwrap_or(SETTINGS_FILE);
+    let folder: Arc<Path> = Arc::from(content_real);
     for found in found {
         let Some(relative) = crate::walk::relative_to(&found.path, &content_dir) else {
             continue;
@@ -605,7 +606,11 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
             }
             walked.markdown.push(source);
         } else {
-            let file = real.unwrap_or_else(|| site_path(root, Path::new(CONTENT_DIR).join(&source)));
+            let path = real.unwrap_or_else(|| site_path(root, Path::new(CONTENT_DIR).join(&source)));
+            let file = input::SiteFile {
+                path,
+                folder: Arc::clone(&folder),
+            };
             walked.assets.push(Asset { file, source });
         }
     }

@@ -14,39 +14,34 @@ pub const MARKER: &str = ".explainer-output";
 pub(super) const MARKER_TEXT: &str = "This folder is written by `explainer build`, which replaces everything in it\n\
 on every build: keep no other files here.\n";
 
-/// `path` made absolute with `.` and `..` resolved and symbolic links of its
-/// existing part followed, so two spellings of one folder compare equal.
+/// `path` made absolute, with symbolic links followed and `.` and `..`
+/// resolved where the system resolves them: a part that exists is
+/// replaced by its real path before the next `..` applies to it, so
+/// `link/..` is the parent of the link's target, not the folder the link
+/// is in. Two spellings of one folder compare equal.
 fn resolved(path: &Path) -> PathBuf {
     let absolute = if path.is_absolute() {
         path.to_path_buf()
     } else {
         std::env::current_dir().unwrap_or_default().join(path)
     };
-    let mut normal = PathBuf::new();
+    let mut real = PathBuf::from("/");
     for component in absolute.components() {
         match component {
             Component::ParentDir => {
-                normal.pop();
+                real.pop();
             }
-            Component::CurDir => {}
-            other => normal.push(other),
+            Component::Normal(part) => {
+                real.push(part);
+                // What does not exist has no links in it.
+                if let Ok(target) = real.canonicalize() {
+                    real = target;
+                }
+            }
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
         }
     }
-    // Follow links in the longest part that exists.
-    let mut existing = normal.clone();
-    let mut rest = Vec::new();
-    while std::fs::symlink_metadata(&existing).is_err() {
-        match existing.file_name() {
-            Some(name) => rest.push(name.to_os_string()),
-            None => break,
-        }
-        existing.pop();
-    }
-    let mut result = existing.canonicalize().unwrap_or(existing);
-    for name in rest.into_iter().rev() {
-        result.push(name);
-    }
-    result
+    real
 }
 
 /// A folder's identity on the system (device and inode): two paths to one
@@ -222,6 +217,36 @@ mod tests {
         let link = dir.path().join("to-words");
         std::os::unix::fs::symlink(words.join("notes"), &link).unwrap();
         assert!(check_location(&root, &link, true).is_err());
+    }
+
+    #[test]
+    fn parent_parts_apply_after_the_links_before_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/notes")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(root.join("content/notes"), elsewhere.join("link")).unwrap();
+        // `link/..` is the content folder, `link/../..` the site.
+        for (bad, why) in [
+            (elsewhere.join("link/.."), "be in the site's content/"),
+            (elsewhere.join("link/../new"), "be in the site's content/"),
+            (elsewhere.join("link/../.."), "be the site's root"),
+            (
+                elsewhere.join("link/../../templates"),
+                "be in the site's templates/",
+            ),
+            (elsewhere.join("link/../../../site"), "be the site's root"),
+            (elsewhere.join("link/../../.."), "contain the site"),
+        ] {
+            let refused = check_location(&root, &bad, true).unwrap_err().to_string();
+            assert!(refused.contains(why), "{}: {refused}", bad.display());
+        }
+        assert_eq!(
+            resolved(&elsewhere.join("link/../../x/..")),
+            root.canonicalize().unwrap()
+        );
     }
 
     #[test]

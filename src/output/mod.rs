@@ -19,8 +19,8 @@ pub enum Contents {
     Bytes(Vec<u8>),
     /// Bytes compiled into the program (the built-in theme's files).
     Static(&'static [u8]),
-    /// A copy of this file.
-    CopyOf(PathBuf),
+    /// A copy of this file of the site.
+    CopyOf(crate::input::SiteFile),
 }
 
 impl Contents {
@@ -222,8 +222,9 @@ impl Staging {
                 meta.len() == bytes.len() as u64 && std::fs::read(&old).is_ok_and(|b| b == *bytes)
             }
             Contents::CopyOf(source) => {
-                std::fs::metadata(source).is_ok_and(|m| m.len() == meta.len())
-                    && matches!((std::fs::read(&old), std::fs::read(source)), (Ok(a), Ok(b)) if a == b)
+                let read = || source.open().and_then(crate::input::read_all).ok();
+                std::fs::metadata(&source.path).is_ok_and(|m| m.len() == meta.len())
+                    && matches!((std::fs::read(&old), read()), (Ok(a), Some(b)) if a == b)
             }
         };
         same && std::fs::hard_link(&old, target).is_ok()
@@ -320,15 +321,16 @@ fn write_pieces_at(at: &rustix::fd::OwnedFd, path: &str, pieces: &[&str]) -> std
     Ok(())
 }
 
-/// Copies the source file `source` (opened as every input is, see
+/// Copies the site's file `source` (opened as every input is, see
 /// [`crate::input`]) to a new file `target`.
-fn copy_file(source: &Path, target: &Path) -> Result<(), Error> {
-    let mut from = crate::input::open(source)
-        .map_err(|e| Error::Content(e.problem(source, "the file to copy into the output")))?;
+fn copy_file(source: &crate::input::SiteFile, target: &Path) -> Result<(), Error> {
+    let mut from = source
+        .open()
+        .map_err(|e| Error::Content(e.problem(&source.path, "the file to copy into the output")))?;
     let mut to = std::fs::File::create(target).map_err(|e| output_error(target, "write", e))?;
     std::io::copy(&mut from, &mut to)
         .map(|_| ())
-        .map_err(|e| output_error(source, "copy the file into the output", e))
+        .map_err(|e| output_error(&source.path, "copy the file into the output", e))
 }
 
 fn output_error(path: &Path, action: &str, error: std::io::Error) -> Error {
@@ -583,6 +585,15 @@ fn process_exists(pid: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `path` as a file of a site that is its folder.
+    fn site_file(path: PathBuf) -> crate::input::SiteFile {
+        let folder = crate::input::real_path(path.parent().unwrap());
+        crate::input::SiteFile {
+            path,
+            folder: folder.into(),
+        }
+    }
     use std::os::unix::fs::MetadataExt;
 
     #[test]
@@ -602,7 +613,9 @@ mod tests {
             .unwrap();
         // Same length, other bytes: written, not linked.
         staging.put("b.html", &Contents::Bytes(b"new!".to_vec())).unwrap();
-        staging.put("c.css", &Contents::CopyOf(source)).unwrap();
+        staging
+            .put("c.css", &Contents::CopyOf(site_file(source)))
+            .unwrap();
         staging.put("d.html", &Contents::Static(b"fresh")).unwrap();
         let links = |path: &str| std::fs::metadata(staging.dir.join(path)).unwrap().nlink();
         assert_eq!(links("a/index.html"), 2, "linked to the previous build's file");
@@ -777,7 +790,10 @@ mod tests {
         write(&out, &plan).unwrap();
         let mut plan = Plan::default();
         plan.add("index.html", Contents::Bytes(b"new".to_vec()));
-        plan.add("img.png", Contents::CopyOf(dir.path().join("missing.png")));
+        plan.add(
+            "img.png",
+            Contents::CopyOf(site_file(dir.path().join("missing.png"))),
+        );
         assert!(write(&out, &plan).is_err());
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

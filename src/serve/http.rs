@@ -82,20 +82,18 @@ impl Hosts {
     /// machine (DNS rebinding); an address or `localhost` cannot be
     /// rebound, so only those and the names allowed are answered.
     pub fn allow(&self, host: &str) -> bool {
+        let is_port = |port: &str| port.is_empty() || port.bytes().all(|b| b.is_ascii_digit());
         let name = match host.strip_prefix('[') {
-            // An IPv6 address, `[::1]:1111`.
+            // An IPv6 address, `[::1]:1111`: nothing but a port after it.
             Some(rest) => {
-                return rest
-                    .split_once(']')
-                    .is_some_and(|(ip, _)| ip.parse::<std::net::Ipv6Addr>().is_ok());
+                return rest.split_once(']').is_some_and(|(ip, after)| {
+                    ip.parse::<std::net::Ipv6Addr>().is_ok()
+                        && (after.is_empty() || after.strip_prefix(':').is_some_and(is_port))
+                });
             }
-            None => host.rsplit_once(':').map_or(host, |(name, port)| {
-                if port.bytes().all(|b| b.is_ascii_digit()) {
-                    name
-                } else {
-                    host
-                }
-            }),
+            None => host
+                .rsplit_once(':')
+                .map_or(host, |(name, port)| if is_port(port) { name } else { host }),
         };
         let name = name.trim_end_matches('.').to_ascii_lowercase();
         name.parse::<std::net::Ipv4Addr>().is_ok()
@@ -254,21 +252,22 @@ struct Gate {
 
 impl Gate {
     async fn answer(mut self, request: Request<Body>) -> Response {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .or_else(|| request.uri().authority().map(|a| a.as_str()));
-        let mut response = match host {
-            Some(host) if !self.hosts.allow(host) => (
+        let mut response = match host_of(&request) {
+            Ok(host)
+                if self.hosts.allow(host)
+                    && request.uri().authority().is_none_or(|a| self.hosts.allow(a.as_str())) =>
+            {
+                match self.app.call(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            }
+            Ok(_) => (
                 StatusCode::FORBIDDEN,
                 "This preview answers only to localhost and IP addresses; start it with --allow-host NAME to reach it by another name.",
             )
                 .into_response(),
-            _ => match self.app.call(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            },
+            Err(why) => (StatusCode::BAD_REQUEST, why).into_response(),
         };
         let headers = response.headers_mut();
         headers.insert(
@@ -277,6 +276,21 @@ impl Gate {
         );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
+    }
+}
+
+/// The one name a request gives the server: its `Host` header (one, in
+/// plain text), or, for a request to an absolute address, that address's.
+fn host_of(request: &Request<Body>) -> Result<&str, &'static str> {
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (Some(host), None) => host.to_str().map_err(|_| "The Host header is not plain text."),
+        (Some(_), Some(_)) => Err("A request names one host, not two."),
+        (None, _) => request
+            .uri()
+            .authority()
+            .map(|a| a.as_str())
+            .ok_or("A request must name its host (the Host header)."),
     }
 }
 
@@ -311,6 +325,8 @@ mod tests {
             "127.0.0.1.evil.example",
             "[::1",
             "[evil]:1111",
+            "[::1].evil.example",
+            "[::1]:80.evil.example",
             "",
         ] {
             assert!(!hosts.allow(host), "{host}");

@@ -154,7 +154,10 @@ fn linked_site_folders_cannot_be_the_output_under_another_name() {
         "../words/notes",
         "../words/out",
         "../theme",
-        "content/../../words",
+        // `..` after a link applies to where the link leads.
+        "content/../words",
+        "content/notes/../..",
+        "templates/../theme/x",
     ] {
         site.run(&["build", "--output", output, "--force"])
             .failure(2)

@@ -422,6 +422,37 @@ fn only_local_names_and_allowed_hosts_reach_the_preview() {
         let events = get_as(&address, "/__explainer/events", &host);
         assert_eq!(events.status, 403, "{host}: the error stream too");
     }
+    let raw = |request: String| crate::harness::http_request(&address, &request).status;
+    assert_eq!(
+        raw(format!(
+            "GET / HTTP/1.1\r\nHost: [::1].evil.example:{port}\r\nConnection: close\r\n\r\n"
+        )),
+        403
+    );
+    assert_eq!(
+        raw(format!(
+            "GET http://evil.example/ HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+        )),
+        403
+    );
+    assert_eq!(
+        raw("GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_string()),
+        400,
+        "no Host"
+    );
+    assert_eq!(
+        raw("GET / HTTP/1.1\r\nHost: evil.example\u{e9}\r\nConnection: close\r\n\r\n".to_string()),
+        400,
+        "not plain text"
+    );
+    assert_eq!(
+        raw(
+            "GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+                .to_string()
+        ),
+        400,
+        "two Hosts"
+    );
     drop(server);
 }
 

@@ -404,3 +404,51 @@ fn a_page_replaced_by_a_named_pipe_is_an_error_and_ctrl_c_still_stops() {
     let status = watch.interrupt();
     assert!(status.success(), "{status}");
 }
+
+/// Ctrl-C stops `watch` and `serve` within about a second even in the
+/// middle of a long build; the output is left whole (the build in
+/// progress is dropped, never half-written).
+#[test]
+fn ctrl_c_stops_a_long_build_at_once() {
+    let site = Site::base();
+    let body = "A paragraph of text for the page. ".repeat(40);
+    for i in 0..6000 {
+        site.write(
+            &format!("content/notes/page-{i:05}.md"),
+            format!("+++\ntitle = \"Page {i}\"\n+++\n## Part\n\n{body}\n"),
+        );
+    }
+    for args in [vec!["watch"], vec!["serve", "--port", "0"]] {
+        let running = site.spawn(&args);
+        // Well into the first build, which takes seconds.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        assert!(
+            !running.output().iter().any(|l| l.starts_with("built ")),
+            "the build was too quick to test this"
+        );
+        let started = std::time::Instant::now();
+        let status = running.interrupt();
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(1500),
+            "{args:?} took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            !status.success() || site.exists("public/notes/page-05999/index.html"),
+            "{args:?}: {status}"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".public"))
+            .collect();
+        // A folder a killed build left is removed by the next one.
+        site.run(&["build"]).success();
+        let after: Vec<_> = std::fs::read_dir(&site.root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(".public"))
+            .collect();
+        assert!(after.is_empty(), "{leftovers:?} then {after:?}");
+    }
+}
