@@ -193,43 +193,16 @@ impl<'g> TermUse<'g> {
     }
 }
 
-/// `event` (from `written`, its stretch of the source) without the
-/// characters of [`crate::input::is_forbidden`] that character references
-/// such as `&#12;` decode to. Such characters written as they are can only
-/// be the engine's own placeholders: the input files cannot hold them
-/// (see [`crate::input::decode`]).
-fn without_forbidden<'a>(event: Event<'a>, written: &str) -> Event<'a> {
-    let clean = |text: CowStr<'a>| -> CowStr<'a> {
-        match crate::input::has_forbidden(&text) && !written.contains(&*text) {
-            true => crate::input::without_forbidden(&text).into(),
-            false => text,
-        }
-    };
-    match event {
-        Event::Text(text) => Event::Text(clean(text)),
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: clean(dest_url),
-            title: clean(title),
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: clean(dest_url),
-            title: clean(title),
-            id,
-        }),
-        other => other,
+/// `text` (of an event written as `written` in the source) without the
+/// characters of [`crate::input::is_forbidden`] that a numeric character
+/// reference such as `&#12;` decodes to; only looked into when the source
+/// holds `references`. Such characters written as they are can only be
+/// the engine's own placeholders: the input files cannot hold them (see
+/// [`crate::input::decode`]).
+fn referenced<'a>(text: CowStr<'a>, written: &str, references: bool) -> CowStr<'a> {
+    match references && crate::input::has_forbidden(&text) && !written.contains(&*text) {
+        true => crate::input::without_forbidden(&text).into(),
+        false => text,
     }
 }
 
@@ -255,8 +228,11 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
         footnote: None,
         out: Vec::with_capacity(source.len() / 8),
     };
+    // Only a numeric character reference (`&#12;`) decodes to a character
+    // a page may not hold: without one, no text needs looking into.
+    let references = memchr::memmem::find(source.as_bytes(), b"&#").is_some();
     for (event, span) in Parser::new_ext(source, options()).into_offset_iter() {
-        match without_forbidden(event, &source[span.clone()]) {
+        match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -264,6 +240,9 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 id,
             }) => {
                 open_links.push((span.clone(), 0));
+                let written = &source[span.clone()];
+                let title = referenced(title, written, references);
+                let dest_url = referenced(dest_url, written, references);
                 let dest_url = rewrite(links, link_type, dest_url, span);
                 sink.push(Event::Start(Tag::Link {
                     link_type,
@@ -289,6 +268,9 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 id,
             }) => {
                 open_images.push((span.clone(), 0));
+                let written = &source[span.clone()];
+                let title = referenced(title, written, references);
+                let dest_url = referenced(dest_url, written, references);
                 let dest_url = rewrite(links, link_type, dest_url, span);
                 sink.push(Event::Start(Tag::Image {
                     link_type,
@@ -320,6 +302,7 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 sink.push(Event::End(TagEnd::CodeBlock));
             }
             Event::Text(text) => {
+                let text = referenced(text, &source[span.clone()], references);
                 state.word_count += count_words(&text);
                 if let Some(image) = open_images.last_mut() {
                     image.1 += text.trim().len();

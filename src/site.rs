@@ -1140,35 +1140,41 @@ fn url_index(content: &Content, theme: Option<&Theme>, generated: &[&'static str
 /// (a file) and `content/alpha.md` (a page, `alpha/index.html`). `files`
 /// are the outputs that are not documents, with the file behind each.
 fn file_and_folder_clashes(content: &Content, files: &BTreeMap<String, PathBuf>) -> Vec<Error> {
-    let documents = content
+    // Every output's path (a document's is its folder, `alpha/`), sorted,
+    // so that the outputs under a folder `F/` come right after `F/`.
+    let mut outputs: Vec<(&str, &Path)> = content
         .documents()
-        .map(|doc| (doc.output_file(), doc.file.clone()));
-    let outputs: Vec<(String, PathBuf)> = files
-        .iter()
-        .map(|(o, f)| (o.clone(), f.clone()))
-        .chain(documents)
+        .map(|doc| (doc.path.as_str(), doc.file.as_path()))
+        .chain(
+            files
+                .iter()
+                .map(|(output, file)| (output.as_str(), file.as_path())),
+        )
         .collect();
+    outputs.sort_unstable();
     let mut errors = Vec::new();
-    for (output, owner) in &outputs {
-        let mut folder = output.as_str();
-        while let Some((parent, _)) = folder.rsplit_once('/') {
-            folder = parent;
-            let Some(blocker) = files.get(folder) else {
-                continue;
-            };
-            let (own, other) = crate::error::code_points(blocker, owner).unwrap_or_default();
-            errors.push(Error::Content(
-                Problem::new(
-                    Location::file(blocker),
-                    format!(
-                        "this file{own} would be written to {folder}, where {}{other} needs a folder (for {output})",
-                        owner.display()
-                    ),
-                )
-                .hint("rename or move one of them"),
-            ));
-            break;
-        }
+    for (blocked, blocker) in files {
+        let folder = format!("{blocked}/");
+        let first_under = outputs.partition_point(|(output, _)| *output < folder.as_str());
+        let Some((output, owner)) = outputs.get(first_under).filter(|(o, _)| o.starts_with(&folder)) else {
+            continue;
+        };
+        let (own, other) = crate::error::code_points(blocker, owner).unwrap_or_default();
+        let output = if output.ends_with('/') {
+            format!("{output}index.html")
+        } else {
+            output.to_string()
+        };
+        errors.push(Error::Content(
+            Problem::new(
+                Location::file(blocker),
+                format!(
+                    "this file{own} would be written to {blocked}, where {}{other} needs a folder (for {output})",
+                    owner.display()
+                ),
+            )
+            .hint("rename or move one of them"),
+        ));
     }
     errors
 }
