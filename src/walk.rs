@@ -15,6 +15,9 @@ use crate::content::is_editor_noise;
 use crate::error::{Location, Problem, escape_control};
 use crate::input;
 
+/// Linked folders inside linked folders nest this deep at most.
+pub const MAX_LINKED_FOLDERS: usize = 32;
+
 /// A file found by [`files`].
 #[derive(Debug)]
 pub struct Found {
@@ -174,6 +177,19 @@ impl Walk<'_> {
             Ok(meta) if meta.is_dir() => {
                 if inside.iter().any(|folder| folder.starts_with(&target)) {
                     self.problems.push(loops(path));
+                    return;
+                }
+                // The walk calls itself for each linked folder within one.
+                if inside.len() > MAX_LINKED_FOLDERS {
+                    self.problems.push(
+                        Problem::new(
+                            Location::file(path),
+                            format!(
+                                "links to folders lead through more than {MAX_LINKED_FOLDERS} folders here"
+                            ),
+                        )
+                        .hint("link to the folder you mean directly, or move it"),
+                    );
                     return;
                 }
                 inside.push(target);

@@ -216,3 +216,30 @@ fn folders_without_an_index_file_belong_to_the_nearest_section() {
             .contains("deep/inner/index.html")
     );
 }
+
+#[test]
+fn linked_folders_nest_to_a_limit() {
+    let site = crate::harness::Site::base();
+    // Each folder holds a link to the next one: a chain the walk follows.
+    let chain = |length: usize| {
+        let _ = std::fs::remove_dir_all(site.root.join("content/chain"));
+        for i in 0..length {
+            let folder = site.root.join(format!("content/chain/d{i}"));
+            std::fs::create_dir_all(&folder).unwrap();
+            if i + 1 < length {
+                std::os::unix::fs::symlink(format!("../d{}", i + 1), folder.join("next")).unwrap();
+            }
+        }
+        std::fs::write(
+            site.root.join(format!("content/chain/d{}/end.txt", length - 1)),
+            "end",
+        )
+        .unwrap();
+    };
+    chain(32);
+    site.build();
+    chain(2000);
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("links to folders lead through more than 32 folders here");
+}
