@@ -8,7 +8,7 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{FileType, Mode, OFlags};
+use rustix::fs::{Mode, OFlags};
 
 use crate::error::{Location, Problem, escape_control};
 
@@ -69,21 +69,7 @@ impl ReadError {
 }
 
 /// What a file system entry is, in words, for messages.
-pub fn kind_name(kind: FileType) -> &'static str {
-    match kind {
-        FileType::RegularFile => "a regular file",
-        FileType::Directory => "a folder",
-        FileType::Symlink => "a symbolic link",
-        FileType::Fifo => "a named pipe (FIFO)",
-        FileType::Socket => "a socket",
-        FileType::CharacterDevice => "a character device",
-        FileType::BlockDevice => "a block device",
-        FileType::Unknown => "of an unknown kind",
-    }
-}
-
-/// `std::fs::FileType` in the words of [`kind_name`].
-pub fn std_kind_name(kind: std::fs::FileType) -> &'static str {
+pub fn kind_name(kind: std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt as _;
     if kind.is_file() {
         "a regular file"
@@ -143,7 +129,7 @@ pub fn open_at(at: &rustix::fd::OwnedFd, at_real: &Path, relative: &str) -> Resu
 /// A link as the last part of a path opened without following it.
 fn link_refused(error: rustix::io::Errno) -> ReadError {
     match error {
-        rustix::io::Errno::LOOP => ReadError::NotAFile(kind_name(FileType::Symlink)),
+        rustix::io::Errno::LOOP => ReadError::NotAFile("a symbolic link"),
         e => e.into(),
     }
 }
@@ -163,11 +149,12 @@ fn check_opened(fd: &rustix::fd::OwnedFd, boundary: &Path) -> Result<(), ReadErr
 }
 
 fn regular(fd: rustix::fd::OwnedFd) -> Result<std::fs::File, ReadError> {
-    let kind = FileType::from_raw_mode(rustix::fs::fstat(&fd)?.st_mode);
-    if kind != FileType::RegularFile {
+    let file = std::fs::File::from(fd);
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
         return Err(ReadError::NotAFile(kind_name(kind)));
     }
-    Ok(std::fs::File::from(fd))
+    Ok(file)
 }
 
 /// The real place of `path`, symbolic links followed, if it lies inside
@@ -422,7 +409,7 @@ mod tests {
         rustix::fs::mknodat(
             rustix::fs::CWD,
             &fifo,
-            FileType::Fifo,
+            rustix::fs::FileType::Fifo,
             Mode::from_raw_mode(0o600),
             0,
         )

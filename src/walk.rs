@@ -124,7 +124,7 @@ impl Walk<'_> {
                 self.found.push(Found {
                     path: entry.into_path(),
                     real: None,
-                    not_a_file: (!kind.is_file()).then(|| input::std_kind_name(kind)),
+                    not_a_file: (!kind.is_file()).then(|| input::kind_name(kind)),
                 });
             }
         }
@@ -199,7 +199,7 @@ impl Walk<'_> {
             Ok(meta) => self.found.push(Found {
                 path: path.to_path_buf(),
                 real: Some(target),
-                not_a_file: (!meta.is_file()).then(|| input::std_kind_name(meta.file_type())),
+                not_a_file: (!meta.is_file()).then(|| input::kind_name(meta.file_type())),
             }),
             Err(e) => self.problems.push(unreadable(path, &e)),
         }

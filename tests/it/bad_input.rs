@@ -70,16 +70,7 @@ fn run_case(case: &Path, update: bool) -> Result<(), String> {
     }
     for path in read_optional(&case.join("fifos")).unwrap_or_default().lines() {
         if !path.trim().is_empty() {
-            let path = site.root.join(path.trim());
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            rustix::fs::mknodat(
-                rustix::fs::CWD,
-                &path,
-                rustix::fs::FileType::Fifo,
-                rustix::fs::Mode::from_raw_mode(0o644),
-                0,
-            )
-            .unwrap();
+            crate::harness::make_fifo(&site.root.join(path.trim()));
         }
     }
     let args_line = read_optional(&case.join("args")).unwrap_or_else(|| "build".to_string());

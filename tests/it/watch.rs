@@ -380,26 +380,12 @@ fn a_page_replaced_by_a_named_pipe_is_an_error_and_ctrl_c_still_stops() {
     let watch = start(&site);
     let page = site.root.join("content/alpha.md");
     std::fs::remove_file(&page).unwrap();
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        &page,
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o644),
-        0,
-    )
-    .unwrap();
+    crate::harness::make_fifo(&page);
     watch.wait_for_line("content/alpha.md: this is a named pipe (FIFO), not a regular file");
     // A template replaced by one, too.
     let template = site.root.join("templates/page.html");
     std::fs::remove_file(&template).unwrap();
-    rustix::fs::mknodat(
-        rustix::fs::CWD,
-        &template,
-        rustix::fs::FileType::Fifo,
-        rustix::fs::Mode::from_raw_mode(0o644),
-        0,
-    )
-    .unwrap();
+    crate::harness::make_fifo(&template);
     watch.wait_for_line("templates/page.html: this is a named pipe (FIFO), not a regular file");
     let status = watch.interrupt();
     assert!(status.success(), "{status}");
