@@ -8,8 +8,13 @@
 // - edits the page's Markdown and waits for the new text to appear;
 // - scrolls down, edits again, and checks the scroll position survived;
 // - changes the stylesheet and waits for the new style, with no reload;
-// - breaks the front matter and waits for the error overlay;
-// - fixes it and waits for the overlay to go and the fixed text to show.
+// - breaks the front matter and waits for the error overlay, with the
+//   file, line, source line and caret, readable (axe's color-contrast);
+// - restores the exact earlier text (a build that writes nothing) and
+//   waits for the overlay to go, there and on a page opened after;
+// - opens a missing page: the site's 404 page, with its stylesheet;
+// - breaks it again, fixes it and waits for the overlay to go and the
+//   fixed text to show.
 // Needs NODE_PATH to hold playwright-core, and Chromium at /usr/bin/chromium.
 
 import { createRequire } from "node:module";
@@ -89,11 +94,47 @@ try {
     if (loads !== loadsBefore) throw new Error("the page reloaded");
   });
 
+  let lastGood = "";
   await step("a broken save shows the error overlay", async () => {
+    lastGood = readFileSync(file, "utf8");
     writeFileSync(file, "+++\ntitle = \n+++\n");
     await page.waitForSelector("#explainer-build-errors", { timeout: 10000 });
-    const text = await page.textContent("#explainer-build-errors");
+    const text = await page.locator("#explainer-build-errors pre").textContent();
     if (!text.includes("content/rare-earths.md:2:")) throw new Error(`overlay says: ${text}`);
+    if (!text.includes("2 | title = ") || !text.includes("^")) throw new Error(`no source line and caret: ${text}`);
+  });
+
+  await step("the overlay is readable over any theme (axe: color-contrast)", async () => {
+    await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+    const result = await page.evaluate(() => axe.run("#explainer-build-errors", { runOnly: ["color-contrast"] }));
+    if (result.violations.length) throw new Error(JSON.stringify(result.violations.map((v) => v.nodes.map((n) => n.failureSummary))));
+    if (result.passes.length === 0) throw new Error("axe checked no text in the overlay");
+  });
+
+  await step("undoing the mistake (the exact earlier text) clears the overlay everywhere", async () => {
+    // The same text as the last good build: nothing to write, and still the overlay goes.
+    writeFileSync(file, lastGood);
+    await page.waitForFunction(() => !document.getElementById("explainer-build-errors"), null, { timeout: 10000 });
+    const other = await browser.newPage();
+    await other.goto(`${url}no/such/page`);
+    await other.waitForTimeout(500);
+    if (await other.$("#explainer-build-errors")) throw new Error("a page opened after shows the old error");
+    await other.close();
+  });
+
+  await step("a missing page is the site's 404 page, styled as it will be when hosted", async () => {
+    const missing = await browser.newPage();
+    const response = await missing.goto(`${url}some/missing/page/`);
+    if (response.status() !== 404) throw new Error(`status ${response.status()}`);
+    const styled = await missing.evaluate(() =>
+      [...document.styleSheets].some((sheet) => { try { return sheet.cssRules.length > 0; } catch { return false; } }));
+    if (!styled) throw new Error("the 404 page's stylesheet did not load");
+    await missing.close();
+  });
+
+  await step("a save breaking it again shows the overlay again", async () => {
+    writeFileSync(file, "+++\ntitle = \n+++\n");
+    await page.waitForSelector("#explainer-build-errors", { timeout: 10000 });
   });
 
   await step("the next good save removes the overlay and shows the page", async () => {

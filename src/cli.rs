@@ -431,8 +431,10 @@ fn print_report(report: &Report, verbosity: Verbosity, verb: &str) {
     }
     let destination = if verb == "built" {
         format!(" -> {}", site::display_output(&report.output))
-    } else {
+    } else if report.warnings.is_empty() {
         ": no problems found".to_string()
+    } else {
+        format!(": no errors, {}", plural(report.warnings.len(), "warning"))
     };
     println!(
         "{verb} {}, {}, {} in {}{destination}",

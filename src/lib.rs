@@ -14,6 +14,7 @@
 
 pub mod allocator;
 pub mod body;
+pub mod change;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::body::{self, BodyError, ShortcodeTemplates};
+use crate::change::ChangeKind;
 use crate::config::{self, Config};
 use crate::content::data::DataFiles;
 use crate::content::glossary::GLOSSARY_FILE;
@@ -275,6 +276,7 @@ impl Session {
     /// Forgets what the output folder holds, so the next render gives every file.
     pub fn forget_outputs(&mut self) {
         self.outputs.clear();
+        self.html_hashes.clear();
     }
 
     /// Loads, checks and renders the site in memory; on success, the output
@@ -315,21 +317,29 @@ impl Session {
     /// The quick way of [`Session::render_changed`], or `None` when it does not apply.
     fn patch(&mut self, changed: &[PathBuf]) -> Option<Result<Delta, Errors>> {
         let mut timer = Timer::new();
-        let root = std::path::absolute(&self.options.root).ok()?;
+        // As `watch` names the paths it hears of: from the real site folder.
+        let root = crate::input::real_path(&self.options.root);
         let content_dir = root.join(CONTENT_DIR);
         let templates_dir = root.join(render::TEMPLATES_DIR);
+        let output = crate::input::real_path(&self.options.output_dir());
         let snapshot = self.last.as_ref()?;
         let mut edited: Vec<(usize, String)> = Vec::new();
         let mut templates_changed = false;
         for path in changed {
             let path = std::path::absolute(path).ok()?;
-            if let Ok(template) = path.strip_prefix(&templates_dir) {
-                let name = template.to_str()?;
-                if !name.ends_with(".html") || name.starts_with("shortcodes/") {
-                    return None;
+            match crate::change::classify(&root, &output, &path)? {
+                ChangeKind::Template => {
+                    let name = path.strip_prefix(&templates_dir).ok()?.to_str()?;
+                    if name.starts_with("shortcodes/") {
+                        return None;
+                    }
+                    templates_changed = true;
+                    continue;
                 }
-                templates_changed = true;
-                continue;
+                ChangeKind::Content => {}
+                // Settings, the glossary, data and theme files reach
+                // every page: a full render.
+                _ => return None,
             }
             let source = path.strip_prefix(&content_dir).ok()?.to_str()?.replace('\\', "/");
             let position = *snapshot.positions.get(&source)?;

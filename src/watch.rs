@@ -6,7 +6,7 @@
 //! that changed. A bad save prints its errors and keeps the last good
 //! output; the next good save rebuilds.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,57 +16,12 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer, new_debouncer_opt};
 
-use crate::content::{CONTENT_DIR, is_editor_noise};
+use crate::change::classify;
+use crate::content::CONTENT_DIR;
 use crate::error::{Error, Errors, Location, Problem, site_path};
 use crate::output;
 use crate::render::TEMPLATES_DIR;
 use crate::site::{Delta, Session};
-
-/// What a changed path is to the site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ChangeKind {
-    /// `content/site.toml`.
-    Settings,
-    /// `content/glossary.toml`.
-    Glossary,
-    /// A Markdown file under `content/`.
-    Content,
-    /// Any other file under `content/`.
-    Asset,
-    /// A template under `templates/`.
-    Template,
-    /// Any other file under `templates/` (the stylesheet, fonts).
-    ThemeFile,
-}
-
-/// What `path` is, or `None` when a change to it does not matter: files
-/// outside `content/` and `templates/`, the output folder, and the swap,
-/// backup and lock files editors leave behind.
-pub fn classify(root: &Path, output: &Path, path: &Path) -> Option<ChangeKind> {
-    if path.starts_with(output) {
-        return None;
-    }
-    let relative = path.strip_prefix(root).ok()?;
-    if relative
-        .components()
-        .any(|c| is_editor_noise(&c.as_os_str().to_string_lossy()))
-    {
-        return None;
-    }
-    let mut parts = relative.components();
-    let top = parts.next()?.as_os_str().to_str()?;
-    let rest: PathBuf = parts.collect();
-    let name = rest.to_str()?;
-    match top {
-        CONTENT_DIR if name == "site.toml" => Some(ChangeKind::Settings),
-        CONTENT_DIR if name == "glossary.toml" => Some(ChangeKind::Glossary),
-        CONTENT_DIR if name.ends_with(".md") => Some(ChangeKind::Content),
-        CONTENT_DIR => Some(ChangeKind::Asset),
-        TEMPLATES_DIR if name.ends_with(".html") => Some(ChangeKind::Template),
-        TEMPLATES_DIR => Some(ChangeKind::ThemeFile),
-        _ => None,
-    }
-}
 
 /// How to notice changes.
 #[derive(Debug, Clone, Copy)]
@@ -162,54 +117,18 @@ pub fn watch(
     // Watching starts before the first build, so no save is missed.
     let (sender, events) = channel::<DebounceEventResult>();
     let mut watcher = Watcher::start(&root_abs, options, sender)?;
-    // The first build swaps the whole site in, like `build`.
-    match session.render() {
-        Ok(delta) => match write_whole(&output, &delta) {
-            Ok(()) => report(Rebuilt::Built {
-                changed: &[],
+    let mut writer = Writer::new(output);
+    let mut changed: Vec<PathBuf> = Vec::new();
+    loop {
+        let result = match changed.is_empty() {
+            true => session.render(),
+            false => session.render_changed(&changed),
+        };
+        match result.and_then(|delta| writer.write(&mut session, &delta).map(|()| delta)) {
+            Ok(delta) => report(Rebuilt::Built {
+                changed: &changed,
                 delta: &delta,
             }),
-            Err(error) => {
-                session.forget_outputs();
-                report(Rebuilt::Failed {
-                    changed: &[],
-                    errors: &Errors::from(error),
-                });
-            }
-        },
-        Err(errors) => {
-            session.forget_outputs();
-            report(Rebuilt::Failed {
-                changed: &[],
-                errors: &errors,
-            });
-        }
-    }
-
-    loop {
-        let burst = match next_burst(&events, &stop, &root_abs, &output_abs) {
-            Some(burst) => burst,
-            None => return Ok(()),
-        };
-        // A folder created after the start (templates/ on a new site) gets watched.
-        watcher.watch_new_folders(&root_abs);
-        let changed: Vec<PathBuf> = burst.into_iter().collect();
-        let result = session.render_changed(&changed);
-        match result {
-            Ok(delta) => match write_changes(&output, &delta) {
-                Ok(()) => report(Rebuilt::Built {
-                    changed: &changed,
-                    delta: &delta,
-                }),
-                Err(error) => {
-                    // What is on disk is unknown now: write everything next time.
-                    session.forget_outputs();
-                    report(Rebuilt::Failed {
-                        changed: &changed,
-                        errors: &Errors::from(error),
-                    });
-                }
-            },
             Err(errors) => report(Rebuilt::Failed {
                 changed: &changed,
                 errors: &errors,
@@ -218,17 +137,59 @@ pub fn watch(
         if stop.load(Ordering::SeqCst) {
             return Ok(());
         }
+        changed = match next_burst(&events, &stop, &root_abs, &output_abs) {
+            Some(burst) => burst.into_iter().collect(),
+            None => return Ok(()),
+        };
+        // content/ or templates/ made, replaced or linked anew gets watched again.
+        watcher.watch_site_folders(&root_abs);
     }
 }
 
-fn write_whole(output: &Path, delta: &Delta) -> Result<(), Error> {
-    let _writing = writing();
-    output::write(output, &delta.changed)
+/// Keeps the output folder what the session's last good render gave.
+/// Until a whole site has been swapped in (the first build), and again
+/// after a write failed (what is on disk is unknown then), the next good
+/// render is swapped in whole, as `build` does: only that removes every
+/// file a build would not write. Otherwise only the files that changed
+/// are written, in place.
+pub struct Writer {
+    output: PathBuf,
+    whole: bool,
 }
 
-fn write_changes(output: &Path, delta: &Delta) -> Result<(), Error> {
-    let _writing = writing();
-    output::update(output, &delta.changed, &delta.removed)
+impl Writer {
+    pub fn new(output: PathBuf) -> Self {
+        Writer { output, whole: true }
+    }
+
+    /// Writes what `delta` changed: every file, when the site is due to be
+    /// swapped in whole (the session's renders then give every file, as
+    /// it knows of no output yet).
+    pub fn write(&mut self, session: &mut Session, delta: &Delta) -> Result<(), Errors> {
+        let written = match self.whole {
+            // Filled beside the output folder, which only the swap changes.
+            true => output::Staging::create(&self.output).and_then(|staging| {
+                staging.fill(&delta.changed)?;
+                let _writing = writing();
+                staging.commit()
+            }),
+            false => {
+                let _writing = writing();
+                output::update(&self.output, &delta.changed, &delta.removed)
+            }
+        };
+        match written {
+            Ok(()) => {
+                self.whole = false;
+                Ok(())
+            }
+            Err(error) => {
+                session.forget_outputs();
+                self.whole = true;
+                Err(Errors::from(error))
+            }
+        }
+    }
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -302,11 +263,14 @@ fn changes_files(kind: &EventKind) -> bool {
 /// watched) to notice either of them appearing.
 struct Watcher {
     debouncer: Box<dyn WatchFolders>,
-    watched: BTreeSet<PathBuf>,
+    /// The site folders watched, with what each was when its watch began
+    /// (device and inode of the folder, links followed).
+    watched: BTreeMap<PathBuf, (u64, u64)>,
 }
 
 trait WatchFolders {
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()>;
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()>;
 }
 
 impl<T: notify::Watcher, C: notify_debouncer_full::FileIdCache> WatchFolders
@@ -315,6 +279,19 @@ impl<T: notify::Watcher, C: notify_debouncer_full::FileIdCache> WatchFolders
     fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
         notify_debouncer_full::Debouncer::watch(self, path, mode)
     }
+
+    fn unwatch(&mut self, path: &Path) -> notify::Result<()> {
+        notify_debouncer_full::Debouncer::unwatch(self, path)
+    }
+}
+
+/// A folder's device and inode, links followed; `None` if it is not a folder.
+fn folder_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(path)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|m| (m.dev(), m.ino()))
 }
 
 impl Watcher {
@@ -354,84 +331,35 @@ impl Watcher {
         };
         let mut watcher = Watcher {
             debouncer,
-            watched: BTreeSet::new(),
+            watched: BTreeMap::new(),
         };
         watcher
             .debouncer
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(failed)?;
-        watcher.watch_new_folders(root);
+        watcher.watch_site_folders(root);
         Ok(watcher)
     }
 
-    fn watch_new_folders(&mut self, root: &Path) {
+    /// Watches `content/` and `templates/` when they are folders, and again
+    /// whenever one was made, removed, renamed away and back, replaced or
+    /// linked elsewhere since its watch began (the system's watch follows
+    /// the folder it was set on, not the name).
+    fn watch_site_folders(&mut self, root: &Path) {
         for name in [CONTENT_DIR, TEMPLATES_DIR] {
             let dir = site_path(root, name);
-            if dir.is_dir()
-                && !self.watched.contains(&dir)
+            let now = folder_identity(&dir);
+            if now.is_some() && self.watched.get(&dir) == now.as_ref() {
+                continue;
+            }
+            if self.watched.remove(&dir).is_some() {
+                let _ = self.debouncer.unwatch(&dir);
+            }
+            if let Some(now) = now
                 && self.debouncer.watch(&dir, RecursiveMode::Recursive).is_ok()
             {
-                self.watched.insert(dir);
+                self.watched.insert(dir, now);
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn classify_table() {
-        let root = Path::new("/site");
-        let output = Path::new("/site/public");
-        let cases: &[(&str, Option<ChangeKind>)] = &[
-            ("/site/content/site.toml", Some(ChangeKind::Settings)),
-            ("/site/content/glossary.toml", Some(ChangeKind::Glossary)),
-            ("/site/content/rare-earths.md", Some(ChangeKind::Content)),
-            ("/site/content/notes/_index.md", Some(ChangeKind::Content)),
-            ("/site/content/data/figures.toml", Some(ChangeKind::Asset)),
-            ("/site/content/img/map.png", Some(ChangeKind::Asset)),
-            ("/site/content/notes", Some(ChangeKind::Asset)),
-            ("/site/templates/page.html", Some(ChangeKind::Template)),
-            (
-                "/site/templates/shortcodes/figure.html",
-                Some(ChangeKind::Template),
-            ),
-            ("/site/templates/style.css", Some(ChangeKind::ThemeFile)),
-            ("/site/public/index.html", None),
-            ("/site/public", None),
-            ("/site/README.md", None),
-            ("/site/target/x", None),
-            ("/elsewhere/content/a.md", None),
-            ("/site/content/.rare-earths.md.swp", None),
-            ("/site/content/.rare-earths.md.swx", None),
-            ("/site/content/rare-earths.md~", None),
-            ("/site/content/.#rare-earths.md", None),
-            ("/site/content/#rare-earths.md#", None),
-            ("/site/content/4913", None),
-            ("/site/templates/.page.html.kate-swp", None),
-            ("/site/content/.git/index", None),
-        ];
-        for (path, expected) in cases {
-            assert_eq!(classify(root, output, Path::new(path)), *expected, "{path}");
-        }
-    }
-
-    #[test]
-    fn an_output_folder_inside_content_is_still_ignored() {
-        let root = Path::new("/site");
-        assert_eq!(
-            classify(root, Path::new("/out"), Path::new("/out/index.html")),
-            None
-        );
-        assert_eq!(
-            classify(
-                root,
-                Path::new("/site/content/x"),
-                Path::new("/site/content/x/a.md")
-            ),
-            None
-        );
     }
 }

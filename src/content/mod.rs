@@ -154,30 +154,60 @@ pub fn is_editor_noise(name: &str) -> bool {
         || name.ends_with("___jb_old___")
 }
 
-/// What the system says of a file without reading it: when all of it is
-/// unchanged, the file is taken to be unchanged. The status change time
-/// moves with any change to the file or its permissions (a file made
-/// unreadable must be read again, and fail); the inode, when a save
-/// replaces the file.
+/// What the system says of a file, to tell whether it changed without
+/// reading it: when all of it is unchanged, so is the file. The status
+/// change time moves with any change to the file or its permissions (a
+/// file made unreadable must be read again, and fail), and cannot be set
+/// back (`cp -p`, `rsync -a` and `tar` set the modification time); the
+/// inode changes when a save replaces the file. But times have a tick
+/// (a few milliseconds here, seconds on some file systems): two writes
+/// within one leave the same time. So while the change time is recent
+/// ([`RECENT`]), the stamp holds a hash of the bytes too, and a file is
+/// never taken for unchanged when it is not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Stamp {
     pub modified: Option<std::time::SystemTime>,
     pub changed: (i64, i64),
     pub inode: u64,
     pub len: u64,
+    /// A hash of the bytes, while the change time is recent.
+    pub recent_bytes: Option<u64>,
 }
+
+/// How long after a change a file's times may not yet tell it from the
+/// next one: more than any file system's timestamp tick (FAT's is two
+/// seconds).
+pub const RECENT: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Stamp {
     pub fn of(path: &Path) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt as _;
         let meta = std::fs::metadata(path).ok()?;
+        let changed = (meta.ctime(), meta.ctime_nsec());
+        let recent_bytes = is_recent(changed, std::time::SystemTime::now())
+            .then(|| {
+                let bytes = input::open(path).and_then(input::read_all).ok()?;
+                Some(xxhash_rust::xxh3::xxh3_64(&bytes))
+            })
+            .flatten();
         Some(Stamp {
             modified: meta.modified().ok(),
-            changed: (meta.ctime(), meta.ctime_nsec()),
+            changed,
             inode: meta.ino(),
             len: meta.len(),
+            recent_bytes,
         })
     }
+}
+
+/// Whether a change at `changed` (seconds and nanoseconds since the epoch)
+/// is within [`RECENT`] of `now`, or later (a clock set back).
+fn is_recent(changed: (i64, i64), now: std::time::SystemTime) -> bool {
+    let now = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128);
+    let changed = i128::from(changed.0) * 1_000_000_000 + i128::from(changed.1);
+    now - changed < RECENT.as_nanos() as i128
 }
 
 /// Markdown files parsed by an earlier load, reused while their stamp holds.
@@ -806,6 +836,27 @@ mod tests {
         assert_eq!(nearest_section(&dirs, "a"), 1);
         assert_eq!(nearest_section(&dirs, "abc"), 0);
         assert_eq!(nearest_section(&dirs, ""), 0);
+    }
+
+    #[test]
+    fn a_recent_change_is_told_apart_by_its_bytes() {
+        let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        assert!(is_recent((1_000_000, 0), now));
+        assert!(is_recent((999_998, 0), now));
+        assert!(!is_recent((999_997, 0), now));
+        assert!(is_recent((1_000_005, 0), now), "a time ahead of the clock");
+        // Two writes of the same length within one tick: the stamps differ.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "one").unwrap();
+        let first = Stamp::of(&file).unwrap();
+        let times = std::fs::File::options().write(true).open(&file).unwrap();
+        std::fs::write(&file, "two").unwrap();
+        times.set_modified(first.modified.unwrap()).unwrap();
+        let second = Stamp::of(&file).unwrap();
+        assert_ne!(first, second);
+        assert!(first.recent_bytes.is_some() && second.recent_bytes.is_some());
+        assert_ne!(first.recent_bytes, second.recent_bytes);
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub enum Notice {
     Styles,
     /// The build failed: show these errors over the page.
     Failed(String),
+    /// A build after a failed one changed no file: remove the errors.
+    Cleared,
     /// The server is stopping: end the event streams.
     Stop,
 }
@@ -76,8 +78,11 @@ struct Shared {
     generation: AtomicU64,
 }
 
-/// The notice for a rebuild, or none (nothing changed in the output).
-pub fn notice_for(rebuilt: &Rebuilt) -> Option<Notice> {
+/// The notice for a rebuild, or none (nothing changed in the output and
+/// no error is showing). `failing` says whether the build before failed:
+/// a good build clears its error from every page, even one that writes
+/// nothing (the mistake was undone).
+pub fn notice_for(rebuilt: &Rebuilt, failing: bool) -> Option<Notice> {
     match rebuilt {
         Rebuilt::Failed { errors, .. } => Some(Notice::Failed(errors.to_string())),
         Rebuilt::Built { delta, .. } => {
@@ -87,7 +92,7 @@ pub fn notice_for(rebuilt: &Rebuilt) -> Option<Notice> {
                 .chain(delta.removed.iter().map(String::as_str))
                 .collect();
             if paths.is_empty() {
-                None
+                failing.then_some(Notice::Cleared)
             } else if paths
                 .iter()
                 .all(|p| p.ends_with(".css") || delta.readdressed.contains(*p))
@@ -150,12 +155,13 @@ pub fn serve(
         let mut first = Some(built);
         watch::watch(session, watch_options, watch_stop, |rebuilt| {
             report(&rebuilt);
-            if let Some(notice) = notice_for(&rebuilt) {
-                let failure = match &notice {
+            let mut failure = watch_shared.failure.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(notice) = notice_for(&rebuilt, failure.is_some()) {
+                *failure = match &notice {
                     Notice::Failed(text) => Some(text.clone()),
                     _ => None,
                 };
-                *watch_shared.failure.lock().unwrap_or_else(|e| e.into_inner()) = failure;
+                drop(failure);
                 if matches!(notice, Notice::Reload | Notice::Styles) {
                     watch_shared.generation.fetch_add(1, Ordering::SeqCst);
                 }
@@ -243,6 +249,7 @@ async fn events(
                 Notice::Reload => Event::default().event("reload").data("reload"),
                 Notice::Styles => Event::default().event("styles").data("styles"),
                 Notice::Failed(text) => failure_event(&text),
+                Notice::Cleared => Event::default().event("cleared").data("cleared"),
                 Notice::Stop => return None,
             };
             Some(Ok(event))
@@ -307,7 +314,12 @@ async fn files(State(shared): State<Arc<Shared>>, method: Method, uri: Uri) -> R
         Ok(bytes) => respond(StatusCode::OK, &file, bytes, served),
         Err(input::ReadError::Outside { .. }) => refused(StatusCode::FORBIDDEN),
         Err(_) => match read_inside(&shared.root, shared.root.join("404.html")).await {
-            Ok(bytes) => respond(StatusCode::NOT_FOUND, Path::new("404.html"), bytes, served),
+            Ok(bytes) => respond(
+                StatusCode::NOT_FOUND,
+                Path::new("404.html"),
+                with_base(bytes, depth),
+                served,
+            ),
             _ => refused(StatusCode::NOT_FOUND),
         },
     }
@@ -385,6 +397,33 @@ fn respond(status: StatusCode, file: &Path, bytes: Vec<u8>, served: Served) -> R
     response
 }
 
+/// The 404 page, written for the site's root, served at any depth: its
+/// relative links (the stylesheet, the home page) are made to start from
+/// the root with a `<base>` at the start of its head, as a host's 404 page
+/// gets from `base_url`; a page that has a `<base>` of its own keeps it.
+fn with_base(mut html: Vec<u8>, depth: usize) -> Vec<u8> {
+    if depth == 0 || find_first(&html, b"<base").is_some() {
+        return html;
+    }
+    let base = format!("<base href=\"{}\">", "../".repeat(depth));
+    let at = find_first(&html, b"<head")
+        .and_then(|head| {
+            html[head..]
+                .iter()
+                .position(|&b| b == b'>')
+                .map(|end| head + end + 1)
+        })
+        .unwrap_or(0);
+    html.splice(at..at, base.into_bytes());
+    html
+}
+
+fn find_first(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// The live-reload script, added before `</body>`. It reaches the events
 /// with a path relative to the page, so it works behind a proxy too, and
 /// says which build it was served at.
@@ -420,6 +459,7 @@ const SNIPPET: &str = r#"<script data-explainer-live-reload>
     sessionStorage.setItem(key, String(scrollY));
     location.reload();
   });
+  source.addEventListener("cleared", () => overlay()?.remove());
   source.addEventListener("styles", () => {
     overlay()?.remove();
     for (const link of document.querySelectorAll('link[rel~="stylesheet"]')) {
@@ -429,20 +469,27 @@ const SNIPPET: &str = r#"<script data-explainer-live-reload>
     }
   });
   source.addEventListener("failed", (event) => {
-    let box = overlay();
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "explainer-build-errors";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,monospace";
-      document.body.append(box);
-    }
-    const title = document.createElement("strong");
+    overlay()?.remove();
+    // In a shadow root of its own, so that no style of the site's reaches it.
+    const host = document.createElement("div");
+    host.id = "explainer-build-errors";
+    host.setAttribute("role", "alert");
+    host.style.cssText = "all:initial;position:fixed;inset:0;z-index:2147483647";
+    const root = host.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = ":host{all:initial}" +
+      ".box{position:fixed;inset:0;overflow:auto;box-sizing:border-box;padding:2rem;background:#141414;color:#f2f2f2;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}" +
+      "h2{all:unset;display:block;font:bold 16px/1.4 system-ui,sans-serif;color:#fff;margin:0 0 1rem}" +
+      "pre{all:unset;display:block;white-space:pre-wrap;color:#ffd0c8;background:#141414}";
+    const box = document.createElement("div");
+    box.className = "box";
+    const title = document.createElement("h2");
     title.textContent = "The last save did not build: the page shows the last good build.";
     const text = document.createElement("pre");
-    text.style.cssText = "white-space:pre-wrap;color:#ffb4a8";
     text.textContent = event.data;
-    box.replaceChildren(title, text);
+    box.append(title, text);
+    root.append(style, box);
+    document.body.append(host);
   });
 })();
 </script>
@@ -504,6 +551,19 @@ mod tests {
         );
         assert_eq!(site_relative("//etc/passwd"), Some(PathBuf::from("etc/passwd")));
         assert_eq!(site_relative("/"), Some(PathBuf::new()));
+    }
+
+    #[test]
+    fn the_404_page_gets_a_base_at_any_depth_unless_it_has_one() {
+        let page = b"<!doctype html><html><HEAD lang=x><link href=\"style.css\"></head></html>".to_vec();
+        let at_two = String::from_utf8(with_base(page.clone(), 2)).unwrap();
+        assert!(
+            at_two.contains("<HEAD lang=x><base href=\"../../\"><link"),
+            "{at_two}"
+        );
+        assert_eq!(with_base(page.clone(), 0), page);
+        let own = b"<head><base href=\"https://example.org/x/\"></head>".to_vec();
+        assert_eq!(with_base(own.clone(), 3), own);
     }
 
     #[test]

@@ -25,4 +25,13 @@ fn problems_of_form_fail_the_build_or_warn() {
         site.read("public/alpha/index.html")
             .contains("<img src=\"../photo.png\" alt=\"\" />")
     );
+    // check counts the warnings rather than saying there is no problem.
+    site.run(&["check", "--lint", "warn"])
+        .success()
+        .stdout_has(": no errors, 1 warning");
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\n+++\n![a](photo.png)\n",
+    );
+    site.run(&["check"]).success().stdout_has(": no problems found");
 }

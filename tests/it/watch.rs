@@ -438,3 +438,147 @@ fn ctrl_c_stops_a_long_build_at_once() {
         assert!(after.is_empty(), "{leftovers:?} then {after:?}");
     }
 }
+
+/// Waits until the page `public/alpha/index.html` holds `text`.
+#[track_caller]
+fn wait_for_alpha(site: &Site, watch: &Background, text: &str) {
+    let shown = crate::harness::wait_until(std::time::Duration::from_secs(15), || {
+        std::fs::read_to_string(site.root.join("public/alpha/index.html"))
+            .is_ok_and(|html| html.contains(text))
+    });
+    assert!(shown, "no rebuild with {text:?}:\n{}", watch.output().join("\n"));
+}
+
+fn alpha(text: &str) -> String {
+    format!("+++\ntitle = \"Alpha\"\n+++\n{text}\n")
+}
+
+#[test]
+fn site_folders_renamed_removed_or_linked_anew_are_still_watched() {
+    for folder in ["content", "templates"] {
+        let site = Site::base();
+        let watch = start(&site);
+        let dir = site.root.join(folder);
+        let elsewhere = site.outside().join(format!("{folder}-elsewhere"));
+        // Renamed away and back.
+        std::fs::rename(&dir, &elsewhere).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        std::fs::rename(&elsewhere, &dir).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        site.write("content/alpha.md", alpha("After the rename."));
+        wait_for_alpha(&site, &watch, "After the rename.");
+        // Removed and made again.
+        crate::harness::copy_tree(&dir, &elsewhere);
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        crate::harness::copy_tree(&elsewhere, &dir);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        site.write("content/alpha.md", alpha("After it was made again."));
+        wait_for_alpha(&site, &watch, "After it was made again.");
+        // Replaced by a link to a folder elsewhere: edits there count.
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        site.write("content/alpha.md", alpha("Through the link."));
+        wait_for_alpha(&site, &watch, "Through the link.");
+        if folder == "templates" {
+            std::fs::write(
+                elsewhere.join("page.html"),
+                "{% extends \"base.html\" %}{% block body %}<p>template edited</p>{{ page.content | safe }}{% endblock body %}",
+            )
+            .unwrap();
+            wait_for_alpha(&site, &watch, "template edited");
+        }
+        stop_and_compare(&site, watch);
+    }
+}
+
+#[test]
+fn a_theme_ejected_into_a_new_templates_folder_is_watched() {
+    let site = Site::base();
+    let watch = start(&site);
+    site.remove("templates");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    site.run(&["theme", "eject"]).success();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let page = site.root.join("templates/page.html");
+    let template = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        template.replacen("<article", "<p>ejected and edited</p><article", 1),
+    )
+    .unwrap();
+    wait_for_alpha(&site, &watch, "ejected and edited");
+    stop_and_compare(&site, watch);
+}
+
+#[test]
+fn pages_deleted_while_the_site_had_an_error_are_removed_when_it_builds() {
+    let site = Site::base();
+    site.build();
+    assert!(site.exists("public/notes/first/index.html"));
+    // The page goes while watch is not running, and the site has an error
+    // when watch starts: its first build fails.
+    site.remove("content/notes/first.md");
+    site.write("content/alpha.md", "+++\ntitle = \n+++\n");
+    let watch = site.spawn(&["watch"]);
+    watch.wait_for_line("the output keeps the last good build");
+    site.write("content/alpha.md", alpha("Fixed."));
+    wait_for_alpha(&site, &watch, "Fixed.");
+    assert!(
+        !site.exists("public/notes/first"),
+        "swapped in whole: {}",
+        watch.output().join("\n")
+    );
+    // And one deleted while a later save has an error.
+    site.write("content/notes/second.md", "+++\ntitle = \"Second\"\n+++\nText.\n");
+    assert!(crate::harness::wait_until(
+        std::time::Duration::from_secs(15),
+        || site.exists("public/notes/second/index.html")
+    ));
+    site.write("content/alpha.md", "+++\ntitle = \n+++\n");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    site.remove("content/notes/second.md");
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    site.write("content/alpha.md", alpha("Fixed again."));
+    wait_for_alpha(&site, &watch, "Fixed again.");
+    // Files are written before the ones that go are removed.
+    let removed = crate::harness::wait_until(std::time::Duration::from_secs(5), || {
+        !site.exists("public/notes/second")
+    });
+    assert!(removed, "{}", watch.output().join("\n"));
+    stop_and_compare(&site, watch);
+}
+
+#[test]
+fn glossary_edits_are_read_as_the_build_reads_them() {
+    let site = Site::base();
+    let glossary =
+        |definition: &str| format!("[[terms]]\nterm = \"shortcode\"\ndefinition = \"{definition}\"\n");
+    site.write(
+        "content/glossary.toml",
+        glossary("A call written {{ name(...) }} or {% name(...) %}...{% end %}."),
+    );
+    site.write(
+        "templates/glossary.html",
+        "{% extends \"base.html\" %}{% block body %}{% for t in page.extra.terms %}<dfn id=\"{{ t.id }}\">{{ t.term }}</dfn>{{ t.definition }}{% endfor %}{% endblock body %}",
+    );
+    let watch = start(&site);
+    for definition in [
+        "A call written {{ name(...) }}, edited.",
+        "A call written {{ name(...) }} or {% name(...) %}...{% end %}.",
+    ] {
+        site.write("content/glossary.toml", glossary(definition));
+        let shown = crate::harness::wait_until(std::time::Duration::from_secs(15), || {
+            std::fs::read_to_string(site.root.join("public/glossary/index.html"))
+                .is_ok_and(|html| html.contains(&definition.replace('"', "&quot;")))
+        });
+        assert!(shown, "{}", watch.output().join("\n"));
+    }
+    assert!(
+        !watch.output().iter().any(|l| l.contains("error")),
+        "{}",
+        watch.output().join("\n")
+    );
+    stop_and_compare(&site, watch);
+}
