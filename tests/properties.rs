@@ -14,6 +14,7 @@ use explainer::markdown::{self, KeepLinks};
 use explainer::output;
 use explainer::site::{LintLevel, Options, Session};
 use explainer::urls;
+use explainer::watch::Writer;
 use proptest::prelude::*;
 
 /// Resolves `href` seen from the folder of `from` the way a browser does.
@@ -90,6 +91,19 @@ enum Edit {
     Rename(usize, usize),
     /// The page template changed.
     Template(String),
+    /// A page's front matter broken (an error), until it is saved again.
+    Break(usize),
+    /// A page's body replaced by one of the same length, and its
+    /// modification time set back to what it was (`cp -p`, `rsync -a`).
+    SameSizeSameTime(usize, u8),
+    /// The notes folder renamed away, or back.
+    RenameFolder,
+    /// The notes folder moved elsewhere in `content/` and linked from its
+    /// old place, or back.
+    LinkFolder,
+    /// The next write of the output fails (the output folder is not a
+    /// folder for a moment, as on a full or read-only disk).
+    FailWrite,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -100,11 +114,26 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0..6usize).prop_map(Edit::Delete),
         (0..6usize, 0..6usize).prop_map(|(a, b)| Edit::Rename(a, b)),
         "[a-z]{1,8}".prop_map(Edit::Template),
+        (0..6usize).prop_map(Edit::Break),
+        (0..6usize, any::<u8>()).prop_map(|(i, seed)| Edit::SameSizeSameTime(i, seed)),
+        Just(Edit::RenameFolder),
+        Just(Edit::LinkFolder),
+        Just(Edit::FailWrite),
     ]
 }
 
+/// Where the notes folder is now: renamed away, it is `notes-away`.
+fn notes(root: &Path) -> PathBuf {
+    let away = root.join("content/notes-away");
+    if away.exists() {
+        away
+    } else {
+        root.join("content/notes")
+    }
+}
+
 fn page(root: &Path, i: usize) -> PathBuf {
-    root.join(format!("content/notes/page-{i}.md"))
+    notes(root).join(format!("page-{i}.md"))
 }
 
 fn write(path: &Path, text: &str) {
@@ -148,6 +177,61 @@ fn apply(root: &Path, edit: &Edit) -> Vec<PathBuf> {
             std::fs::rename(&from, &to).unwrap();
             vec![from, to]
         }
+        Edit::Break(i) => {
+            let path = page(root, *i);
+            if !path.exists() {
+                return Vec::new();
+            }
+            write(&path, "+++\ntitle = \n+++\nBroken.\n");
+            vec![path]
+        }
+        Edit::SameSizeSameTime(i, seed) => {
+            let path = page(root, *i);
+            let Ok(old) = std::fs::read(&path) else {
+                return Vec::new();
+            };
+            let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+            // The same bytes but the last, which cycles through letters.
+            let mut new = old.clone();
+            if let Some(last) = new.iter().rposition(|b| b.is_ascii_lowercase()) {
+                new[last] = b'a' + (new[last] - b'a' + 1 + seed % 25) % 26;
+            }
+            std::fs::write(&path, &new).unwrap();
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(modified)
+                .unwrap();
+            vec![path]
+        }
+        Edit::RenameFolder => {
+            let (from, to) = match root.join("content/notes-away").exists() {
+                true => (root.join("content/notes-away"), root.join("content/notes")),
+                false => (root.join("content/notes"), root.join("content/notes-away")),
+            };
+            if std::fs::symlink_metadata(&from).is_ok_and(|m| m.file_type().is_symlink()) || to.exists() {
+                return Vec::new();
+            }
+            std::fs::rename(&from, &to).unwrap();
+            vec![from, to]
+        }
+        Edit::LinkFolder => {
+            let link = root.join("content/notes");
+            let stash = root.join("content/stash");
+            if std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()) {
+                std::fs::remove_file(&link).unwrap();
+                std::fs::rename(&stash, &link).unwrap();
+            } else if link.is_dir() {
+                std::fs::rename(&link, &stash).unwrap();
+                std::os::unix::fs::symlink("stash", &link).unwrap();
+            } else {
+                return Vec::new();
+            }
+            vec![link, stash]
+        }
+        // Done by the loop, which writes.
+        Edit::FailWrite => Vec::new(),
         Edit::Template(word) => {
             let path = root.join("templates/page.html");
             write(
@@ -186,10 +270,10 @@ fn options(root: &Path, output: &Path) -> Options {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn rebuilds_after_any_edits_equal_a_fresh_build(edits in prop::collection::vec(edit(), 1..12)) {
+    fn rebuilds_after_any_edits_equal_a_fresh_build(edits in prop::collection::vec(edit(), 1..16)) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("site");
         write(&root.join("content/site.toml"), "title = \"Props\"\n");
@@ -202,15 +286,51 @@ proptest! {
             apply(&root, &Edit::Create(i));
         }
 
-        // A session rebuilding after each edit, as watch does.
+        // A session rebuilding after each edit, as watch does, and writing
+        // as watch does.
         let watched = dir.path().join("watched");
         let mut session = Session::new(options(&root, &watched));
+        let mut writer = Writer::new(watched.clone());
         let first = session.render().unwrap();
-        output::write(&watched, &first.changed).unwrap();
+        writer.write(&mut session, &first).unwrap();
+        let mut fail_next = false;
         for edit in &edits {
+            if matches!(edit, Edit::FailWrite) {
+                fail_next = true;
+                continue;
+            }
             let changed = apply(&root, edit);
-            let delta = session.render_changed(&changed).unwrap();
-            output::update(&watched, &delta.changed, &delta.removed).unwrap();
+            let Ok(delta) = session.render_changed(&changed) else {
+                continue;
+            };
+            if std::mem::take(&mut fail_next) {
+                // The output folder is a file for the length of the write.
+                let held = dir.path().join("held");
+                std::fs::rename(&watched, &held).unwrap();
+                std::fs::write(&watched, "not a folder").unwrap();
+                let written = writer.write(&mut session, &delta);
+                std::fs::remove_file(&watched).unwrap();
+                std::fs::rename(&held, &watched).unwrap();
+                let nothing_to_write = delta.changed.is_empty() && delta.removed.is_empty();
+                prop_assert!(written.is_err() || nothing_to_write, "a write into a file succeeded");
+            } else {
+                writer.write(&mut session, &delta).unwrap();
+            }
+        }
+        // The editor mends what is broken; the site builds again.
+        let mut mended = Vec::new();
+        for i in 0..6 {
+            let path = page(&root, i);
+            if std::fs::read_to_string(&path).is_ok_and(|text| !text.starts_with("+++\ntitle = \"")) {
+                apply(&root, &Edit::Create(i));
+                mended.push(path);
+            }
+        }
+        if let Ok(delta) = session.render_changed(&mended) {
+            writer.write(&mut session, &delta).unwrap();
+        } else {
+            let delta = session.render().unwrap();
+            writer.write(&mut session, &delta).unwrap();
         }
 
         let fresh = dir.path().join("fresh");
