@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use explainer::markdown::{self, KeepLinks};
-use explainer::output;
 use explainer::site::{LintLevel, Options, Session};
 use explainer::urls;
 use explainer::watch::Writer;
