@@ -85,10 +85,7 @@ pub fn robots(base_url: Option<&str>) -> String {
 }
 
 fn absolute(base_url: &str, path: &str) -> String {
-    format!(
-        "{base_url}{}",
-        urls::from_root(path).trim_start_matches(urls::ROOT)
-    )
+    format!("{base_url}{}", urls::without_root(&urls::from_root(path)))
 }
 
 /// The pages of the feed: the newest `limit` dated pages, newest first.

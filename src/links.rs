@@ -158,7 +158,7 @@ impl LinkRewriter for PageLinks<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::urls::ROOT;
+    use crate::urls::root;
 
     fn index() -> UrlIndex {
         let mut index = UrlIndex::default();
@@ -178,7 +178,7 @@ mod tests {
         let source: &'static str = Box::leak(source.to_string().into_boxed_str());
         let mut links = PageLinks::new(index, source);
         let out = links.rewrite(link, 0..1);
-        (out.map(|s| s.replace(ROOT, "ROOT/")), links)
+        (out.map(|s| s.replace(root(), "ROOT/")), links)
     }
 
     #[test]

@@ -1114,10 +1114,7 @@ impl<'a> Contexts<'a> {
 
     fn permalink(&self, path: &str) -> Value {
         match &self.base_url {
-            Some(base) => Value::String(format!(
-                "{base}{}",
-                urls::from_root(path).trim_start_matches(urls::ROOT)
-            )),
+            Some(base) => Value::String(format!("{base}{}", urls::without_root(&urls::from_root(path)))),
             None => Value::Null,
         }
     }

@@ -2,12 +2,12 @@
 //! internal links are written so they work at a domain root, under any
 //! subpath and from `file://`.
 //!
-//! Internal links are first written as [`ROOT`] followed by the target's
-//! output file (`\u{FDD0}rare-earths/index.html`). Only when a page is
-//! written is `ROOT` replaced by the way up from that page to the site root
-//! (`../`). This lets the HTML of a page's content, or a summary shown in a
-//! listing, be produced once and placed anywhere; and feeds replace `ROOT`
-//! with the absolute `base_url` instead.
+//! Internal links are first written as the [`root`] marker followed by
+//! the target's output file (`\u{FDD0}…rare-earths/index.html`). Only when
+//! a page is written is the marker replaced by the way up from that page to
+//! the site root (`../`). This lets the HTML of a page's content, or a
+//! summary shown in a listing, be produced once and placed anywhere; and
+//! feeds replace the marker with the absolute `base_url` instead.
 
 use std::borrow::Cow;
 
@@ -15,12 +15,34 @@ use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_enco
 
 use crate::path_map::{self, PathMap};
 
-/// Stands for "the site root, seen from the file being written". U+FDD0 is a
-/// Unicode noncharacter, reserved for a program's internal use.
-pub const ROOT: char = '\u{FDD0}';
+/// Stands for "the site root, seen from the file being written": U+FDD0,
+/// a Unicode noncharacter reserved for a program's internal use (no input
+/// can hold one, see [`crate::input::decode`]), and a number drawn when the
+/// program starts, so that not even the form a Markdown renderer writes
+/// in an `href` (see [`root_encoded`]) can be written by an editor.
+pub fn root() -> &'static str {
+    &markers().0
+}
 
-/// [`ROOT`] as a Markdown renderer writes it in an `href` (percent-encoded).
-const ROOT_ENCODED: &str = "%EF%B7%90";
+/// [`root`] as a Markdown renderer writes it in an `href`: percent-encoded.
+fn root_encoded() -> &'static str {
+    &markers().1
+}
+
+fn markers() -> &'static (String, String) {
+    static MARKERS: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    MARKERS.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        // Seeded from the system's randomness.
+        let number = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
+        (
+            format!("\u{FDD0}{number:016x}"),
+            format!("%EF%B7%90{number:016x}"),
+        )
+    })
+}
 
 /// What a URL in a path segment must escape: everything but unreserved and
 /// a few safe sub-delimiters.
@@ -41,29 +63,34 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'[')
     .add(b']');
 
-/// `ROOT` + the percent-encoded output path.
+/// [`root`] + the percent-encoded output path.
 pub fn from_root(output_path: &str) -> String {
-    let mut href = String::with_capacity(output_path.len() + 3);
-    href.push(ROOT);
+    let mut href = String::with_capacity(output_path.len() + 24);
+    href.push_str(root());
     href.extend(utf8_percent_encode(output_path, SEGMENT));
     href
 }
 
-/// Replaces every [`ROOT`] in `text` (also in its percent-encoded form) with `prefix`.
+/// The output path in an address made by [`from_root`].
+pub fn without_root(href: &str) -> &str {
+    href.strip_prefix(root()).unwrap_or(href)
+}
+
+/// Replaces every [`root`] in `text` (also in its percent-encoded form) with `prefix`.
 pub fn replace_root<'t>(text: &'t str, prefix: &str) -> Cow<'t, str> {
     let mut text = Cow::Borrowed(text);
-    if text.contains(ROOT) {
-        text = Cow::Owned(text.replace(ROOT, prefix));
+    if text.contains(root()) {
+        text = Cow::Owned(text.replace(root(), prefix));
     }
-    if text.contains(ROOT_ENCODED) {
-        text = Cow::Owned(text.replace(ROOT_ENCODED, prefix));
+    if text.contains(root_encoded()) {
+        text = Cow::Owned(text.replace(root_encoded(), prefix));
     }
     text
 }
 
-/// Rewrites every `ROOT` + path in `text`, the contents of `output_file`,
+/// Rewrites every [`root`] + path in `text`, the contents of `output_file`,
 /// as the shortest relative path from that file's folder:
-/// `\u{FDD0}notes/b/index.html` seen from `notes/a/index.html` is
+/// `\u{FDD0}…notes/b/index.html` seen from `notes/a/index.html` is
 /// `../b/index.html`. Borrowed only when nothing was rewritten.
 pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
     let pieces = relativized_pieces(text, output_file);
@@ -86,7 +113,7 @@ pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
 pub fn relativized_pieces<'t>(text: &'t str, output_file: &str) -> Vec<&'t str> {
     static MARKERS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let markers = MARKERS.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(["\u{FDD0}", ROOT_ENCODED]).expect("two plain patterns")
+        aho_corasick::AhoCorasick::new([root(), root_encoded()]).expect("two plain patterns")
     });
     let mut found_markers = markers.find_iter(text).peekable();
     if found_markers.peek().is_none() {
@@ -273,6 +300,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_marker_cannot_be_written_by_an_editor() {
+        // U+FDD0 and its encoded form alone are text, not the marker.
+        for text in [
+            "a %EF%B7%90notes/index.html b",
+            "\u{FDD0}notes/index.html",
+            "%ef%b7%90x",
+        ] {
+            assert_eq!(relativize(text, "a/b/index.html"), text);
+        }
+        assert!(root().starts_with('\u{FDD0}') && root().len() > 3 + 8);
+    }
+
+    #[test]
     fn shortest_relative_paths() {
         let link = |to: &str, from: &str| {
             relativize(&format!("<a href=\"{}#x\">", from_root(to)), from).into_owned()
@@ -295,11 +335,19 @@ mod tests {
             "<a href=\"../../my%20dir/a%20b.pdf#x\">"
         );
         assert_eq!(
-            relativize("<img src=\"%EF%B7%90a/b.png\">", "a/x/index.html"),
+            relativize(
+                &format!("<img src=\"{}a/b.png\">", root_encoded()),
+                "a/x/index.html"
+            ),
             "<img src=\"../b.png\">"
         );
         assert_eq!(relativize("no links", "index.html"), "no links");
-        let text = "<a href=\"\u{FDD0}a/b/index.html\">x</a><img src=\"%EF%B7%90c.png\">";
+        let text = format!(
+            "<a href=\"{}a/b/index.html\">x</a><img src=\"{}c.png\">",
+            root(),
+            root_encoded()
+        );
+        let text = text.as_str();
         assert_eq!(
             relativized_pieces(text, "a/x/index.html"),
             [
@@ -320,7 +368,8 @@ mod tests {
     /// also when the result is one stretch of the text.
     #[test]
     fn a_text_that_is_one_rewritten_link_is_given_rewritten() {
-        let relative = relativize("\u{FDD0}a/b.png", "a/index.html");
+        let text = from_root("a/b.png");
+        let relative = relativize(&text, "a/index.html");
         assert_eq!(relative, "b.png");
         assert!(matches!(relative, Cow::Owned(_)));
         assert!(matches!(relativize("no links", "a/index.html"), Cow::Borrowed(_)));
@@ -334,7 +383,7 @@ mod tests {
             "<a href=\"https://x.org/my%20file.pdf\">"
         );
         assert_eq!(
-            replace_root("<img src=\"%EF%B7%90a.png\">", "/"),
+            replace_root(&format!("<img src=\"{}a.png\">", root_encoded()), "/"),
             "<img src=\"/a.png\">"
         );
     }

@@ -281,6 +281,14 @@ fn escapes_cannot_forge_the_engines_markers() {
     assert!(page.contains("<h1>notes/index.html</h1>"), "{page}");
     assert!(page.contains("A notes/index.html and 0 here."), "{page}");
     assert!(!page.contains("../notes/index.html"), "{page}");
+    // The marker's encoded form, in prose, in code and in a link, is text.
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\n+++\nSee %EF%B7%90notes/index.html, `%EF%B7%90x` and [a](https://e.org/%EF%B7%90y).\n",
+    );
+    site.build();
+    let page = site.read("public/alpha/index.html");
+    assert!(page.contains("See %EF%B7%90notes/index.html, <code>%EF%B7%90x</code> and <a href=\"https://e.org/%EF%B7%90y\">a</a>."), "{page}");
 }
 
 /// A page made unreadable while `watch` runs is an error at the next
