@@ -89,7 +89,11 @@ impl Pass<'_, '_> {
             shift_lints(&mut rendered, &[], base);
             return rendered;
         }
-        let (calls, syntax_errors) = shortcodes::find(source, &markdown::code_ranges(source));
+        let shortcodes::Found {
+            calls,
+            literals,
+            errors: syntax_errors,
+        } = shortcodes::find(source, &markdown::literal_ranges(source));
         self.errors
             .extend(syntax_errors.into_iter().map(|e| BodyError::Shortcode {
                 offset: base + e.offset,
@@ -97,16 +101,32 @@ impl Pass<'_, '_> {
                 hint: e.hint.to_string(),
             }));
 
+        // Each call's HTML first: the Markdown around it reads a call's text
+        // where a heading holds it.
+        let mut inner = Inner::default();
+        let fragments: Vec<String> = calls
+            .iter()
+            .map(|call| self.expand(call, source, base, depth, &mut inner))
+            .collect();
+
         // The source with each call replaced by a placeholder, and where each
         // copied stretch of text came from.
+        // Calls and calls written to be shown, in the order they stand.
+        let mut edits: Vec<(Range<usize>, String)> = calls
+            .iter()
+            .enumerate()
+            .map(|(i, call)| (call.span.clone(), placeholder(i)))
+            .chain(literals.into_iter().map(|l| (l.span, l.text)))
+            .collect();
+        edits.sort_by_key(|(span, _)| span.start);
         let mut replaced = String::with_capacity(source.len());
-        let mut map: Vec<(usize, usize)> = Vec::with_capacity(calls.len() + 1);
+        let mut map: Vec<(usize, usize)> = Vec::with_capacity(edits.len() + 1);
         let mut copied_to = 0;
-        for (i, call) in calls.iter().enumerate() {
+        for (span, text) in edits {
             map.push((replaced.len(), copied_to));
-            replaced.push_str(&source[copied_to..call.span.start]);
-            replaced.push_str(&placeholder(i));
-            copied_to = call.span.end;
+            replaced.push_str(&source[copied_to..span.start]);
+            replaced.push_str(&text);
+            copied_to = span.end;
         }
         map.push((replaced.len(), copied_to));
         replaced.push_str(&source[copied_to..]);
@@ -117,25 +137,22 @@ impl Pass<'_, '_> {
                 map: &map,
                 base,
             };
-            markdown::render(&replaced, &mut shifted, self.terms.as_deref_mut())
+            markdown::render_with_fragments(&replaced, &mut shifted, self.terms.as_deref_mut(), &fragments)
         };
         shift_lints(&mut rendered, &map, base);
-
-        for (i, call) in calls.iter().enumerate() {
-            let html = self.expand(call, source, base, depth, &mut rendered);
-            let mark = placeholder(i);
-            let alone = format!("<p>{mark}</p>\n");
-            for text in [Some(&mut rendered.html), rendered.summary.as_mut()]
-                .into_iter()
-                .flatten()
-            {
-                if text.contains(&alone) {
-                    *text = text.replacen(&alone, &html, 1);
-                } else {
-                    *text = text.replacen(&mark, &html, 1);
-                }
-            }
+        for span in std::mem::take(&mut rendered.misplaced_calls) {
+            self.errors.push(BodyError::Shortcode {
+                offset: original(&map, base, span.start),
+                message:
+                    "a shortcode cannot stand in a link's address or title, or in an image's description"
+                        .to_string(),
+                hint: "write the link or image in the shortcode's template, or write plain text here"
+                    .to_string(),
+            });
         }
+        rendered.ids.extend(inner.ids);
+        rendered.word_count += inner.word_count;
+        rendered.lints.extend(inner.lints);
         rendered
     }
 
@@ -147,7 +164,7 @@ impl Pass<'_, '_> {
         source: &str,
         base: usize,
         depth: usize,
-        rendered: &mut Rendered,
+        rendered: &mut Inner,
     ) -> String {
         let Some(templates) = self.templates else {
             return String::new();
@@ -208,6 +225,14 @@ impl Pass<'_, '_> {
     }
 }
 
+/// What the calls' bodies and output add to the page that holds them.
+#[derive(Default)]
+struct Inner {
+    ids: markdown::IdSet,
+    word_count: usize,
+    lints: Vec<markdown::Lint>,
+}
+
 /// Moves lint spans from the replaced text back to the body's source.
 fn shift_lints(rendered: &mut Rendered, map: &[(usize, usize)], base: usize) {
     for lint in &mut rendered.lints {
@@ -226,11 +251,7 @@ fn original(map: &[(usize, usize)], base: usize, offset: usize) -> usize {
     base + old + (offset - new)
 }
 
-/// A Unicode noncharacter pair around the call's number: it cannot come
-/// from an editor's text, and Markdown leaves it alone.
-fn placeholder(i: usize) -> String {
-    format!("\u{FDD1}{i}\u{FDD1}")
-}
+use crate::placeholders::placeholder;
 
 /// Passes links on with their spans moved back to the original source.
 struct Shifted<'a, 'm> {

@@ -26,6 +26,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod path_map;
+pub mod placeholders;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -60,6 +60,10 @@ pub struct Rendered {
     pub word_count: usize,
     /// Problems of form, for the build to report.
     pub lints: Vec<Lint>,
+    /// Where a shortcode call stands in a link's address or title or an
+    /// image's description, where its HTML cannot go (byte ranges of the
+    /// link or image).
+    pub misplaced_calls: Vec<Range<usize>>,
 }
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
@@ -77,12 +81,24 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
-/// Byte ranges of code spans and code blocks, where `{{` is text.
-pub fn code_ranges(source: &str) -> Vec<Range<usize>> {
+/// Byte ranges where `{{` is text: code spans, code blocks and HTML
+/// comments, in order.
+pub fn literal_ranges(source: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
+    let mut in_comment = false;
     for (event, span) in Parser::new_ext(source, options()).into_offset_iter() {
         match event {
             Event::Code(_) | Event::Start(Tag::CodeBlock(_)) => ranges.push(span),
+            // A comment in a block of HTML comes one line at a time.
+            Event::Html(html) | Event::InlineHtml(html)
+                if in_comment || html.trim_start().starts_with("<!--") =>
+            {
+                in_comment = match html.rfind("-->") {
+                    Some(end) => html[end..].contains("<!--"),
+                    None => true,
+                };
+                ranges.push(span);
+            }
             _ => {}
         }
     }
@@ -207,12 +223,26 @@ fn referenced<'a>(text: CowStr<'a>, written: &str, references: bool) -> CowStr<'
 }
 
 /// Renders `source` to HTML; `terms` marks up glossary terms.
-pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut TermUse>) -> Rendered {
+pub fn render(source: &str, links: &mut dyn LinkRewriter, terms: Option<&mut TermUse>) -> Rendered {
+    render_with_fragments(source, links, terms, &[])
+}
+
+/// [`render`] of a source whose shortcode calls were replaced by
+/// placeholders (see [`crate::placeholders`]): `fragments` holds each
+/// call's HTML, which goes in its place, and whose text a heading that
+/// holds a call takes its id and its entry in the table of contents from.
+pub fn render_with_fragments(
+    source: &str,
+    links: &mut dyn LinkRewriter,
+    mut terms: Option<&mut TermUse>,
+    fragments: &[String],
+) -> Rendered {
     // Room for the ids of a usual page (a dozen headings and notes), so the
     // sets do not grow as it renders; the ids are kept, so not much more.
     let mut state = State {
         ids: IdSet::with_capacity_and_hasher(14, BuildHasherDefault::default()),
         suffixes: path_map::with_capacity(14),
+        fragments,
         ..State::default()
     };
     let mut definitions: HashMap<String, Vec<Event>> = HashMap::new();
@@ -243,6 +273,9 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 let written = &source[span.clone()];
                 let title = referenced(title, written, references);
                 let dest_url = referenced(dest_url, written, references);
+                if crate::placeholders::any(&dest_url) || crate::placeholders::any(&title) {
+                    state.misplaced_calls.push(span.clone());
+                }
                 let dest_url = rewrite(links, link_type, dest_url, span);
                 sink.push(Event::Start(Tag::Link {
                     link_type,
@@ -271,6 +304,9 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
                 let written = &source[span.clone()];
                 let title = referenced(title, written, references);
                 let dest_url = referenced(dest_url, written, references);
+                if crate::placeholders::any(&dest_url) || crate::placeholders::any(&title) {
+                    state.misplaced_calls.push(span.clone());
+                }
                 let dest_url = rewrite(links, link_type, dest_url, span);
                 sink.push(Event::Start(Tag::Image {
                     link_type,
@@ -304,6 +340,12 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
             Event::Text(text) => {
                 let text = referenced(text, &source[span.clone()], references);
                 state.word_count += count_words(&text);
+                if let Some(image) = open_images.last()
+                    && crate::placeholders::any(&text)
+                {
+                    // An image's description is an attribute: no HTML goes there.
+                    state.misplaced_calls.push(image.0.clone());
+                }
                 if let Some(image) = open_images.last_mut() {
                     image.1 += text.trim().len();
                 } else if let Some(link) = open_links.last_mut() {
@@ -367,10 +409,13 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
 
     let mut body = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut body, out.into_iter());
+    state.write_footnotes(&mut body, definitions);
+    if !fragments.is_empty() {
+        body = crate::placeholders::put_fragments(&body, fragments);
+    }
     // memmem: a vectorised search, several times quicker than str::find here.
     let summary =
         memchr::memmem::find(body.as_bytes(), SUMMARY_MARKER.as_bytes()).map(|at| body[..at].to_string());
-    state.write_footnotes(&mut body, definitions);
     // Pages are kept until every page is rendered: no spare capacity.
     body.shrink_to_fit();
     Rendered {
@@ -380,6 +425,7 @@ pub fn render(source: &str, links: &mut dyn LinkRewriter, mut terms: Option<&mut
         ids: state.ids,
         word_count: state.word_count,
         lints: state.lints,
+        misplaced_calls: state.misplaced_calls,
     }
 }
 
@@ -476,7 +522,9 @@ fn rewrite<'a>(
 }
 
 #[derive(Default)]
-struct State {
+struct State<'f> {
+    /// The HTML of each shortcode call, by placeholder number.
+    fragments: &'f [String],
     ids: IdSet,
     /// The last number added to each heading id base.
     suffixes: PathMap<usize>,
@@ -485,9 +533,10 @@ struct State {
     lints: Vec<Lint>,
     /// Footnote labels in order of first reference, with how often each is referenced.
     footnotes: Vec<(String, usize)>,
+    misplaced_calls: Vec<Range<usize>>,
 }
 
-impl State {
+impl State<'_> {
     /// A unique id from `base`: `base`, then `base-1`, `base-2`, ...
     fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
@@ -546,6 +595,15 @@ impl State {
                 Event::Start(Tag::Link { .. }) => has_link = true,
                 _ => {}
             }
+        }
+        if crate::placeholders::any(&text) {
+            // What the reader sees: each call's text, not its placeholder.
+            let fragments = self.fragments;
+            text = crate::placeholders::replace(&text, |i, out| {
+                out.push_str(&crate::placeholders::text_of(
+                    fragments.get(i).map_or("", String::as_str),
+                ));
+            });
         }
         let level_number = heading_number(level);
         if text.trim().is_empty() {
@@ -1004,9 +1062,9 @@ mod tests {
     }
 
     #[test]
-    fn code_ranges_cover_spans_and_blocks() {
+    fn literal_ranges_cover_code_and_comments() {
         let source = "a `x` b\n\n```\ncode\n```\n";
-        let ranges = code_ranges(source);
+        let ranges = literal_ranges(source);
         assert_eq!(&source[ranges[0].clone()], "`x`");
         assert_eq!(&source[ranges[1].clone()], "```\ncode\n```");
     }

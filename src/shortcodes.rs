@@ -8,7 +8,10 @@
 //! ```
 //!
 //! This module only parses: names, arguments and where each call is. Calls
-//! inside code spans and code blocks are text, not calls.
+//! inside code spans, code blocks and HTML comments are text, not calls.
+//! So is a call written with a backslash before it (`\{{ figure() }}`,
+//! which Markdown then shows without the backslash) or in Zola's form
+//! `{{/* figure() */}}`, which shows as `{{ figure() }}`.
 
 use std::ops::Range;
 
@@ -23,6 +26,23 @@ pub struct Call {
     pub span: Range<usize>,
     /// The text between `%}` and `{% end %}`, for calls with a body.
     pub body: Option<Range<usize>>,
+}
+
+/// A call written to be shown, not made: `{{/* name() */}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Literal {
+    /// The whole of it in the source.
+    pub span: Range<usize>,
+    /// What the page shows instead: `{{ name() }}`.
+    pub text: String,
+}
+
+/// What [`find`] found.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub calls: Vec<Call>,
+    pub literals: Vec<Literal>,
+    pub errors: Vec<SyntaxError>,
 }
 
 /// A call that cannot be parsed.
@@ -41,9 +61,8 @@ const ARGS_HINT: &str =
 /// calls are returned: calls inside a body are found when the body is.
 /// One pass: each `{% end %}` closes the innermost call with a body that
 /// is still open, so a body may hold calls with bodies of their own.
-pub fn find(source: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<SyntaxError>) {
-    let mut calls = Vec::new();
-    let mut errors = Vec::new();
+pub fn find(source: &str, code: &[Range<usize>]) -> Found {
+    let mut result = Found::default();
     // Calls with a body whose `{% end %}` is not found yet, outermost
     // first; each one's span ends, for now, where its body starts.
     let mut open: Vec<Call> = Vec::new();
@@ -56,7 +75,14 @@ pub fn find(source: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<SyntaxError>
             Some(b'%') => true,
             _ => continue,
         };
-        if in_ranges(code, start) {
+        if in_ranges(code, start) || escaped(source, start) {
+            continue;
+        }
+        if let Some(literal) = zola_literal(source, start, block) {
+            at = literal.span.end;
+            if open.is_empty() {
+                result.literals.push(literal);
+            }
             continue;
         }
         let mut parser = Parser {
@@ -70,7 +96,7 @@ pub fn find(source: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<SyntaxError>
                 call.span.end = parser.at;
                 at = parser.at;
                 if open.is_empty() {
-                    calls.push(call);
+                    result.calls.push(call);
                 }
             }
             continue;
@@ -89,24 +115,48 @@ pub fn find(source: &str, code: &[Range<usize>]) -> (Vec<Call>, Vec<SyntaxError>
                 if block {
                     open.push(call);
                 } else if open.is_empty() {
-                    calls.push(call);
+                    result.calls.push(call);
                 }
             }
             Err(error) => {
                 at = error.offset.max(start + 2);
                 if open.is_empty() {
-                    errors.push(error);
+                    result.errors.push(error);
                 }
             }
         }
     }
-    errors.extend(open.into_iter().map(|call| SyntaxError {
+    result.errors.extend(open.into_iter().map(|call| SyntaxError {
         offset: call.span.start,
         message: format!("the shortcode `{}` has no `{{% end %}}`", call.name),
         hint: "close a shortcode with a body with {% end %}",
     }));
-    errors.sort_by_key(|e| e.offset);
-    (calls, errors)
+    result.errors.sort_by_key(|e| e.offset);
+    result
+}
+
+/// Whether the `{` at `at` has a backslash before it that is not itself
+/// escaped: an odd number of backslashes.
+fn escaped(source: &str, at: usize) -> bool {
+    source.as_bytes()[..at]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'\\')
+        .count()
+        % 2
+        == 1
+}
+
+/// The call written to be shown at `start` (`{{/* ... */}}`, or with `%`
+/// for a call with a body), if there is one.
+fn zola_literal(source: &str, start: usize, block: bool) -> Option<Literal> {
+    let (open, close) = if block { ("{%", "%}") } else { ("{{", "}}") };
+    let inner_start = start + 2 + source[start + 2..].strip_prefix("/*").map(|_| 2)?;
+    let end_of_inner = inner_start + source[inner_start..].find(&format!("*/{close}"))?;
+    Some(Literal {
+        span: start..end_of_inner + 2 + close.len(),
+        text: format!("{open}{}{close}", &source[inner_start..end_of_inner]),
+    })
 }
 
 /// Whether `offset` lies in one of `ranges`, which are sorted and do not overlap.
@@ -310,7 +360,7 @@ mod tests {
     use serde_json::json;
 
     fn calls(source: &str) -> Vec<Call> {
-        let (calls, errors) = find(source, &[]);
+        let Found { calls, errors, .. } = find(source, &[]);
         assert!(errors.is_empty(), "{errors:?}");
         calls
     }
@@ -349,7 +399,11 @@ mod tests {
     fn calls_in_code_are_text() {
         let source = "`{{ figure(value=1) }}` {{ figure(value=2) }}";
         let code = [Range { start: 0, end: 24 }];
-        let (found, _) = find(source, &code);
+        let Found {
+            calls: found,
+            errors: _,
+            ..
+        } = find(source, &code);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].args["value"], json!(2));
     }
@@ -369,7 +423,9 @@ mod tests {
         let code_span = source.find('`').unwrap()..source.find(" and").unwrap();
         let block_start = source.find("```").unwrap();
         let block = block_start..source.rfind("```").unwrap() + 3;
-        let (found, errors) = find(source, &[code_span, block]);
+        let Found {
+            calls: found, errors, ..
+        } = find(source, &[code_span, block]);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(found[0].span.end, source.len());
     }
@@ -377,30 +433,52 @@ mod tests {
     #[test]
     fn lists_nest_up_to_the_limit() {
         let nested = |depth: usize| format!("{{{{ f(a={}1{}) }}}}", "[".repeat(depth), "]".repeat(depth));
-        let (found, errors) = find(&nested(MAX_LIST_DEPTH), &[]);
+        let Found {
+            calls: found, errors, ..
+        } = find(&nested(MAX_LIST_DEPTH), &[]);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(found.len(), 1);
-        let (found, errors) = find(&nested(MAX_LIST_DEPTH + 1), &[]);
+        let Found {
+            calls: found, errors, ..
+        } = find(&nested(MAX_LIST_DEPTH + 1), &[]);
         assert!(found.is_empty());
         assert_eq!(errors[0].message, "lists nest more than 32 deep in this argument");
         assert_eq!(errors[0].offset, 7 + MAX_LIST_DEPTH);
         // Far deeper than any stack could take one call per level.
-        let (_, errors) = find(&nested(100_000), &[]);
+        let Found { calls: _, errors, .. } = find(&nested(100_000), &[]);
         assert_eq!(errors.len(), 1);
     }
 
     #[test]
+    fn calls_written_to_be_shown_are_not_made() {
+        // A backslash before the call (Markdown drops it), unless it is itself escaped.
+        assert!(calls("\\{{ figure(value=1) }} and \\{% quote() %}x").is_empty());
+        assert_eq!(calls("\\\\{{ figure(value=1) }}").len(), 1);
+        // Zola's form shows as the call would be written.
+        let source = "a {{/* figure(value=\"1\") */}} b {%/* quote() */%}c{%/* end */%}";
+        let Found {
+            calls,
+            literals,
+            errors,
+        } = find(source, &[]);
+        assert!(calls.is_empty() && errors.is_empty(), "{calls:?} {errors:?}");
+        let shown: Vec<&str> = literals.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(shown, ["{{ figure(value=\"1\") }}", "{% quote() %}", "{% end %}"]);
+        assert_eq!(&source[literals[0].span.clone()], "{{/* figure(value=\"1\") */}}");
+    }
+
+    #[test]
     fn syntax_errors_point_at_the_problem() {
-        let (_, errors) = find("{{ figure(value=\"10\" unit=\"%\") }}", &[]);
+        let Found { calls: _, errors, .. } = find("{{ figure(value=\"10\" unit=\"%\") }}", &[]);
         assert_eq!(errors[0].message, "expected `,` or `)` after an argument");
         assert_eq!(errors[0].offset, 21);
-        let (_, errors) = find("{% quote(a=1) %} never closed", &[]);
+        let Found { calls: _, errors, .. } = find("{% quote(a=1) %} never closed", &[]);
         assert_eq!(errors[0].message, "the shortcode `quote` has no `{% end %}`");
-        let (_, errors) = find("{{ f(a=1, a=2) }}", &[]);
+        let Found { calls: _, errors, .. } = find("{{ f(a=1, a=2) }}", &[]);
         assert_eq!(errors[0].message, "the argument `a` is given twice");
-        let (_, errors) = find("{{ f(a=\"open) }}", &[]);
+        let Found { calls: _, errors, .. } = find("{{ f(a=\"open) }}", &[]);
         assert_eq!(errors[0].message, "a string is never closed");
-        let (_, errors) = find("{{ f(a=1) }", &[]);
+        let Found { calls: _, errors, .. } = find("{{ f(a=1) }", &[]);
         assert_eq!(errors[0].message, "expected `}}` to close the call of `f`");
     }
 }

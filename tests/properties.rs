@@ -190,11 +190,17 @@ fn apply(root: &Path, edit: &Edit) -> Vec<PathBuf> {
                 return Vec::new();
             };
             let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-            // The same bytes but the last, which cycles through letters.
+            // The same bytes but the body's last letter, which cycles.
             let mut new = old.clone();
-            if let Some(last) = new.iter().rposition(|b| b.is_ascii_lowercase()) {
-                new[last] = b'a' + (new[last] - b'a' + 1 + seed % 25) % 26;
-            }
+            let body = old
+                .windows(4)
+                .rposition(|w| w == b"+++\n")
+                .map_or(old.len(), |at| at + 4);
+            let Some(last) = new[body..].iter().rposition(|b| b.is_ascii_lowercase()) else {
+                return Vec::new();
+            };
+            let last = body + last;
+            new[last] = b'a' + (new[last] - b'a' + 1 + seed % 25) % 26;
             std::fs::write(&path, &new).unwrap();
             std::fs::File::options()
                 .write(true)

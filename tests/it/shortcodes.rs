@@ -80,3 +80,76 @@ fn deeply_nested_arguments_are_an_error_not_a_crash() {
         .failure(1)
         .stderr_has("content/notes/first.md:4:49: lists nest more than 32 deep in this argument");
 }
+
+#[test]
+fn calls_escaped_commented_or_written_to_be_shown_stay_text() {
+    let site = site_with_shortcodes();
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"First note\"\n+++\n\
+         Escaped: \\{{ figure(value=\"1\", label=\"x\") }}.\n\n\
+         Shown: {{/* figure(value=\"2\") */}}.\n\n\
+         <!-- TODO: {{ chart(data) }} and {% end %} -->\n\n\
+         Inline <!-- {{ figure(oops) }} --> comment.\n\n\
+         <!--\n{{ figure(also oops) }}\n-->\n\n\
+         After: {{ figure(value=\"3\", label=\"y\") }}\n",
+    );
+    site.build();
+    let html = site.read("public/notes/first/index.html");
+    assert!(
+        html.contains("<p>Escaped: {{ figure(value=“1”, label=“x”) }}.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>Shown: {{ figure(value=“2”) }}.</p>"), "{html}");
+    assert!(
+        html.contains("<!-- TODO: {{ chart(data) }} and {% end %} -->"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Inline <!-- {{ figure(oops) }} --> comment."),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"figure\">3 <small>y</small></span>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_call_in_a_heading_gives_the_id_and_contents_entry_its_text() {
+    let site = site_with_shortcodes();
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}<nav>{% for h in page.toc %}[{{ h.id }}|{{ h.title }}]{% endfor %}</nav>{{ page.content | safe }}{% endblock body %}",
+    );
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"First note\"\n+++\n## Cost {{ figure(value=\"10\", unit=\"%\", label=\"more\") }}\n\nText.\n",
+    );
+    site.build();
+    let html = site.read("public/notes/first/index.html");
+    assert!(html.contains("<nav>[cost-10-more|Cost 10% more]</nav>"), "{html}");
+    assert!(html.contains("<h2 id=\"cost-10-more\">"), "{html}");
+    assert!(!html.contains('\u{FDD1}'), "{html}");
+}
+
+#[test]
+fn a_call_where_its_html_cannot_go_is_an_error_at_its_line() {
+    let site = site_with_shortcodes();
+    for (markdown, column) in [
+        ("[a](https://e.org/?q={{ figure(value=\"1\") }})", 1),
+        ("[a](https://e.org/ \"title {{ figure(value=\"1\") }}\")", 1),
+        ("![alt {{ figure(value=\"1\") }}](x.png)", 1),
+        ("Go to <https://e.org/{{ figure(value=\"1\") }}>.", 7),
+    ] {
+        site.write(
+            "content/notes/first.md",
+            format!("+++\ntitle = \"First note\"\n+++\n{markdown}\n"),
+        );
+        site.run(&["build"])
+            .failure(1)
+            .stderr_has(&format!(
+                "content/notes/first.md:4:{column}: a shortcode cannot stand in a link's address or title, or in an image's description"
+            ));
+    }
+}
