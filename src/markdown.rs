@@ -414,8 +414,8 @@ pub fn render_with_fragments(
         body = crate::placeholders::put_fragments(&body, fragments);
     }
     // memmem: a vectorised search, several times quicker than str::find here.
-    let summary =
-        memchr::memmem::find(body.as_bytes(), SUMMARY_MARKER.as_bytes()).map(|at| body[..at].to_string());
+    let summary = memchr::memmem::find(body.as_bytes(), SUMMARY_MARKER.as_bytes())
+        .map(|at| with_open_elements_closed(&body[..at]));
     // Pages are kept until every page is rendered: no spare capacity.
     body.shrink_to_fit();
     Rendered {
@@ -427,6 +427,59 @@ pub fn render_with_fragments(
         lints: state.lints,
         misplaced_calls: state.misplaced_calls,
     }
+}
+
+/// `html`, the start of a page cut at `<!-- more -->`, with the elements
+/// still open there closed, innermost first: the marker may stand in the
+/// middle of a paragraph or inside a `<div>`.
+fn with_open_elements_closed(html: &str) -> String {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+        "wbr",
+    ];
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name_start = usize::from(closing);
+        let name_end = rest[name_start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(rest.len(), |end| name_start + end);
+        let name = rest[name_start..name_end].to_ascii_lowercase();
+        let tag_end = rest.find('>').map_or(rest.len(), |end| end + 1);
+        let self_closing = rest[..tag_end].ends_with("/>");
+        rest = &rest[tag_end..];
+        if name.is_empty() || VOID.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            if let Some(at) = open.iter().rposition(|o| *o == name) {
+                open.truncate(at);
+            }
+        } else if !self_closing {
+            // Their text is not HTML: skip to their end.
+            if name == "script" || name == "style" {
+                let end = format!("</{name}");
+                match rest.to_ascii_lowercase().find(&end) {
+                    Some(at) => rest = &rest[at..],
+                    None => rest = "",
+                }
+            }
+            open.push(name);
+        }
+    }
+    let mut closed = html.to_string();
+    for name in open.iter().rev() {
+        closed.push_str("</");
+        closed.push_str(name);
+        closed.push('>');
+    }
+    closed
 }
 
 /// Words in `text`: runs of bytes between ASCII whitespace. (Counting by
@@ -1034,6 +1087,20 @@ mod tests {
         let toc = nest(flat);
         assert_eq!(shape(&toc), "h0 h1(h2(h3 h4)) h5(h6 h7)");
         assert_eq!((toc[1].level, toc[1].title.as_str()), (2, "Heading 1"));
+    }
+
+    #[test]
+    fn a_summary_cut_inside_elements_closes_them() {
+        let rendered = render("Intro *with <!-- more --> emphasis* here.\n", &mut KeepLinks, None);
+        assert_eq!(rendered.summary.as_deref(), Some("<p>Intro <em>with </em></p>"));
+        let source = "<div class=\"box\">\n<p>One<br>two</p>\n<!-- more -->\n</div>\n";
+        let rendered = render(source, &mut KeepLinks, None);
+        assert_eq!(rendered.summary.as_deref(), Some("<div class=\"box\">\n<p>One<br>two</p>\n</div>"));
+        assert_eq!(
+            with_open_elements_closed("<ul><li><script>if (a<b) x = '</li>';</script>x"),
+            "<ul><li><script>if (a<b) x = '</li>';</script>x</li></ul>"
+        );
+        assert_eq!(with_open_elements_closed("<p>a<img src=x/> <!-- <b> --></p><p>b"), "<p>a<img src=x/> <!-- <b> --></p><p>b</p>");
     }
 
     #[test]
