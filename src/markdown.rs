@@ -250,6 +250,8 @@ pub fn render_with_fragments(
     let mut open_links: Vec<(Range<usize>, usize)> = Vec::new();
     let mut open_images: Vec<(Range<usize>, usize)> = Vec::new();
     let mut in_code_block = false;
+    // Raw HTML elements open around the text (see `RAW_ELEMENTS`).
+    let mut raw_elements: Vec<&'static str> = Vec::new();
 
     // Each event is matched once and moved once more, into where it goes:
     // the heading or footnote being collected, or the page.
@@ -354,7 +356,20 @@ pub fn render_with_fragments(
                 let plain_prose = sink.heading.is_none()
                     && open_links.is_empty()
                     && open_images.is_empty()
-                    && !in_code_block;
+                    && !in_code_block
+                    && raw_elements.is_empty();
+                if let Some(element) = raw_elements.last() {
+                    // Inside raw HTML such as <code> or <script>: what was written.
+                    let written = &source[span.clone()];
+                    match *element {
+                        "script" | "style" => sink.push(Event::Html(written.to_string().into())),
+                        _ if SMART_PUNCTUATION.contains(&written) => {
+                            sink.push(Event::Text(written.to_string().into()))
+                        }
+                        _ => sink.push(Event::Text(text)),
+                    }
+                    continue;
+                }
                 match terms
                     .as_deref_mut()
                     .filter(|_| plain_prose)
@@ -372,6 +387,7 @@ pub fn render_with_fragments(
                 sink.push(Event::Code(code));
             }
             Event::Html(raw) | Event::InlineHtml(raw) => {
+                track_raw_elements(&raw, &mut raw_elements);
                 state.html_ids(&raw, span);
                 sink.push(Event::Html(raw));
             }
@@ -434,8 +450,8 @@ pub fn render_with_fragments(
 /// middle of a paragraph or inside a `<div>`.
 fn with_open_elements_closed(html: &str) -> String {
     const VOID: [&str; 14] = [
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-        "wbr",
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+        "track", "wbr",
     ];
     let mut open: Vec<String> = Vec::new();
     let mut rest = html;
@@ -480,6 +496,44 @@ fn with_open_elements_closed(html: &str) -> String {
         closed.push('>');
     }
     closed
+}
+
+/// Raw HTML elements whose text the engine leaves as written: no glossary
+/// link (a link in a link, or in code, a button, a script), and no curly
+/// quotes or dashes (which change code and scripts).
+const RAW_ELEMENTS: [&str; 15] = [
+    "a", "code", "pre", "kbd", "samp", "script", "style", "button", "textarea", "h1", "h2", "h3", "h4", "h5",
+    "h6",
+];
+
+/// What smart punctuation replaces, as written.
+const SMART_PUNCTUATION: [&str; 5] = ["\"", "'", "--", "---", "..."];
+
+/// Follows the elements of [`RAW_ELEMENTS`] that the raw HTML `raw` opens
+/// and closes, in `open`.
+fn track_raw_elements(raw: &str, open: &mut Vec<&'static str>) {
+    let mut rest = raw;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let closing = rest.starts_with('/');
+        let name: String = rest[usize::from(closing)..]
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let Some(element) = RAW_ELEMENTS.iter().find(|e| **e == name) else {
+            continue;
+        };
+        let tag_end = rest.find('>').map_or(rest.len(), |end| end + 1);
+        if closing {
+            if let Some(at) = open.iter().rposition(|o| o == element) {
+                open.truncate(at);
+            }
+        } else if !rest[..tag_end].ends_with("/>") {
+            open.push(element);
+        }
+        rest = &rest[tag_end..];
+    }
 }
 
 /// Words in `text`: runs of bytes between ASCII whitespace. (Counting by
@@ -1091,16 +1145,26 @@ mod tests {
 
     #[test]
     fn a_summary_cut_inside_elements_closes_them() {
-        let rendered = render("Intro *with <!-- more --> emphasis* here.\n", &mut KeepLinks, None);
+        let rendered = render(
+            "Intro *with <!-- more --> emphasis* here.\n",
+            &mut KeepLinks,
+            None,
+        );
         assert_eq!(rendered.summary.as_deref(), Some("<p>Intro <em>with </em></p>"));
         let source = "<div class=\"box\">\n<p>One<br>two</p>\n<!-- more -->\n</div>\n";
         let rendered = render(source, &mut KeepLinks, None);
-        assert_eq!(rendered.summary.as_deref(), Some("<div class=\"box\">\n<p>One<br>two</p>\n</div>"));
+        assert_eq!(
+            rendered.summary.as_deref(),
+            Some("<div class=\"box\">\n<p>One<br>two</p>\n</div>")
+        );
         assert_eq!(
             with_open_elements_closed("<ul><li><script>if (a<b) x = '</li>';</script>x"),
             "<ul><li><script>if (a<b) x = '</li>';</script>x</li></ul>"
         );
-        assert_eq!(with_open_elements_closed("<p>a<img src=x/> <!-- <b> --></p><p>b"), "<p>a<img src=x/> <!-- <b> --></p><p>b</p>");
+        assert_eq!(
+            with_open_elements_closed("<p>a<img src=x/> <!-- <b> --></p><p>b"),
+            "<p>a<img src=x/> <!-- <b> --></p><p>b</p>"
+        );
     }
 
     #[test]
@@ -1186,6 +1250,28 @@ mod tests {
         )
         .html;
         assert!(!html.contains("glossary-term"), "{html}");
+        // Nor inside raw HTML where a link or curly quotes change meaning.
+        for raw in [
+            "<a href=\"x.html\">rare earths</a>",
+            "<code>rare earths</code>",
+            "<button>rare earths</button>",
+            "<kbd>rare earths</kbd>",
+            "<h3>rare earths</h3>",
+        ] {
+            let mut terms = TermUse::new(&glossary);
+            let html = render(&format!("See {raw} here.\n"), &mut KeepLinks, Some(&mut terms)).html;
+            assert!(!html.contains("glossary-term"), "{raw}: {html}");
+            assert!(html.contains(raw), "{raw}: {html}");
+        }
+        let mut terms = TermUse::new(&glossary);
+        let source = "A <script>const s = \"rare earths\" && 'x' -- 1...</script> and <code>\"a\" -- b</code>, then \"rare earths\".\n";
+        let html = render(source, &mut KeepLinks, Some(&mut terms)).html;
+        assert!(
+            html.contains("<script>const s = \"rare earths\" && 'x' -- 1...</script>"),
+            "{html}"
+        );
+        assert!(html.contains("<code>\"a\" -- b</code>"), "{html}");
+        assert!(html.contains("then “<a class=\"glossary-term\""), "{html}");
     }
 
     #[test]
