@@ -51,18 +51,21 @@ const MAX_DEPTH: usize = 8;
 
 /// Renders `source`, the body of a document; link spans reported to `links`
 /// and lint spans are byte ranges of `source`. `terms` marks up glossary
-/// terms, once per page across the body and its shortcodes.
+/// terms, once per page across the body and its shortcodes; `taken_ids`
+/// are the ids the page's template gives its own elements.
 pub fn render(
     source: &str,
     links: &mut dyn LinkRewriter,
     templates: Option<&dyn ShortcodeTemplates>,
     terms: Option<&mut TermUse>,
+    taken_ids: Option<&markdown::IdSet>,
 ) -> (Rendered, Vec<BodyError>) {
     let mut errors = Vec::new();
     let mut pass = Pass {
         links,
         templates,
         terms,
+        taken_ids,
         errors: &mut errors,
     };
     let rendered = pass.render_at(source, 0, 0);
@@ -74,6 +77,7 @@ struct Pass<'p, 'g> {
     links: &'p mut dyn LinkRewriter,
     templates: Option<&'p dyn ShortcodeTemplates>,
     terms: Option<&'p mut TermUse<'g>>,
+    taken_ids: Option<&'p markdown::IdSet>,
     errors: &'p mut Vec<BodyError>,
 }
 
@@ -85,7 +89,11 @@ impl Pass<'_, '_> {
                 map: &[],
                 base,
             };
-            let mut rendered = markdown::render(source, &mut shifted, self.terms.as_deref_mut());
+            let around = markdown::Around {
+                fragments: &[],
+                taken_ids: self.taken_ids,
+            };
+            let mut rendered = markdown::render_in(source, &mut shifted, self.terms.as_deref_mut(), around);
             shift_lints(&mut rendered, &[], base);
             return rendered;
         }
@@ -137,7 +145,11 @@ impl Pass<'_, '_> {
                 map: &map,
                 base,
             };
-            markdown::render_with_fragments(&replaced, &mut shifted, self.terms.as_deref_mut(), &fragments)
+            let around = markdown::Around {
+                fragments: &fragments,
+                taken_ids: self.taken_ids,
+            };
+            markdown::render_in(&replaced, &mut shifted, self.terms.as_deref_mut(), around)
         };
         shift_lints(&mut rendered, &map, base);
         for span in std::mem::take(&mut rendered.misplaced_calls) {
@@ -153,6 +165,7 @@ impl Pass<'_, '_> {
         rendered.ids.extend(inner.ids);
         rendered.word_count += inner.word_count;
         rendered.lints.extend(inner.lints);
+        rendered.repeated_ids.extend(inner.repeated_ids);
         rendered
     }
 
@@ -205,6 +218,7 @@ impl Pass<'_, '_> {
                 rendered.ids.extend(inner.ids);
                 rendered.word_count += inner.word_count;
                 rendered.lints.extend(inner.lints);
+                rendered.repeated_ids.extend(inner.repeated_ids);
                 Some(inner.html)
             }
         };
@@ -231,6 +245,7 @@ struct Inner {
     ids: markdown::IdSet,
     word_count: usize,
     lints: Vec<markdown::Lint>,
+    repeated_ids: Vec<String>,
 }
 
 /// Moves lint spans from the replaced text back to the body's source.
@@ -328,7 +343,7 @@ mod tests {
     fn inline_and_block_calls() {
         let source =
             "Tariff {{ figure(value=\"10\") }} now.\n\n{% quote() %}\nSaid *this*.\n{% end %}\n\nAfter.\n";
-        let (rendered, errors) = render(source, &mut Spans(Vec::new()), Some(&Fake), None);
+        let (rendered, errors) = render(source, &mut Spans(Vec::new()), Some(&Fake), None, None);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(
             rendered.html,
@@ -341,7 +356,7 @@ mod tests {
     fn link_spans_point_into_the_original_source() {
         let source = "{{ figure(value=\"1\") }} [x](x.md)\n\n{% quote() %}[y](y.md){% end %}\n";
         let mut links = Spans(Vec::new());
-        render(source, &mut links, Some(&Fake), None);
+        render(source, &mut links, Some(&Fake), None, None);
         for (destination, span) in links.0 {
             let name = destination.trim_end_matches(".md");
             assert_eq!(&source[span], format!("[{name}]({destination})"));
@@ -354,6 +369,7 @@ mod tests {
             "a\n\n{{ figur(value=1) }}\n{{ broken() }}",
             &mut Spans(Vec::new()),
             Some(&Fake),
+            None,
             None,
         );
         match &errors[0] {
@@ -377,6 +393,7 @@ mod tests {
             "`{{ figure(value=\"1\") }}`",
             &mut Spans(Vec::new()),
             Some(&Fake),
+            None,
             None,
         );
         assert!(errors.is_empty());

@@ -64,6 +64,9 @@ pub struct Rendered {
     /// image's description, where its HTML cannot go (byte ranges of the
     /// link or image).
     pub misplaced_calls: Vec<Range<usize>>,
+    /// Ids the Markdown gives more than one element (each reported with
+    /// its line among the lints).
+    pub repeated_ids: Vec<String>,
 }
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
@@ -224,23 +227,36 @@ fn referenced<'a>(text: CowStr<'a>, written: &str, references: bool) -> CowStr<'
 
 /// Renders `source` to HTML; `terms` marks up glossary terms.
 pub fn render(source: &str, links: &mut dyn LinkRewriter, terms: Option<&mut TermUse>) -> Rendered {
-    render_with_fragments(source, links, terms, &[])
+    render_in(source, links, terms, Around::default())
 }
 
-/// [`render`] of a source whose shortcode calls were replaced by
-/// placeholders (see [`crate::placeholders`]): `fragments` holds each
-/// call's HTML, which goes in its place, and whose text a heading that
-/// holds a call takes its id and its entry in the table of contents from.
-pub fn render_with_fragments(
+/// What the page around a document's Markdown already holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Around<'a> {
+    /// The HTML of each shortcode call, whose placeholder (see
+    /// [`crate::placeholders`]) the source holds instead: it goes in its
+    /// place, and a heading that holds a call takes its id and its entry in
+    /// the table of contents from its text.
+    pub fragments: &'a [String],
+    /// The ids the page's template gives its own elements (`main`, ...):
+    /// a heading never takes one, and one written in the Markdown is
+    /// reported as used twice.
+    pub taken_ids: Option<&'a IdSet>,
+}
+
+/// [`render`] of a document that stands in a page holding `around`.
+pub fn render_in(
     source: &str,
     links: &mut dyn LinkRewriter,
     mut terms: Option<&mut TermUse>,
-    fragments: &[String],
+    around: Around,
 ) -> Rendered {
+    let fragments = around.fragments;
     // Room for the ids of a usual page (a dozen headings and notes), so the
     // sets do not grow as it renders; the ids are kept, so not much more.
     let mut state = State {
         ids: IdSet::with_capacity_and_hasher(14, BuildHasherDefault::default()),
+        taken: around.taken_ids,
         suffixes: path_map::with_capacity(14),
         fragments,
         ..State::default()
@@ -442,6 +458,7 @@ pub fn render_with_fragments(
         word_count: state.word_count,
         lints: state.lints,
         misplaced_calls: state.misplaced_calls,
+        repeated_ids: state.repeated_ids,
     }
 }
 
@@ -632,6 +649,8 @@ fn rewrite<'a>(
 struct State<'f> {
     /// The HTML of each shortcode call, by placeholder number.
     fragments: &'f [String],
+    /// The ids of the page around the document (see [`Around::taken_ids`]).
+    taken: Option<&'f IdSet>,
     ids: IdSet,
     /// The last number added to each heading id base.
     suffixes: PathMap<usize>,
@@ -641,6 +660,7 @@ struct State<'f> {
     /// Footnote labels in order of first reference, with how often each is referenced.
     footnotes: Vec<(String, usize)>,
     misplaced_calls: Vec<Range<usize>>,
+    repeated_ids: Vec<String>,
 }
 
 impl State<'_> {
@@ -651,7 +671,7 @@ impl State<'_> {
         // Start from the last suffix this base got, so a page with
         // thousands of equal headings does not try every number again.
         let mut n = self.suffixes.get(base).copied().unwrap_or(0);
-        while self.ids.contains(&id) {
+        while self.is_taken(&id) || is_note_id(&id) || id == "top" {
             n += 1;
             id = format!("{base}-{n}");
         }
@@ -669,11 +689,17 @@ impl State<'_> {
     }
 
     /// Records the ids raw HTML defines, and reports one defined twice.
+    /// Whether the page already has an element with the id `id`.
+    fn is_taken(&self, id: &str) -> bool {
+        self.ids.contains(id) || self.taken.is_some_and(|taken| taken.contains(id))
+    }
+
     fn html_ids(&mut self, html: &str, span: Range<usize>) {
         let mut found = IdSet::default();
         collect_html_ids(html, &mut found);
         for id in found {
-            if !self.ids.insert(id.clone()) {
+            if self.is_taken(&id) || !self.ids.insert(id.clone()) {
+                self.repeated_ids.push(id.clone());
                 self.lint(
                     span.clone(),
                     format!("the id `{id}` is used twice on this page"),
@@ -730,7 +756,8 @@ impl State<'_> {
         }
         let id = match id {
             Some(custom) => {
-                if !self.ids.insert(custom.to_string()) {
+                if self.is_taken(&custom) || is_note_id(&custom) || !self.ids.insert(custom.to_string()) {
+                    self.repeated_ids.push(custom.to_string());
                     self.lint(
                         span,
                         format!("the id `{custom}` is used twice on this page"),
@@ -851,6 +878,21 @@ impl State<'_> {
     }
 }
 
+/// Whether `id` has the form of a note's or a note reference's id
+/// (`fn-1`, `fnref-1`, `fnref-1-2`), which the notes written at the end of
+/// the page take.
+fn is_note_id(id: &str) -> bool {
+    let numbers = |rest: &str| {
+        !rest.is_empty()
+            && rest
+                .split('-')
+                .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    id.strip_prefix("fn-")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        || id.strip_prefix("fnref-").is_some_and(numbers)
+}
+
 /// The id of a note's `occurrence`-th reference: `fnref-1`, `fnref-1-2`, ...
 struct ReferenceId {
     number: usize,
@@ -919,6 +961,22 @@ pub fn collect_html_ids(html: &str, ids: &mut IdSet) {
             ids.insert(rest[..end].to_string());
         }
     }
+}
+
+/// The ids that more than one element of `html`, a whole page, has.
+pub fn repeated_html_ids(html: &str) -> Vec<&str> {
+    let bytes = html.as_bytes();
+    let mut ids: Vec<&str> = Vec::new();
+    for at in memchr::memmem::find_iter(bytes, b" id=\"") {
+        let start = at + 5;
+        if let Some(end) = memchr::memchr(b'"', &bytes[start..]) {
+            ids.push(&html[start..start + end]);
+        }
+    }
+    ids.sort_unstable();
+    let mut repeated: Vec<&str> = ids.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
+    repeated.dedup();
+    repeated
 }
 
 /// Escapes text for an HTML attribute value.

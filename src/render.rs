@@ -93,6 +93,9 @@ pub struct Theme {
     /// Template name -> the costlier fields its own source may read, and
     /// the templates it extends, imports or includes.
     reads: HashMap<String, (CostlyFields, Vec<String>)>,
+    /// The ids the templates write as they are (`id="main"`), and `top`,
+    /// which a page's "back to top" link means: no heading may take one.
+    pub fixed_ids: crate::markdown::IdSet,
 }
 
 impl std::fmt::Debug for Theme {
@@ -228,12 +231,24 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
             (name.clone(), (CostlyFields::read_by(text), deps))
         })
         .collect();
+    let mut fixed_ids = crate::markdown::IdSet::default();
+    fixed_ids.insert("top".to_string());
+    for (_, text) in sources.values() {
+        let mut found = crate::markdown::IdSet::default();
+        crate::markdown::collect_html_ids(text, &mut found);
+        fixed_ids.extend(
+            found
+                .into_iter()
+                .filter(|id| !id.contains("{{") && !id.contains("{%")),
+        );
+    }
     Ok(Theme {
         tera,
         sources,
         hashes,
         static_files,
         reads,
+        fixed_ids,
     })
 }
 
@@ -900,7 +915,7 @@ impl tera::Function for LoadData {
 /// variables, `body` (the HTML of the call's body, for calls with one) and
 /// `config`.
 pub struct ShortcodeRenderer<'a> {
-    theme: &'a Theme,
+    pub theme: &'a Theme,
     config: Value,
     names: Vec<String>,
 }

@@ -18,7 +18,7 @@ use crate::content::{self, CONTENT_DIR, Content, DocCache, Document, LoadOptions
 use crate::error::{Error, Errors, Location, Problem, site_path};
 use crate::feeds;
 use crate::links::{AnchorCheck, PageLinks};
-use crate::markdown::{Glossary, GlossaryTerm, Rendered, TermUse};
+use crate::markdown::{Glossary, GlossaryTerm, IdSet, Rendered, TermUse};
 use crate::output::{self, Contents, Plan, Staging};
 use crate::path_map::{self, PathMap};
 use crate::render::{
@@ -227,6 +227,8 @@ struct Snapshot {
     positions: HashMap<String, usize>,
     /// The template names when the snapshot was made.
     templates: Vec<String>,
+    /// [`fixed_ids_hash`] of the theme when the snapshot was made.
+    fixed_ids_hash: u64,
 }
 
 impl Snapshot {
@@ -380,6 +382,10 @@ impl Session {
             if names != self.last.as_ref()?.templates {
                 return None;
             }
+            // The ids no heading may take: every page's Markdown depends on them.
+            if fixed_ids_hash(&self.theme.as_ref()?.theme) != self.last.as_ref()?.fixed_ids_hash {
+                return None;
+            }
         }
         timer.stage("templates");
 
@@ -480,6 +486,9 @@ impl Session {
             self.theme = None;
         }
         let theme = self.theme.as_mut().map(|cached| &mut cached.theme);
+        if let Some(theme) = theme.as_deref() {
+            keep_glossary_ids_off(&mut content, &theme.fixed_ids);
+        }
         timer.stage("content and templates");
 
         let generated = generated_files(&config, theme.as_deref());
@@ -540,6 +549,7 @@ impl Session {
                     .map(|n| theme.map_or(0, |t| t.template_hash(&format!("shortcodes/{n}.html"))))
                     .collect::<Vec<_>>()
             }),
+            theme.map(fixed_ids_hash),
         ));
         // A one-shot build takes each source's text out of its document and
         // lets go of it once its Markdown is rendered, so the pages' HTML
@@ -610,6 +620,7 @@ impl Session {
         let templates = theme
             .map(|t| t.template_names().map(str::to_string).collect())
             .unwrap_or_default();
+        let fixed_ids_hash = theme.map_or(0, fixed_ids_hash);
         drop(docs);
         for (doc, text) in content.documents_mut().zip(given_back) {
             if let Some(text) = text {
@@ -632,6 +643,7 @@ impl Session {
                 failing,
                 positions,
                 templates,
+                fixed_ids_hash,
             },
             errors,
         ))
@@ -657,19 +669,19 @@ impl Session {
         let (section_results, page_results) = snapshot.results.split_at(content.sections.len());
         let rendered_sections: Vec<&Rendered> = section_results.iter().map(|r| &r.rendered).collect();
         let rendered_pages: Vec<&Rendered> = page_results.iter().map(|r| &r.rendered).collect();
+        let theme_ids = self.theme.as_ref().map(|cached| &cached.theme.fixed_ids);
         for (i, (doc, result)) in docs.iter().zip(&snapshot.results).enumerate() {
             let own = match i.checked_sub(content.sections.len()) {
                 None => (true, i),
                 Some(page) => (false, page),
             };
-            errors.extend(check_anchors(
-                doc,
-                own,
-                &result.anchors,
+            let targets = Targets {
                 content,
-                &rendered_sections,
-                &rendered_pages,
-            ));
+                sections: &rendered_sections,
+                pages: &rendered_pages,
+                theme_ids,
+            };
+            errors.extend(check_anchors(doc, own, &result.anchors, &targets));
         }
         let mut warnings = Vec::new();
         for (doc, result) in docs.iter().zip(&snapshot.results) {
@@ -719,6 +731,25 @@ impl Session {
                 };
                 let rendered = render_documents(&keys, &contexts, &self.outputs, &mut outputs, sink);
                 errors.extend(rendered.errors);
+                for ((section, i), file, id) in rendered.repeated_ids {
+                    let markdown = match section {
+                        true => rendered_sections[i],
+                        false => rendered_pages[i],
+                    };
+                    // Used twice in the Markdown alone: reported with its line.
+                    if markdown.repeated_ids.contains(&id) {
+                        continue;
+                    }
+                    let problem = Problem::new(
+                        Location::file(&file),
+                        format!("the id `{id}` is used twice on the page made from this file"),
+                    )
+                    .hint("give each element its own id: in the Markdown, in a shortcode's output, or in the template");
+                    match options.lint {
+                        LintLevel::Error => errors.push(Error::Lint(problem)),
+                        LintLevel::Warn => warnings.push(problem),
+                    }
+                }
                 rendered_count = rendered.count;
                 for (file, html, hash) in rendered.html {
                     match self.html_hashes.get(&file) {
@@ -889,6 +920,32 @@ fn load_theme(root: &Path, slot: &mut Option<CachedTheme>) -> Result<(), Vec<Err
     let theme = render::load_theme(root)?;
     *slot = Some(CachedTheme { stamps, theme });
     Ok(())
+}
+
+/// Gives a glossary term whose id the theme's pages hold of their own
+/// (a term "main") another, on the glossary page and in the links to it.
+fn keep_glossary_ids_off(content: &mut Content, taken: &IdSet) {
+    let Some(glossary) = content.glossary.as_mut() else {
+        return;
+    };
+    if !glossary.avoid_ids(taken) {
+        return;
+    }
+    let terms = glossary.terms_value();
+    if let Some(page) = content.pages.iter_mut().find(|p| p.doc.source == GLOSSARY_FILE) {
+        let front = Arc::make_mut(&mut page.doc.front);
+        if let Some(extra) = front.extra.as_object_mut() {
+            extra.insert("terms".to_string(), terms);
+        }
+    }
+}
+
+/// A hash of the ids a theme's pages hold of their own, which every page's
+/// Markdown depends on (no heading takes one).
+fn fixed_ids_hash(theme: &Theme) -> u64 {
+    let mut ids: Vec<&String> = theme.fixed_ids.iter().collect();
+    ids.sort_unstable();
+    hash_of(ids)
 }
 
 /// A hash of every address of the site and of the data files, which
@@ -1201,8 +1258,14 @@ fn render_markdown(
     let templates = shortcodes.map(|s| s as &dyn ShortcodeTemplates);
     // The glossary page does not mark its own terms.
     let mut terms = glossary.filter(|_| doc.source != GLOSSARY_FILE).map(TermUse::new);
-    let (mut rendered, body_errors) =
-        body::render(&text[doc.body_start..], &mut links, templates, terms.as_mut());
+    let taken_ids = shortcodes.map(|s| &s.theme.fixed_ids);
+    let (mut rendered, body_errors) = body::render(
+        &text[doc.body_start..],
+        &mut links,
+        templates,
+        terms.as_mut(),
+        taken_ids,
+    );
     if doc.source == GLOSSARY_FILE {
         // The glossary template gives each entry its term's id.
         if let Some(serde_json::Value::Array(terms)) = doc.front.extra.get("terms") {
@@ -1257,21 +1320,36 @@ fn render_markdown(
 
 /// Every `#fragment` must be an id of the page it points at; `own` is the
 /// linking document (section or page, and its index).
+/// What a link's `#fragment` may name.
+struct Targets<'a> {
+    content: &'a Content,
+    sections: &'a [&'a Rendered],
+    pages: &'a [&'a Rendered],
+    /// The ids every page of the theme has (`main`, `top`).
+    theme_ids: Option<&'a IdSet>,
+}
+
 fn check_anchors(
     doc: &Document,
     own: (bool, usize),
     checks: &[AnchorCheck],
-    content: &Content,
-    sections: &[&Rendered],
-    pages: &[&Rendered],
+    targets: &Targets,
 ) -> Vec<Error> {
+    let Targets {
+        content,
+        sections,
+        pages,
+        theme_ids,
+    } = *targets;
     let mut errors = Vec::new();
     for check in checks {
         let (target_doc, rendered) = match check.target.unwrap_or(own) {
             (true, i) => (&content.sections[i].doc, &sections[i]),
             (false, i) => (&content.pages[i].doc, &pages[i]),
         };
-        if rendered.ids.contains(&check.fragment) || check.fragment == "top" {
+        if rendered.ids.contains(&check.fragment)
+            || theme_ids.is_some_and(|ids| ids.contains(&check.fragment))
+        {
             continue;
         }
         let mut ids: Vec<&str> = rendered.ids.iter().map(String::as_str).collect();
@@ -1419,6 +1497,9 @@ struct RenderedDocuments {
     /// Pages rendered but not yet written, with their hashes.
     html: Vec<(String, String, HtmlHash)>,
     errors: Vec<Error>,
+    /// Ids that more than one element of a page as written has: the
+    /// document (section or not, and its index), its file and the id.
+    repeated_ids: Vec<((bool, usize), PathBuf, String)>,
     count: usize,
 }
 
@@ -1466,6 +1547,7 @@ fn render_documents(
         /// The sink could not write it.
         NotWritten(Error),
     }
+    let repeated: Mutex<Vec<((bool, usize), PathBuf, String)>> = Mutex::new(Vec::new());
     let render = |(job, file, _): &(Job, String, u64)| {
         // The frame around a page's content: header, navigation, footer.
         const FRAME: usize = 16 * 1024;
@@ -1506,6 +1588,21 @@ fn render_documents(
             Ok(html) => html,
             Err(problem) => return Outcome::Failed(problem, source),
         };
+        let document = match job {
+            Job::Section(i) => Some((true, *i)),
+            Job::Page(i) => Some((false, *i)),
+            Job::NotFound => None,
+        };
+        if let Some(document) = document {
+            // The whole page: the template's own elements and the Markdown's.
+            for id in crate::markdown::repeated_html_ids(&html) {
+                let found = (document, source.clone(), id.to_string());
+                repeated
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(found);
+            }
+        }
         match sink {
             // Written at once, so a big site's pages are not all held in
             // memory, and from the pieces of its relative form, not joined.
@@ -1585,7 +1682,14 @@ fn render_documents(
         );
         Error::Template(problem)
     }));
-    RenderedDocuments { html, errors, count }
+    RenderedDocuments {
+        html,
+        errors,
+        repeated_ids: repeated
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+        count,
+    }
 }
 
 /// The output folder as the summary line shows it.

@@ -33,5 +33,5 @@ fuzz_target!(|text: &str| {
     for error in &errors {
         assert!(error.offset <= text.len());
     }
-    let _ = body::render(text, &mut KeepLinks, Some(&Echo), None);
+    let _ = body::render(text, &mut KeepLinks, Some(&Echo), None, None);
 });

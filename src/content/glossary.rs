@@ -56,6 +56,25 @@ pub struct Glossary {
 }
 
 impl Glossary {
+    /// Gives each term whose id is in `taken` another (`main-1`), unique
+    /// among the terms; whether any changed.
+    pub fn avoid_ids(&mut self, taken: &crate::markdown::IdSet) -> bool {
+        let mut changed = false;
+        for i in 0..self.terms.len() {
+            if !taken.contains(&self.terms[i].id) {
+                continue;
+            }
+            let base = self.terms[i].id.clone();
+            let id = (1..)
+                .map(|n| format!("{base}-{n}"))
+                .find(|id| !taken.contains(id) && !self.terms.iter().any(|t| t.id == *id))
+                .unwrap_or(base);
+            self.terms[i].id = id;
+            changed = true;
+        }
+        changed
+    }
+
     /// The terms as templates see them (`page.extra.terms`): in
     /// alphabetical order, ignoring case, then in the file's order.
     pub fn terms_value(&self) -> Value {
