@@ -1492,14 +1492,17 @@ impl HtmlHash {
     }
 }
 
+/// An id that more than one element of a page as written has: the
+/// document (section or not, and its index), its file, and the id.
+type RepeatedId = ((bool, usize), PathBuf, String);
+
 /// What `render_documents` made.
 struct RenderedDocuments {
     /// Pages rendered but not yet written, with their hashes.
     html: Vec<(String, String, HtmlHash)>,
     errors: Vec<Error>,
-    /// Ids that more than one element of a page as written has: the
-    /// document (section or not, and its index), its file and the id.
-    repeated_ids: Vec<((bool, usize), PathBuf, String)>,
+    /// Ids that more than one element of a page as written has.
+    repeated_ids: Vec<RepeatedId>,
     count: usize,
 }
 
@@ -1547,7 +1550,7 @@ fn render_documents(
         /// The sink could not write it.
         NotWritten(Error),
     }
-    let repeated: Mutex<Vec<((bool, usize), PathBuf, String)>> = Mutex::new(Vec::new());
+    let repeated: Mutex<Vec<RepeatedId>> = Mutex::new(Vec::new());
     let render = |(job, file, _): &(Job, String, u64)| {
         // The frame around a page's content: header, navigation, footer.
         const FRAME: usize = 16 * 1024;
