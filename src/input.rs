@@ -95,15 +95,12 @@ const READ_FLAGS: OFlags = OFlags::RDONLY
     .union(OFlags::CLOEXEC)
     .union(OFlags::NOCTTY);
 
-/// Opens `path` for reading, without waiting on a writer (a named pipe)
-/// or a device, and only if it is a regular file.
-pub fn open(path: &Path) -> Result<std::fs::File, ReadError> {
-    let fd = rustix::fs::open(path, READ_FLAGS, Mode::empty())?;
-    regular(fd)
-}
+// Every file the tool reads is opened by one of the two functions below:
+// without waiting on a writer (a named pipe) or a device, only if it is a
+// regular file, and only if it lies inside the folder it belongs to.
 
-/// [`open`] of `relative` inside the open folder `at`, whose real path is
-/// `at_real`, only if the file lies inside it: a link on the way is
+/// Opens `relative` for reading, inside the open folder `at`, whose real
+/// path is `at_real`, only if the file lies inside it: a link on the way is
 /// followed only while it stays inside (the kernel sees to it, with
 /// `openat2`'s `RESOLVE_BENEATH`; where that is missing, or for a link
 /// written as an absolute path, the real place of the file opened is
@@ -171,8 +168,8 @@ pub fn resolve_inside(path: &Path, boundary: &Path) -> Result<PathBuf, ReadError
     }
 }
 
-/// [`open`] of `path` once its real place is known to be inside `boundary`;
-/// nothing is read before that check.
+/// Opens `path` for reading once its real place is known to be inside
+/// `boundary`; nothing is opened before that check.
 pub fn open_inside(path: &Path, boundary: &Path) -> Result<std::fs::File, ReadError> {
     let target = resolve_inside(path, boundary)?;
     // The real path has no link as its last part; one put there since is
@@ -414,7 +411,8 @@ mod tests {
             0,
         )
         .unwrap();
-        match open(&fifo) {
+        let boundary = real_path(dir.path());
+        match open_inside(&fifo, &boundary) {
             Err(ReadError::NotAFile(kind)) => assert_eq!(kind, "a named pipe (FIFO)"),
             other => panic!("{other:?}"),
         }
@@ -423,7 +421,10 @@ mod tests {
             open_at(&at, &real_path(dir.path()), "pipe"),
             Err(ReadError::NotAFile(_))
         ));
-        assert!(matches!(open(dir.path()), Err(ReadError::NotAFile("a folder"))));
+        assert!(matches!(
+            open_inside(dir.path(), &boundary),
+            Err(ReadError::NotAFile("a folder"))
+        ));
     }
 
     #[test]

@@ -827,7 +827,7 @@ impl Session {
             let file = &asset.file;
             add(
                 &asset.source,
-                hash_of((&file.path, Stamp::of(&file.path))),
+                hash_of((&file.path, Stamp::of(&file.path, &file.folder))),
                 &|| Contents::CopyOf(file.clone()),
             );
         }
@@ -835,7 +835,7 @@ impl Session {
             match &static_file.source {
                 ThemeSource::File(file) => add(
                     &static_file.output,
-                    hash_of((&file.path, Stamp::of(&file.path))),
+                    hash_of((&file.path, Stamp::of(&file.path, &file.folder))),
                     &|| Contents::CopyOf(file.clone()),
                 ),
                 ThemeSource::BuiltIn(bytes) => {
@@ -904,12 +904,13 @@ fn take_page_contents(snapshot: &mut Snapshot) -> Vec<Mutex<Option<String>>> {
 /// since the last load.
 fn load_theme(root: &Path, slot: &mut Option<CachedTheme>) -> Result<(), Vec<Error>> {
     let dir = site_path(root, render::TEMPLATES_DIR);
+    let dir_real = crate::input::real_path(&dir);
     let stamps: Vec<(PathBuf, Option<Stamp>)> = walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| {
-            let stamp = Stamp::of(e.path());
+            let stamp = Stamp::of(e.path(), &dir_real);
             (e.into_path(), stamp)
         })
         .collect();
@@ -963,13 +964,13 @@ fn addresses_hash(content: &Content, theme: Option<&Theme>, generated: &[&'stati
     for asset in &content.assets {
         asset.source.hash(&mut hasher);
         // load_data reads data files: their changes count.
-        Stamp::of(&asset.file.path).hash(&mut hasher);
+        Stamp::of(&asset.file.path, &asset.file.folder).hash(&mut hasher);
     }
     for file in theme.map(|t| t.static_files.as_slice()).unwrap_or_default() {
         file.output.hash(&mut hasher);
         // get_url(..., cachebust=true) gives an address made from the content.
         match &file.source {
-            ThemeSource::File(file) => Stamp::of(&file.path).hash(&mut hasher),
+            ThemeSource::File(file) => Stamp::of(&file.path, &file.folder).hash(&mut hasher),
             ThemeSource::BuiltIn(bytes) => bytes.hash(&mut hasher),
         }
     }

@@ -180,13 +180,25 @@ pub struct Stamp {
 pub const RECENT: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Stamp {
-    pub fn of(path: &Path) -> Option<Stamp> {
+    /// The stamp of `path`, a file that must lie inside `boundary` (a real
+    /// path): a symbolic link is stamped by its target only when that lies
+    /// inside, so no file outside is ever opened, even to hash it.
+    pub fn of(path: &Path, boundary: &Path) -> Option<Stamp> {
         use std::os::unix::fs::MetadataExt as _;
-        let meta = std::fs::metadata(path).ok()?;
+        let mut meta = std::fs::symlink_metadata(path).ok()?;
+        let mut inside = true;
+        if meta.file_type().is_symlink() {
+            match input::resolve_inside(path, boundary) {
+                Ok(real) => meta = std::fs::metadata(real).ok()?,
+                Err(_) => inside = false,
+            }
+        }
         let changed = (meta.ctime(), meta.ctime_nsec());
-        let recent_bytes = is_recent(changed, std::time::SystemTime::now())
+        let recent_bytes = (inside && meta.is_file() && is_recent(changed, std::time::SystemTime::now()))
             .then(|| {
-                let bytes = input::open(path).and_then(input::read_all).ok()?;
+                let bytes = input::open_inside(path, boundary)
+                    .and_then(input::read_all)
+                    .ok()?;
                 Some(xxhash_rust::xxh3::xxh3_64(&bytes))
             })
             .flatten();
@@ -259,7 +271,7 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
     } else {
         markdown
             .par_iter()
-            .map(|source| Stamp::of(&content_dir.join(source)))
+            .map(|source| Stamp::of(&content_dir.join(source), &content_real))
             .collect()
     };
     // Files are opened relative to the open content folder: the kernel then
@@ -849,11 +861,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.md");
         std::fs::write(&file, "one").unwrap();
-        let first = Stamp::of(&file).unwrap();
+        let first = Stamp::of(&file, dir.path()).unwrap();
         let times = std::fs::File::options().write(true).open(&file).unwrap();
         std::fs::write(&file, "two").unwrap();
         times.set_modified(first.modified.unwrap()).unwrap();
-        let second = Stamp::of(&file).unwrap();
+        let second = Stamp::of(&file, dir.path()).unwrap();
         assert_ne!(first, second);
         assert!(first.recent_bytes.is_some() && second.recent_bytes.is_some());
         assert_ne!(first.recent_bytes, second.recent_bytes);
