@@ -471,48 +471,119 @@ fn with_open_elements_closed(html: &str) -> String {
         "track", "wbr",
     ];
     let mut open: Vec<String> = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find('<') {
-        rest = &rest[at + 1..];
-        if let Some(comment) = rest.strip_prefix("!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+    // Where the text that is kept ends: before a tag or comment the cut
+    // left unfinished, which would swallow the closing tags after it.
+    let mut kept = html.len();
+    let mut at = 0;
+    while let Some(found) = html[at..].find('<') {
+        let start = at + found;
+        let rest = &html[start + 1..];
+        let letter_at = |i: usize| rest.as_bytes().get(i).is_some_and(u8::is_ascii_alphabetic);
+        let closing = rest.starts_with('/');
+        // As an HTML tokenizer reads them: a comment; a declaration, a
+        // processing instruction or a broken end tag, which run to the
+        // next `>`; a tag, which starts with a letter; else `<` is text.
+        let (end, is_tag) = if let Some(comment) = rest.strip_prefix("!--") {
+            (comment_end(comment).map(|end| 4 + end), false)
+        } else if rest.starts_with('!') || rest.starts_with('?') || (closing && !letter_at(1)) {
+            (rest.find('>').map(|end| 1 + end + 1), false)
+        } else if letter_at(0) || closing {
+            (tag_end(rest).map(|end| 1 + end), true)
+        } else {
+            at = start + 1;
+            continue;
+        };
+        let Some(end) = end else {
+            kept = start;
+            break;
+        };
+        at = start + end;
+        if !is_tag {
             continue;
         }
-        let closing = rest.starts_with('/');
-        let name_start = usize::from(closing);
-        let name_end = rest[name_start..]
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .map_or(rest.len(), |end| name_start + end);
-        let name = rest[name_start..name_end].to_ascii_lowercase();
-        let tag_end = rest.find('>').map_or(rest.len(), |end| end + 1);
-        let self_closing = rest[..tag_end].ends_with("/>");
-        rest = &rest[tag_end..];
+        let name: String = rest[usize::from(closing)..]
+            .chars()
+            .take_while(|c| !c.is_ascii_whitespace() && !matches!(c, '/' | '>'))
+            .collect::<String>()
+            .to_ascii_lowercase();
         if name.is_empty() || VOID.contains(&name.as_str()) {
             continue;
         }
         if closing {
-            if let Some(at) = open.iter().rposition(|o| *o == name) {
-                open.truncate(at);
+            if let Some(open_at) = open.iter().rposition(|o| *o == name) {
+                open.truncate(open_at);
             }
-        } else if !self_closing {
-            // Their text is not HTML: skip to their end.
+        } else {
+            // A `/>` ends no element but a void one (or in SVG, where an
+            // extra end tag is ignored): the element is open.
+            // Their text is not HTML: skip to their end. One the cut
+            // leaves open, or whose text holds `<!--` (after which an HTML
+            // parser reads its end differently), ends the summary before it.
             if name == "script" || name == "style" {
-                let end = format!("</{name}");
-                match rest.to_ascii_lowercase().find(&end) {
-                    Some(at) => rest = &rest[at..],
-                    None => rest = "",
+                let text_end = html[at..].to_ascii_lowercase().find(&format!("</{name}"));
+                match text_end {
+                    Some(end) if !html[at..at + end].contains("<!--") => at += end,
+                    _ => {
+                        kept = start;
+                        break;
+                    }
                 }
             }
             open.push(name);
         }
     }
-    let mut closed = html.to_string();
+    let mut closed = html[..kept].to_string();
     for name in open.iter().rev() {
         closed.push_str("</");
         closed.push_str(name);
         closed.push('>');
     }
     closed
+}
+
+/// Where a comment whose text (after its `<!--`) is `rest` ends, just
+/// after its end, as an HTML tokenizer finds it: `<!-->` and `<!--->` end
+/// at once, and `--!>` ends one too.
+fn comment_end(rest: &str) -> Option<usize> {
+    if rest.starts_with('>') {
+        return Some(1);
+    }
+    if rest.starts_with("->") {
+        return Some(2);
+    }
+    let plain = rest.find("-->").map(|end| end + 3);
+    let bang = rest.find("--!>").map(|end| end + 4);
+    match (plain, bang) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Where the tag whose text (after its `<`) is `rest` ends, just after its
+/// `>`, as an HTML tokenizer finds it: the first `>` that is not in an
+/// attribute's quoted value (a quote opens one only right after `=`).
+fn tag_end(rest: &str) -> Option<usize> {
+    let bytes = rest.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'>' => return Some(at + 1),
+            b'=' => {
+                at += 1;
+                while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+                    at += 1;
+                }
+                match bytes.get(at) {
+                    Some(&quote @ (b'"' | b'\'')) => at += 1 + memchr::memchr(quote, &bytes[at + 1..])?,
+                    // An unquoted value, or none (`<a b=>`): read on from here.
+                    _ => continue,
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    None
 }
 
 /// Raw HTML elements whose text the engine leaves as written: no glossary
@@ -1219,6 +1290,8 @@ mod tests {
             with_open_elements_closed("<ul><li><script>if (a<b) x = '</li>';</script>x"),
             "<ul><li><script>if (a<b) x = '</li>';</script>x</li></ul>"
         );
+        // A script the cut leaves open is left out.
+        assert_eq!(with_open_elements_closed("<p>a <script>if (a"), "<p>a </p>");
         assert_eq!(
             with_open_elements_closed("<p>a<img src=x/> <!-- <b> --></p><p>b"),
             "<p>a<img src=x/> <!-- <b> --></p><p>b</p>"
