@@ -110,6 +110,9 @@ pub fn find(source: &str, code: &[Range<usize>]) -> Found {
         // From here on it is a call; a mistake is an error (reported when
         // the body it stands in is rendered, if it is in one).
         match parser.call_head(name, block, start) {
+            // A call that reaches into code (its arguments hold a backtick
+            // that opens a code span) is no call: code stays as written.
+            Ok(call) if overlaps(code, &call.span) => {}
             Ok(call) => {
                 at = call.span.end;
                 if block {
@@ -157,6 +160,12 @@ fn zola_literal(source: &str, start: usize, block: bool) -> Option<Literal> {
         span: start..end_of_inner + 2 + close.len(),
         text: format!("{open}{}{close}", &source[inner_start..end_of_inner]),
     })
+}
+
+/// Whether `span` shares a byte with one of `ranges` (sorted, apart).
+fn overlaps(ranges: &[Range<usize>], span: &Range<usize>) -> bool {
+    let first_after = ranges.partition_point(|r| r.end <= span.start);
+    ranges.get(first_after).is_some_and(|r| r.start < span.end)
 }
 
 /// Whether `offset` lies in one of `ranges`, which are sorted and do not overlap.
@@ -447,6 +456,15 @@ mod tests {
         // Far deeper than any stack could take one call per level.
         let Found { calls: _, errors, .. } = find(&nested(100_000), &[]);
         assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn a_call_reaching_into_code_is_no_call() {
+        let source = "{{ figure(a=\"`\") }} and `\") }}` here";
+        let code_start = source.find('`').unwrap();
+        let code = code_start..source.rfind('`').unwrap() + 1;
+        let Found { calls, errors, .. } = find(source, std::slice::from_ref(&code));
+        assert!(calls.is_empty() && errors.is_empty(), "{calls:?} {errors:?}");
     }
 
     #[test]
