@@ -26,11 +26,14 @@ impl ShortcodeTemplates for Echo {
 }
 
 fuzz_target!(|text: &str| {
-    let (calls, errors) = shortcodes::find(text, &[]);
-    for call in &calls {
+    let found = shortcodes::find(text, &[]);
+    for call in &found.calls {
         assert!(call.span.end <= text.len() && text.is_char_boundary(call.span.start));
     }
-    for error in &errors {
+    for literal in &found.literals {
+        assert!(literal.span.end <= text.len() && text.is_char_boundary(literal.span.start));
+    }
+    for error in &found.errors {
         assert!(error.offset <= text.len());
     }
     let _ = body::render(text, &mut KeepLinks, Some(&Echo), None, None);

@@ -1,0 +1,81 @@
+//! A page's summary (the HTML before `<!-- more -->`, wherever the marker
+//! stands) closes every element it opens, as an HTML5 tokenizer (html5ever)
+//! reads it.
+#![no_main]
+
+use std::cell::RefCell;
+
+use explainer::markdown::{self, KeepLinks};
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use libfuzzer_sys::fuzz_target;
+
+const VOID: [&str; 14] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+    "wbr",
+];
+
+/// The elements open at each point, as the tokenizer reads the tags.
+#[derive(Default)]
+struct Open(RefCell<Vec<String>>);
+
+impl TokenSink for Open {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        if let Token::TagToken(tag) = token {
+            let name = tag.name.to_string();
+            let mut open = self.0.borrow_mut();
+            match tag.kind {
+                // `/>` ends no element but a void one (HTML ignores it).
+                TagKind::StartTag if !VOID.contains(&name.as_str()) => {
+                    open.push(name.clone());
+                    match name.as_str() {
+                        "script" => {
+                            return TokenSinkResult::RawData(
+                                html5ever::tokenizer::states::RawKind::ScriptData,
+                            )
+                        }
+                        "style" => {
+                            return TokenSinkResult::RawData(html5ever::tokenizer::states::RawKind::Rawtext)
+                        }
+                        _ => {}
+                    }
+                }
+                TagKind::StartTag => {}
+                TagKind::EndTag => {
+                    if let Some(at) = open.iter().rposition(|o| *o == name) {
+                        open.truncate(at);
+                    }
+                }
+            }
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&at, rest)) = data.split_first() else {
+        return;
+    };
+    // As the build reads a file: without the characters no input may hold.
+    let text = explainer::input::without_forbidden(&String::from_utf8_lossy(rest));
+    let mut cut = usize::from(at) * text.len() / 256;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let source = format!("{}<!-- more -->{}", &text[..cut], &text[cut..]);
+    let rendered = markdown::render(&source, &mut KeepLinks, None);
+    let Some(summary) = rendered.summary else { return };
+    let tokenizer = Tokenizer::new(Open::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(summary.as_str().into());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let open = tokenizer.sink.0.borrow();
+    assert!(
+        open.is_empty(),
+        "{source:?}\nsummary: {summary}\nstill open: {open:?}"
+    );
+});
