@@ -353,6 +353,51 @@ mod tests {
     }
 
     #[test]
+    fn a_glossary_term_never_takes_part_of_a_shortcodes_place() {
+        use crate::markdown::{Glossary, GlossaryTerm, TermUse};
+        // Terms that are a call's number, part of it, or the number and
+        // the text around it: each call still renders, and the text's own
+        // use of a term is marked.
+        for form in ["0", "1", "10", "2 x", "x 1"] {
+            let glossary = Glossary::new(
+                vec![GlossaryTerm {
+                    id: "t".into(),
+                    forms: vec![form.into()],
+                    definition: "D.".into(),
+                }],
+                "g.html".into(),
+            );
+            let mut terms = TermUse::new(&glossary);
+            let source = format!(
+                "x {{{{ figure(value=\"a\") }}}} x {{{{ figure(value=\"b\") }}}} 2 x\n\n{{% quote() %}}\n\n```\n1\n```\n\n{{% end %}}\n\n{form}\n"
+            );
+            let (rendered, errors) = render(
+                &source,
+                &mut Spans(Vec::new()),
+                Some(&Fake),
+                Some(&mut terms),
+                None,
+            );
+            assert!(errors.is_empty(), "{errors:?}");
+            let html = &rendered.html;
+            assert!(!crate::placeholders::any(html), "{form}: {html}");
+            assert!(
+                html.contains("<b id=\"fig\">a</b>") && html.contains("<b id=\"fig\">b</b>"),
+                "{html}"
+            );
+            assert!(
+                html.contains("<blockquote><pre><code>1\n</code></pre>\n</blockquote>"),
+                "{html}"
+            );
+            assert_eq!(
+                html.matches("class=\"glossary-term\"").count(),
+                1,
+                "{form}: {html}"
+            );
+        }
+    }
+
+    #[test]
     fn link_spans_point_into_the_original_source() {
         let source = "{{ figure(value=\"1\") }} [x](x.md)\n\n{% quote() %}[y](y.md){% end %}\n";
         let mut links = Spans(Vec::new());

@@ -183,12 +183,20 @@ impl<'g> TermUse<'g> {
         let glossary = self.glossary;
         let mut out = String::new();
         let mut copied = 0;
+        // A shortcode's placeholder is no text: a term never takes its number.
+        let placeholders = match crate::placeholders::any(text) {
+            true => crate::placeholders::spans(text),
+            false => Vec::new(),
+        };
         for found in glossary.matcher.find_iter(text) {
             let term = glossary.pattern_term[found.pattern().as_usize()];
             let before = text[..found.start()].chars().next_back();
             let after = text[found.end()..].chars().next();
             let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-            if self.used.contains(&term) || is_word(before) || is_word(after) {
+            let in_placeholder = placeholders
+                .iter()
+                .any(|p| p.start < found.end() && found.start() < p.end);
+            if self.used.contains(&term) || is_word(before) || is_word(after) || in_placeholder {
                 continue;
             }
             self.used.insert(term);

@@ -34,6 +34,12 @@ fn each(text: &str) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
     })
 }
 
+/// Where each placeholder in `text` stands, so that nothing that works on
+/// text (the glossary) takes part of one for words.
+pub fn spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    each(text).map(|(start, end, _)| start..end).collect()
+}
+
 /// `text` with each placeholder replaced by what `put` writes for its
 /// number, in one pass.
 pub fn replace(text: &str, mut put: impl FnMut(usize, &mut String)) -> String {
