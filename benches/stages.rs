@@ -21,9 +21,9 @@ mod corpus;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use explainer::build::{LintLevel, Options, Retention, Session};
 use explainer::content::front_matter::{self, Kind};
 use explainer::markdown::{self, KeepLinks};
-use explainer::site::{LintLevel, Options, Session};
 
 const PAGES: usize = 1000;
 
@@ -96,7 +96,7 @@ fn stages(c: &mut Criterion) {
         lint: LintLevel::Error,
         force: false,
     };
-    let mut session = Session::new(options);
+    let mut session = Session::new(options, Retention::Keep);
     let delta = session.render().expect("the corpus builds");
     group.bench_function("render", |b| {
         b.iter(|| {
@@ -140,14 +140,17 @@ fn glossary(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("load and render", |b| {
         b.iter(|| {
-            let mut session = Session::new(Options {
-                root: root.clone(),
-                output: Some(root.join("public")),
-                base_url: None,
-                drafts: false,
-                lint: LintLevel::Error,
-                force: false,
-            });
+            let mut session = Session::new(
+                Options {
+                    root: root.clone(),
+                    output: Some(root.join("public")),
+                    base_url: None,
+                    drafts: false,
+                    lint: LintLevel::Error,
+                    force: false,
+                },
+                Retention::Keep,
+            );
             session.render().expect("the glossary site builds")
         })
     });

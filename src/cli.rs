@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::build::{self, LintLevel, Options, Report, Retention, Session};
 use crate::error::Errors;
 use crate::scaffold;
 use crate::serve::{self, ServeOptions};
-use crate::site::{self, LintLevel, Options, Report, Session};
 use crate::watch::{self, Rebuilt, WatchOptions};
 
 #[derive(Debug, Parser)]
@@ -264,7 +264,7 @@ pub fn main() -> ExitCode {
 pub fn run_build(args: &BuildArgs, verbosity: Verbosity) -> Result<(), Errors> {
     let options = args.site.options(Some(&args.output));
     crate::allocator::keep_freed_memory();
-    let report = site::build(&options)?;
+    let report = build::build(&options)?;
     print_report(&report, verbosity, "built");
     Ok(())
 }
@@ -296,14 +296,14 @@ pub fn run_eject(args: &EjectArgs, verbosity: Verbosity) -> Result<(), Errors> {
         println!(
             "wrote {} of the built-in theme to {}",
             plural(ejected.files.len(), "file"),
-            site::display_output(&ejected.dir)
+            build::display_output(&ejected.dir)
         );
     }
     Ok(())
 }
 
 pub fn run_check(args: &CheckArgs, verbosity: Verbosity) -> Result<(), Errors> {
-    let report = site::check(&args.site.options(None))?;
+    let report = build::check(&args.site.options(None))?;
     print_report(&report, verbosity, "checked");
     Ok(())
 }
@@ -311,7 +311,7 @@ pub fn run_check(args: &CheckArgs, verbosity: Verbosity) -> Result<(), Errors> {
 pub fn run_watch(args: &WatchArgs, verbosity: Verbosity) -> Result<(), Errors> {
     let options = args.site.options(Some(&args.output));
     let root = options.root.clone();
-    let session = Session::new(options);
+    let session = Session::new(options, Retention::Keep);
     let stop = watch::stop_flag();
     watch::watch(session, args.changes.options(), stop, |rebuilt| {
         print_rebuilt(&root, &rebuilt, verbosity)
@@ -328,7 +328,7 @@ pub fn run_serve(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Errors> {
     if let Some(warning) = serve::warn_if_public(args.bind) {
         eprintln!("{warning}");
     }
-    let session = Session::new(options);
+    let session = Session::new(options, Retention::Keep);
     let serve_options = ServeOptions {
         bind: args.bind,
         port: args.port,
@@ -430,7 +430,7 @@ fn print_report(report: &Report, verbosity: Verbosity, verb: &str) {
         print_stages(report);
     }
     let destination = if verb == "built" {
-        format!(" -> {}", site::display_output(&report.output))
+        format!(" -> {}", build::display_output(&report.output))
     } else if report.warnings.is_empty() {
         ": no problems found".to_string()
     } else {

@@ -38,6 +38,22 @@ pub struct Config {
     pub extra: Value,
 }
 
+impl Default for Config {
+    /// The settings a site without a usable `site.toml` is checked with,
+    /// so that its other errors are reported too.
+    fn default() -> Self {
+        Config {
+            title: String::new(),
+            description: None,
+            base_url: None,
+            language: "en".to_string(),
+            author: None,
+            feed_limit: DEFAULT_FEED_LIMIT,
+            extra: Value::Object(serde_json::Map::new()),
+        }
+    }
+}
+
 /// Reads `content/site.toml` under `root`; `base_url` from the command line
 /// wins over the file's.
 pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Error>> {

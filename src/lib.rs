@@ -1,6 +1,6 @@
 //! `explainer`: a static site generator for explainer pages.
 //!
-//! Data flows one way, and [`site`] is the one place that knows the order:
+//! Data flows one way, and [`build`] is the one place that knows the order:
 //!
 //! ```text
 //! config -> content -> markdown -> render -> output
@@ -14,6 +14,7 @@
 
 pub mod allocator;
 pub mod body;
+pub mod build;
 pub mod change;
 pub mod cli;
 pub mod config;
@@ -31,7 +32,6 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod shortcodes;
-pub mod site;
 pub mod template_depth;
 pub mod urls;
 pub mod walk;

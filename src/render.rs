@@ -40,6 +40,10 @@ pub static BUILT_IN_THEME: include_dir::Dir = include_dir::include_dir!("$CARGO_
 /// How messages name a file of the built-in theme.
 pub const BUILT_IN_LABEL: &str = "(built-in theme)";
 
+/// The page a host shows for an address that has none, when the theme has
+/// its template.
+pub const NOT_FOUND: &str = "404.html";
+
 /// Every file of the built-in theme, by path, in order.
 pub fn built_in_files() -> Vec<(String, &'static [u8])> {
     embedded_files(&BUILT_IN_THEME)
@@ -112,74 +116,146 @@ impl std::fmt::Debug for Theme {
 /// does not exist.
 pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     let dir = site_path(root, TEMPLATES_DIR);
-    let mut errors = Vec::new();
-    let mut sources = BTreeMap::new();
-    let mut statics: BTreeMap<String, ThemeSource> = BTreeMap::new();
-    for (name, bytes) in built_in_files() {
-        if !name.ends_with(".html") {
-            statics.insert(name, ThemeSource::BuiltIn(bytes));
-        } else if let Ok(text) = std::str::from_utf8(bytes) {
-            let file = PathBuf::from(format!("{BUILT_IN_LABEL}/{name}"));
-            sources.insert(name, (file, text.to_string()));
-        }
+    let mut files = ThemeFiles::built_in();
+    let mut errors = files.read_folder(&dir);
+    let parsed = parse_all(&files.sources, &mut errors);
+    errors.extend(check_references(&files.sources, &parsed));
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    // No templates/ at all: the built-in theme serves as it is.
-    let present =
-        !matches!(std::fs::symlink_metadata(&dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
-    let templates_real = crate::input::real_path(&dir);
-    let templates_folder: Arc<Path> = Arc::from(templates_real.as_path());
-    let (found, problems) = match present {
-        true => crate::walk::files(
-            &dir,
-            crate::walk::Boundary {
-                real: &templates_real,
-                name: "the templates folder",
-                copy_into: "templates/",
-            },
-        ),
-        false => Default::default(),
-    };
-    errors.extend(problems.into_iter().map(Error::Template));
-    for found in found {
+    let hashes = template_hashes(&files.sources, &parsed);
+    let mut tera = Tera::default();
+    // Escape what could break out of text or a quoted attribute, but not `/`,
+    // so URLs and paths print as they are.
+    tera.set_escape_fn(escape_html);
+    // The templates parsed above, not parsed a second time.
+    tera.templates.extend(parsed);
+    tera.build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+        .map_err(|e| {
+            vec![Error::Template(Problem::new(
+                Location::file(&dir),
+                error_chain(&e).join(": "),
+            ))]
+        })?;
+    let static_files = files
+        .statics
+        .into_iter()
+        .map(|(output, source)| StaticFile { output, source })
+        .collect();
+    let reads = files
+        .sources
+        .iter()
+        .map(|(name, (_, text))| {
+            let deps = tera.templates.get(name).map(dependencies).unwrap_or_default();
+            (name.clone(), (CostlyFields::read_by(text), deps))
+        })
+        .collect();
+    let fixed_ids = fixed_ids(&files.sources);
+    Ok(Theme {
+        tera,
+        sources: files.sources,
+        hashes,
+        static_files,
+        reads,
+        fixed_ids,
+    })
+}
+
+/// A theme's files: templates by name with their file and text, and the
+/// other files by output path.
+struct ThemeFiles {
+    sources: BTreeMap<String, (PathBuf, String)>,
+    statics: BTreeMap<String, ThemeSource>,
+}
+
+impl ThemeFiles {
+    fn built_in() -> Self {
+        let mut files = ThemeFiles {
+            sources: BTreeMap::new(),
+            statics: BTreeMap::new(),
+        };
+        for (name, bytes) in built_in_files() {
+            if !name.ends_with(".html") {
+                files.statics.insert(name, ThemeSource::BuiltIn(bytes));
+            } else if let Ok(text) = std::str::from_utf8(bytes) {
+                let file = PathBuf::from(format!("{BUILT_IN_LABEL}/{name}"));
+                files.sources.insert(name, (file, text.to_string()));
+            }
+        }
+        files
+    }
+
+    /// Reads every file under `dir` over the ones there are; without a
+    /// `templates/` at all, the built-in theme serves as it is.
+    fn read_folder(&mut self, dir: &Path) -> Vec<Error> {
+        let present =
+            !matches!(std::fs::symlink_metadata(dir), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+        if !present {
+            return Vec::new();
+        }
+        let templates_real = crate::input::real_path(dir);
+        let folder: Arc<Path> = Arc::from(templates_real.as_path());
+        let boundary = crate::walk::Boundary {
+            real: &templates_real,
+            name: "the templates folder",
+            copy_into: "templates/",
+        };
+        let (found, problems) = crate::walk::files(dir, boundary);
+        let mut errors: Vec<Error> = problems.into_iter().map(Error::Template).collect();
+        for found in found {
+            if let Err(problem) = self.read_one(dir, found, &folder) {
+                errors.push(Error::Template(problem));
+            }
+        }
+        errors
+    }
+
+    /// Reads one file the walk of `dir` found.
+    fn read_one(&mut self, dir: &Path, found: crate::walk::Found, folder: &Arc<Path>) -> Result<(), Problem> {
         if let Some(problem) = found.not_a_file_problem("templates/") {
-            errors.push(Error::Template(problem));
-            continue;
+            return Err(problem);
         }
         let crate::walk::Found { path, real, .. } = found;
         let Some(name) = path
-            .strip_prefix(&dir)
+            .strip_prefix(dir)
             .ok()
             .and_then(Path::to_str)
             .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
         else {
-            errors.push(Error::Template(
+            return Err(
                 Problem::new(Location::file(&path), "the file name is not valid UTF-8")
                     .hint("rename the file"),
-            ));
-            continue;
+            );
         };
         let read_from = real.unwrap_or_else(|| path.clone());
         if !name.ends_with(".html") {
             let file = crate::input::SiteFile {
                 path: read_from,
-                folder: Arc::clone(&templates_folder),
+                folder: Arc::clone(folder),
             };
-            statics.insert(name, ThemeSource::File(file));
-            continue;
+            self.statics.insert(name, ThemeSource::File(file));
+            return Ok(());
         }
-        match crate::input::read_text_inside(&read_from, &templates_real, "the template") {
+        match crate::input::read_text_inside(&read_from, folder, "the template") {
             Ok(text) => {
-                sources.insert(name, (path, text));
+                self.sources.insert(name, (path, text));
+                Ok(())
             }
             Err(mut problem) => {
                 problem.at.path = path;
-                errors.push(Error::Template(problem));
+                Err(problem)
             }
         }
     }
+}
 
-    // Parse each template on its own, so every syntax error is reported;
-    // in parallel, as parsing is most of the cost of a small site's build.
+/// Parses each template on its own, so every syntax error is reported;
+/// in parallel, as parsing is most of the cost of a small site's build.
+fn parse_all(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    errors: &mut Vec<Error>,
+) -> BTreeMap<String, tera::Template> {
     let results: Vec<(String, Result<tera::Template, Error>)> = sources
         .par_iter()
         .map(|(name, (file, text))| {
@@ -200,37 +276,12 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
             Err(error) => errors.push(error),
         }
     }
-    errors.extend(check_references(&sources, &parsed));
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let hashes = template_hashes(&sources, &parsed);
+    parsed
+}
 
-    let mut tera = Tera::default();
-    // Escape what could break out of text or a quoted attribute, but not `/`,
-    // so URLs and paths print as they are.
-    tera.set_escape_fn(escape_html);
-    // The templates parsed above, not parsed a second time.
-    tera.templates.extend(parsed);
-    tera.build_inheritance_chains()
-        .and_then(|()| tera.check_macro_files())
-        .map_err(|e| {
-            vec![Error::Template(Problem::new(
-                Location::file(&dir),
-                error_chain(&e).join(": "),
-            ))]
-        })?;
-    let static_files = statics
-        .into_iter()
-        .map(|(output, source)| StaticFile { output, source })
-        .collect();
-    let reads = sources
-        .iter()
-        .map(|(name, (_, text))| {
-            let deps = tera.templates.get(name).map(dependencies).unwrap_or_default();
-            (name.clone(), (CostlyFields::read_by(text), deps))
-        })
-        .collect();
+/// The ids the theme's pages hold of their own (`top`, and every literal
+/// `id` of the templates), which no heading may take.
+fn fixed_ids(sources: &BTreeMap<String, (PathBuf, String)>) -> crate::markdown::IdSet {
     let mut fixed_ids = crate::markdown::IdSet::default();
     fixed_ids.insert("top".to_string());
     for (_, text) in sources.values() {
@@ -242,14 +293,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
                 .filter(|id| !id.contains("{{") && !id.contains("{%")),
         );
     }
-    Ok(Theme {
-        tera,
-        sources,
-        hashes,
-        static_files,
-        reads,
-        fixed_ids,
-    })
+    fixed_ids
 }
 
 /// The fields of `page` and `section` that cost the most to make (each a
@@ -1007,7 +1051,7 @@ pub struct ListingCache {
 impl<'a> Contexts<'a> {
     /// `listing_keys[i]` is a hash of everything page `i`'s listing is built
     /// from; a listing in `cache` under the same key is reused. With
-    /// `one_shot` (a build that renders once and ends), listings are
+    /// `lend_listings` (a build that renders once and ends), listings are
     /// neither reused nor kept, and each is moved rather than copied into
     /// the contexts: render each section before its pages. Only the
     /// costlier `fields` the templates may read are made.
@@ -1022,7 +1066,7 @@ impl<'a> Contexts<'a> {
         pages: &'a [&'a Rendered],
         listing_keys: &'a [u64],
         cache: &'a mut ListingCache,
-        one_shot: bool,
+        lend_listings: bool,
         fields: CostlyFields,
     ) -> Self {
         let current: HashSet<&str> = content.sections.iter().map(|s| s.doc.source.as_str()).collect();
@@ -1050,7 +1094,7 @@ impl<'a> Contexts<'a> {
             contents: Vec::new(),
             fields,
         };
-        if one_shot {
+        if lend_listings {
             contexts.lent_listings = content.pages.iter().map(|_| Mutex::new(None)).collect();
             return contexts;
         }
@@ -1332,7 +1376,7 @@ impl<'a> Contexts<'a> {
 
     /// The context of the 404 page.
     pub fn not_found(&self) -> Context {
-        self.context("404.html", "", None)
+        self.context(NOT_FOUND, "", None)
     }
 }
 

@@ -16,12 +16,12 @@ use std::time::{Duration, Instant};
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer, new_debouncer_opt};
 
+use crate::build::{Delta, Session};
 use crate::change::classify;
 use crate::content::CONTENT_DIR;
 use crate::error::{Error, Errors, Location, Problem, site_path};
 use crate::output;
 use crate::render::TEMPLATES_DIR;
-use crate::site::{Delta, Session};
 
 /// How to notice changes.
 #[derive(Debug, Clone, Copy)]

@@ -181,15 +181,15 @@ fn commonmark_examples_render_as_the_specification_says() {
         std::fs::write(root.join(format!("content/e{}.md", example.number)), page).unwrap();
     }
     let output = site.path().join("public");
-    let options = explainer::site::Options {
+    let options = explainer::build::Options {
         root: root.clone(),
         output: Some(output.clone()),
         base_url: None,
         drafts: false,
-        lint: explainer::site::LintLevel::Warn,
+        lint: explainer::build::LintLevel::Warn,
         force: false,
     };
-    explainer::site::build(&options).unwrap_or_else(|errors| panic!("{errors}"));
+    explainer::build::build(&options).unwrap_or_else(|errors| panic!("{errors}"));
     for example in &without_links {
         let html = std::fs::read_to_string(output.join(format!("e{}/index.html", example.number))).unwrap();
         if normalised(&html) != normalised(&example.html) && !differing.contains(&example.number) {

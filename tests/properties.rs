@@ -10,8 +10,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use explainer::build::{LintLevel, Options, Retention, Session};
 use explainer::markdown::{self, KeepLinks};
-use explainer::site::{LintLevel, Options, Session};
 use explainer::urls;
 use explainer::watch::Writer;
 use proptest::prelude::*;
@@ -294,7 +294,7 @@ proptest! {
         // A session rebuilding after each edit, as watch does, and writing
         // as watch does.
         let watched = dir.path().join("watched");
-        let mut session = Session::new(options(&root, &watched));
+        let mut session = Session::new(options(&root, &watched), Retention::Keep);
         let mut writer = Writer::new(watched.clone());
         let first = session.render().unwrap();
         writer.write(&mut session, &first).unwrap();
@@ -339,7 +339,7 @@ proptest! {
         }
 
         let fresh = dir.path().join("fresh");
-        explainer::site::build(&options(&root, &fresh)).unwrap();
+        explainer::build::build(&options(&root, &fresh)).unwrap();
         prop_assert_eq!(files(&watched), files(&fresh), "after {:?}", edits);
     }
 }
@@ -370,7 +370,7 @@ proptest! {
         let distinct: HashSet<&String> = slugs.iter().collect();
 
         let first = dir.path().join("first");
-        let built = explainer::site::build(&options(&root, &first));
+        let built = explainer::build::build(&options(&root, &first));
         if distinct.len() < slugs.len() {
             let errors = built.expect_err("two pages share a URL").to_string();
             prop_assert!(errors.contains("would both be written to"), "{}", errors);
@@ -379,7 +379,7 @@ proptest! {
         }
         built.unwrap();
         let again = dir.path().join("again");
-        explainer::site::build(&options(&root, &again)).unwrap();
+        explainer::build::build(&options(&root, &again)).unwrap();
         prop_assert_eq!(files(&first), files(&again));
 
         let pages: Vec<String> = files(&first)
@@ -525,7 +525,7 @@ proptest! {
         };
         let before = snapshot(top, None);
         let options = Options { force, ..options(&root, &out) };
-        let built = explainer::site::build(&options);
+        let built = explainer::build::build(&options);
         let leftovers: Vec<String> = std::fs::read_dir(out.parent().unwrap())
             .unwrap()
             .flatten()

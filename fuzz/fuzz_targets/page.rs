@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
-use explainer::site::{LintLevel, Options, Session};
+use explainer::build::{LintLevel, Options, Retention, Session};
 use libfuzzer_sys::fuzz_target;
 
 /// One site folder for the whole run, on tmpfs when there is one.
@@ -62,7 +62,7 @@ fn site() -> &'static Mutex<(tempfile::TempDir, Session)> {
             lint: LintLevel::Warn,
             force: false,
         };
-        Mutex::new((dir, Session::new(options)))
+        Mutex::new((dir, Session::new(options, Retention::Keep)))
     })
 }
 

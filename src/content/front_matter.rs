@@ -101,6 +101,23 @@ pub struct FrontMatter {
     pub extra: Value,
 }
 
+impl Default for FrontMatter {
+    /// No field given: `extra` is an empty table, as templates expect.
+    fn default() -> Self {
+        FrontMatter {
+            title: String::new(),
+            description: None,
+            date: None,
+            updated: None,
+            weight: None,
+            draft: false,
+            template: None,
+            slug: None,
+            extra: Value::Object(serde_json::Map::new()),
+        }
+    }
+}
+
 /// Whether the file is a page or a section's `_index.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

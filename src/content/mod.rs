@@ -132,6 +132,45 @@ impl Content {
     }
 }
 
+/// One document of [`Content`]: a section or a page, by its index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DocRef {
+    Section(usize),
+    Page(usize),
+}
+
+impl Content {
+    pub fn doc(&self, at: DocRef) -> &Document {
+        match at {
+            DocRef::Section(i) => &self.sections[i].doc,
+            DocRef::Page(i) => &self.pages[i].doc,
+        }
+    }
+
+    /// The template a document renders with: the one its front matter
+    /// names, or the default for its kind (`index.html` for the home page,
+    /// `section.html` for other sections, `page.html` for pages).
+    pub fn template_of(&self, at: DocRef) -> &str {
+        let default = match at {
+            DocRef::Section(0) => "index.html",
+            DocRef::Section(_) => "section.html",
+            DocRef::Page(_) => "page.html",
+        };
+        self.doc(at)
+            .front
+            .template
+            .as_ref()
+            .map_or(default, |(name, _)| name.as_str())
+    }
+
+    /// Every document, sections first, in the order of [`Content::documents`].
+    pub fn doc_refs(&self) -> impl Iterator<Item = DocRef> + use<> {
+        (0..self.sections.len())
+            .map(DocRef::Section)
+            .chain((0..self.pages.len()).map(DocRef::Page))
+    }
+}
+
 /// Options of the content stage.
 #[derive(Debug, Clone, Copy)]
 pub struct LoadOptions<'a> {
@@ -257,21 +296,64 @@ pub fn load(root: &Path, options: LoadOptions) -> (Content, Vec<Error>) {
 /// Reads `root/content`, reparsing only the Markdown files that changed
 /// since `cache` saw them.
 pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (Content, Vec<Error>) {
-    let content_dir = site_path(root, CONTENT_DIR);
-    let content_real = input::real_path(&content_dir);
+    let content_real = input::real_path(&site_path(root, CONTENT_DIR));
     let mut errors = Vec::new();
-    let Walked {
-        markdown,
-        assets,
-        linked,
-    } = walk(root, &content_real, &mut errors);
+    let walked = walk(root, &content_real, &mut errors);
+    let loaded = parse_all(root, &content_real, &walked, cache);
+    let mut content = Content {
+        assets: walked.assets,
+        ..Content::default()
+    };
+    let mut tree = Tree::default();
+    match load_glossary(root, &content_real) {
+        Ok(Some((glossary, page))) => {
+            content.glossary = Some(glossary);
+            tree.pages.push(page);
+        }
+        Ok(None) => {}
+        Err(found) => {
+            errors.extend(found);
+            content.unusable.insert(glossary::GLOSSARY_FILE.to_string());
+        }
+    }
+    for (source, result) in walked.markdown.iter().zip(loaded) {
+        match result {
+            Ok(loaded) if loaded.kind == Kind::Section => {
+                tree.sections.insert(parent_dir(source).to_string(), loaded);
+            }
+            Ok(loaded) => tree.pages.push(loaded),
+            Err(found) => {
+                errors.extend(found);
+                content.unusable.insert(source.clone());
+            }
+        }
+    }
+    if !options.drafts {
+        content.drafts = tree.drop_drafts();
+    }
+    let section_dirs = add_sections(&mut content, tree.sections, root, options.site_title);
+    add_pages(&mut content, tree.pages, &section_dirs, &mut errors);
+    put_in_order(&mut content);
+    errors.extend(duplicate_paths(&content));
+    (content, errors)
+}
 
+/// Parses every Markdown file `walked` found, or takes it from `cache`
+/// where its stamp is the same; `cache` then holds this load's files.
+fn parse_all(
+    root: &Path,
+    content_real: &Path,
+    walked: &Walked,
+    cache: &mut DocCache,
+) -> Vec<Result<Loaded, Vec<Error>>> {
+    let content_dir = site_path(root, CONTENT_DIR);
+    let markdown = &walked.markdown;
     let stamps: Vec<Option<Stamp>> = if cache.off {
         vec![None; markdown.len()]
     } else {
         markdown
             .par_iter()
-            .map(|source| Stamp::of(&content_dir.join(source), &content_real))
+            .map(|source| Stamp::of(&content_dir.join(source), content_real))
             .collect()
     };
     // Files are opened relative to the open content folder: the kernel then
@@ -288,9 +370,9 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
         .map(|(source, stamp)| match (cache.parsed.get(source), stamp) {
             (Some((cached, loaded)), Some(stamp)) if cached == stamp => Ok(loaded.clone()),
             _ => {
-                let from = match linked.get(source) {
-                    Some(real) => ReadFrom::Link(real, &content_real),
-                    None => ReadFrom::Folder(content_fd.as_ref(), &content_real),
+                let from = match walked.linked.get(source) {
+                    Some(real) => ReadFrom::Link(real, content_real),
+                    None => ReadFrom::Folder(content_fd.as_ref(), content_real),
                 };
                 load_document(root, from, source)
             }
@@ -302,69 +384,60 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
             cache.parsed.insert(source.clone(), (*stamp, loaded.clone()));
         }
     }
+    loaded
+}
 
-    let mut content = Content {
-        assets,
-        ..Content::default()
-    };
-    let mut sections_by_dir: BTreeMap<String, Loaded> = BTreeMap::new();
-    let mut pages: Vec<Loaded> = Vec::with_capacity(markdown.len());
-    match load_glossary(root, &content_real) {
-        Ok(Some((glossary, page))) => {
-            content.glossary = Some(glossary);
-            pages.push(page);
-        }
-        Ok(None) => {}
-        Err(found) => {
-            errors.extend(found);
-            content.unusable.insert(glossary::GLOSSARY_FILE.to_string());
-        }
-    }
-    for (source, result) in markdown.iter().zip(loaded) {
-        match result {
-            Ok(loaded) if loaded.kind == Kind::Section => {
-                sections_by_dir.insert(parent_dir(source).to_string(), loaded);
-            }
-            Ok(loaded) => pages.push(loaded),
-            Err(found) => {
-                errors.extend(found);
-                content.unusable.insert(source.clone());
-            }
-        }
-    }
+/// The documents that loaded, before they have places in the tree.
+#[derive(Default)]
+struct Tree {
+    /// Each section by its folder (`""` for the home page).
+    sections: BTreeMap<String, Loaded>,
+    pages: Vec<Loaded>,
+}
 
-    // Drafts: a draft section takes everything under its folder with it.
-    let draft_dirs: Vec<String> = if options.drafts {
-        Vec::new()
-    } else {
-        sections_by_dir
+impl Tree {
+    /// Leaves out the drafts, and everything under a draft section's
+    /// folder; returns their sources.
+    fn drop_drafts(&mut self) -> BTreeSet<String> {
+        let draft_dirs: Vec<String> = self
+            .sections
             .iter()
             .filter(|(dir, s)| s.front.draft && !dir.is_empty())
             .map(|(dir, _)| dir.clone())
-            .collect()
-    };
-    let is_dropped = |source: &str, draft: bool| -> bool {
-        !options.drafts && (draft || draft_dirs.iter().any(|dir| dir_contains(dir, source)))
-    };
-    sections_by_dir.retain(|_, s| {
-        let dropped = !s.source_dir_is_home() && is_dropped(&s.source, s.front.draft);
-        if dropped {
-            content.drafts.insert(s.source.clone());
-        }
-        !dropped
-    });
-    pages.retain(|p| {
-        let dropped = is_dropped(&p.source, p.front.draft);
-        if dropped {
-            content.drafts.insert(p.source.clone());
-        }
-        !dropped
-    });
+            .collect();
+        let is_dropped =
+            |source: &str, draft: bool| draft || draft_dirs.iter().any(|dir| dir_contains(dir, source));
+        let mut drafts = BTreeSet::new();
+        self.sections.retain(|_, s| {
+            let dropped = !s.source_dir_is_home() && is_dropped(&s.source, s.front.draft);
+            if dropped {
+                drafts.insert(s.source.clone());
+            }
+            !dropped
+        });
+        self.pages.retain(|p| {
+            let dropped = is_dropped(&p.source, p.front.draft);
+            if dropped {
+                drafts.insert(p.source.clone());
+            }
+            !dropped
+        });
+        drafts
+    }
+}
 
-    // Sections: the home page first, then every folder with an `_index.md`.
-    let home = sections_by_dir
+/// Adds the sections: the home page first (one made up when there is no
+/// `content/_index.md`), then every folder with an `_index.md`, each
+/// under the nearest folder above it that has one. Returns their folders.
+fn add_sections(
+    content: &mut Content,
+    mut sections: BTreeMap<String, Loaded>,
+    root: &Path,
+    site_title: &str,
+) -> Vec<String> {
+    let home = sections
         .remove("")
-        .unwrap_or_else(|| implicit_home(root, options.site_title));
+        .unwrap_or_else(|| implicit_home(root, site_title));
     let mut section_dirs: Vec<String> = vec![String::new()];
     content.sections.push(Section {
         doc: home.into_document(String::new()),
@@ -372,7 +445,7 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
         pages: Vec::new(),
         subsections: Vec::new(),
     });
-    for (dir, loaded) in sections_by_dir {
+    for (dir, loaded) in sections {
         let parent = nearest_section(&section_dirs, &dir);
         let path = url_path_of_dir(&dir);
         content.sections.push(Section {
@@ -389,7 +462,11 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
             .expect("only the home page has no parent");
         content.sections[parent].subsections.push(index);
     }
+    section_dirs
+}
 
+/// Adds the pages, each to the nearest section above it.
+fn add_pages(content: &mut Content, pages: Vec<Loaded>, section_dirs: &[String], errors: &mut Vec<Error>) {
     content.pages.reserve_exact(pages.len());
     // Pages come folder by folder: the last folder's section is the next page's, mostly.
     let mut last_section: Option<(String, usize)> = None;
@@ -406,7 +483,7 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
         let section = match &last_section {
             Some((last, section)) if last == dir => *section,
             _ => {
-                let section = nearest_section(&section_dirs, dir);
+                let section = nearest_section(section_dirs, dir);
                 last_section = Some((dir.to_string(), section));
                 section
             }
@@ -420,6 +497,11 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
     for (index, page) in content.pages.iter().enumerate() {
         content.sections[page.section].pages.push(index);
     }
+}
+
+/// Orders each section's pages (weight, then newest date, then title)
+/// and subsections (weight, then title).
+fn put_in_order(content: &mut Content) {
     for section in &mut content.sections {
         let pages = &content.pages;
         section
@@ -446,9 +528,6 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
                 .then_with(|| sa.cmp(sb))
         });
     }
-
-    errors.extend(duplicate_paths(&content));
-    (content, errors)
 }
 
 /// A Markdown file that parsed, before it has a place in the tree.
@@ -493,14 +572,7 @@ fn implicit_home(root: &Path, title: &str) -> Loaded {
         body_start: 0,
         front: Arc::new(FrontMatter {
             title: title.to_string(),
-            description: None,
-            date: None,
-            updated: None,
-            weight: None,
-            draft: false,
-            template: None,
-            slug: None,
-            extra: serde_json::Value::Object(serde_json::Map::new()),
+            ..FrontMatter::default()
         }),
         kind: Kind::Section,
     }
@@ -534,13 +606,11 @@ fn load_glossary(
         front: Arc::new(FrontMatter {
             title: glossary.title.clone(),
             description: glossary.description.clone(),
-            date: None,
-            updated: None,
             weight: glossary.weight,
-            draft: false,
             template: Some((glossary.template.clone(), at.clone())),
             slug: Some(("glossary".to_string(), at)),
             extra: serde_json::Value::Object(extra),
+            ..FrontMatter::default()
         }),
         kind: Kind::Page,
     };

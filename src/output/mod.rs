@@ -92,6 +92,30 @@ pub struct Staging {
     previous: bool,
 }
 
+/// Where a render that renders once puts each page as soon as it is
+/// rendered, so the pages of a big site are not all held in memory.
+pub trait PageSink: Sync {
+    /// Writes the file at `path` (relative to the output folder) made of
+    /// `pieces` in order.
+    fn put_pieces(&self, path: &str, pieces: &[&str]) -> Result<(), Error>;
+}
+
+impl PageSink for Staging {
+    fn put_pieces(&self, path: &str, pieces: &[&str]) -> Result<(), Error> {
+        Staging::put_pieces(self, path, pieces)
+    }
+}
+
+/// A sink that keeps nothing: `check` renders every page as `build`
+/// does, and writes none.
+pub struct Discard;
+
+impl PageSink for Discard {
+    fn put_pieces(&self, _: &str, _: &[&str]) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
 impl Staging {
     pub fn create(output: &Path) -> Result<Staging, Error> {
         let name = output

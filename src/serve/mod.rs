@@ -31,7 +31,7 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::error::{Error, Location, Problem};
 use crate::input;
-use crate::site::Session;
+use crate::build::Session;
 use crate::watch::{self, Rebuilt, WatchOptions};
 
 /// Where pages reach the reload channel, relative to the site root.

@@ -1,0 +1,162 @@
+//! The quick way of a render after changes: when only the bodies of known
+//! pages or templates other than shortcodes changed, start from the last
+//! render; only those pages' Markdown is rendered again, and only the
+//! outputs whose inputs changed. Anything else is a full render.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::keys::fixed_ids_hash;
+use super::markdown::{self, Env};
+use super::session::{Session, Snapshot};
+use super::{Delta, Timer, theme};
+use crate::change::ChangeKind;
+use crate::content::data::DataFiles;
+use crate::content::{self, CONTENT_DIR};
+use crate::error::{Errors, site_path};
+use crate::render::{self, ShortcodeRenderer};
+
+/// What changed, when a patch can follow it.
+struct Edits {
+    /// Each edited document's position, and its new text.
+    bodies: Vec<(usize, String)>,
+    templates: bool,
+}
+
+impl Session {
+    /// The quick way of [`Session::render_changed`], or `None` when it does not apply.
+    pub(super) fn patch(&mut self, changed: &[PathBuf]) -> Option<Result<Delta, Errors>> {
+        let mut timer = Timer::new();
+        let edits = edits(
+            &self.options.root,
+            &self.options.output_dir(),
+            self.last.as_ref()?,
+            changed,
+        )?;
+        let last = self.last.as_ref()?;
+        if last
+            .failing
+            .iter()
+            .any(|f| !edits.bodies.iter().any(|(p, _)| p == f))
+        {
+            return None;
+        }
+        if edits.templates {
+            if let Err(errors) = theme::load(&self.options.root, &mut self.theme) {
+                return Some(Err(Errors::new(errors)));
+            }
+            let theme = &self.theme.as_ref()?.theme;
+            let last = self.last.as_ref()?;
+            // The ids no heading may take: every page's Markdown depends on them.
+            if !theme
+                .template_names()
+                .eq(last.templates.iter().map(String::as_str))
+                || fixed_ids_hash(theme) != last.fixed_ids_hash
+            {
+                return None;
+            }
+        }
+        timer.stage("templates");
+        let mut snapshot = self.last.take()?;
+        let errors = self.render_bodies(&mut snapshot, edits.bodies)?;
+        timer.stage("markdown");
+        let result = self.emit(&mut snapshot, errors, &mut timer, None);
+        self.last = Some(snapshot);
+        Some(result)
+    }
+
+    /// Renders the Markdown of the edited documents again into `snapshot`.
+    fn render_bodies(
+        &mut self,
+        snapshot: &mut Snapshot,
+        bodies: Vec<(usize, String)>,
+    ) -> Option<Vec<crate::error::Error>> {
+        let theme = &mut self.theme.as_mut()?.theme;
+        theme.register_functions(
+            Arc::clone(&snapshot.index),
+            Arc::clone(&snapshot.files),
+            Arc::new(DataFiles::new(site_path(&self.options.root, CONTENT_DIR))),
+        );
+        let theme = &*theme;
+        let shortcodes = ShortcodeRenderer::new(theme, &snapshot.config);
+        let mut errors = Vec::new();
+        for (position, text) in bodies {
+            let doc = snapshot.doc_mut(position);
+            doc.hash = content::text_hash(&text);
+            doc.text = Arc::from(text);
+            let env = Env {
+                index: &snapshot.index,
+                shortcodes: Some(&shortcodes),
+                glossary: snapshot.glossary.as_ref(),
+                hash: snapshot.markdown_env,
+            };
+            let (key, result, found, source) = {
+                let doc = snapshot.docs()[position];
+                let (result, found) = markdown::render_one(doc, &doc.text, &env);
+                (
+                    markdown::key(env.hash, doc),
+                    Arc::new(result),
+                    found,
+                    doc.source.clone(),
+                )
+            };
+            if found.is_empty() {
+                snapshot.failing.remove(&position);
+                self.markdown.insert(source, (key, Arc::clone(&result)));
+            } else {
+                snapshot.failing.insert(position);
+                errors.extend(found);
+            }
+            snapshot.markdown_keys[position] = key;
+            snapshot.results[position] = result;
+        }
+        Some(errors)
+    }
+}
+
+/// The changes, if a patch can follow them: each a page's body (its front
+/// matter untouched, which decides paths and order) or a template other
+/// than a shortcode. Paths are taken from the real site folder, as `watch`
+/// names the paths it hears of.
+fn edits(root: &Path, output: &Path, snapshot: &Snapshot, changed: &[PathBuf]) -> Option<Edits> {
+    let root = crate::input::real_path(root);
+    let output = crate::input::real_path(output);
+    let templates_dir = root.join(render::TEMPLATES_DIR);
+    let mut edits = Edits {
+        bodies: Vec::new(),
+        templates: false,
+    };
+    for path in changed {
+        let path = std::path::absolute(path).ok()?;
+        match crate::change::classify(&root, &output, &path)? {
+            ChangeKind::Template => {
+                let name = path.strip_prefix(&templates_dir).ok()?.to_str()?;
+                if name.starts_with("shortcodes/") {
+                    return None;
+                }
+                edits.templates = true;
+            }
+            ChangeKind::Content => edits.bodies.push(body_edit(&root, snapshot, &path)?),
+            // Settings, the glossary, data and theme files reach
+            // every page: a full render.
+            _ => return None,
+        }
+    }
+    (!edits.bodies.is_empty() || edits.templates).then_some(edits)
+}
+
+/// The position and new text of the document at `path`, if only its body
+/// changed. Read as the content stage reads it; anything amiss is left to
+/// a full render to report.
+fn body_edit(root: &Path, snapshot: &Snapshot, path: &Path) -> Option<(usize, String)> {
+    let content_dir = root.join(CONTENT_DIR);
+    let source = path.strip_prefix(&content_dir).ok()?.to_str()?.replace('\\', "/");
+    let position = *snapshot.positions.get(&source)?;
+    let content_real = crate::input::real_path(&content_dir);
+    let bytes = crate::input::open_inside(path, &content_real)
+        .and_then(crate::input::read_all)
+        .ok()?;
+    let text = crate::input::decode(path, bytes).ok()?;
+    let old = snapshot.docs()[position];
+    (text.get(..old.body_start) == Some(&old.text[..old.body_start])).then_some((position, text))
+}
