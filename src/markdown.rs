@@ -256,38 +256,67 @@ pub struct Around<'a> {
 pub fn render_in(
     source: &str,
     links: &mut dyn LinkRewriter,
-    mut terms: Option<&mut TermUse>,
+    terms: Option<&mut TermUse>,
     around: Around,
 ) -> Rendered {
-    let fragments = around.fragments;
-    // Room for the ids of a usual page (a dozen headings and notes), so the
-    // sets do not grow as it renders; the ids are kept, so not much more.
-    let mut state = State {
-        ids: IdSet::with_capacity_and_hasher(14, BuildHasherDefault::default()),
-        taken: around.taken_ids,
-        suffixes: path_map::with_capacity(14),
-        fragments,
-        ..State::default()
-    };
-    let mut definitions: HashMap<String, Vec<Event>> = HashMap::new();
-    // Open links and images: where they start and how much text they hold.
-    let mut open_links: Vec<(Range<usize>, usize)> = Vec::new();
-    let mut open_images: Vec<(Range<usize>, usize)> = Vec::new();
-    let mut in_code_block = false;
-    // Raw HTML elements open around the text (see `RAW_ELEMENTS`).
-    let mut raw_elements: Vec<&'static str> = Vec::new();
-
-    // Each event is matched once and moved once more, into where it goes:
-    // the heading or footnote being collected, or the page.
-    let mut sink = Sink {
-        heading: None,
-        footnote: None,
-        out: Vec::with_capacity(source.len() / 8),
-    };
-    // Only a numeric character reference (`&#12;`) decodes to a character
-    // a page may not hold: without one, no text needs looking into.
-    let references = memchr::memmem::find(source.as_bytes(), b"&#").is_some();
+    let mut pass = Pass::new(source, terms, around);
     for (event, span) in Parser::new_ext(source, options()).into_offset_iter() {
+        pass.event(event, span, links);
+    }
+    pass.finish()
+}
+
+/// One pass over a document's events, each matched once and moved once
+/// more, into where it goes: the heading or footnote being collected, or
+/// the page.
+struct Pass<'s, 't, 'g> {
+    source: &'s str,
+    /// Whether the source holds a numeric character reference (`&#12;`),
+    /// the only way to a character a page may not hold: without one, no
+    /// text needs looking into.
+    references: bool,
+    state: State<'s>,
+    sink: Sink<'s>,
+    terms: Option<&'t mut TermUse<'g>>,
+    definitions: HashMap<String, Vec<Event<'s>>>,
+    /// Open links and images: where they start and how much text they hold.
+    open_links: Vec<(Range<usize>, usize)>,
+    open_images: Vec<(Range<usize>, usize)>,
+    in_code_block: bool,
+    /// Raw HTML elements open around the text (see `RAW_ELEMENTS`).
+    raw_elements: Vec<&'static str>,
+}
+
+impl<'s, 't, 'g> Pass<'s, 't, 'g> {
+    fn new(source: &'s str, terms: Option<&'t mut TermUse<'g>>, around: Around<'s>) -> Self {
+        Pass {
+            source,
+            references: memchr::memmem::find(source.as_bytes(), b"&#").is_some(),
+            // Room for the ids of a usual page (a dozen headings and notes), so
+            // the sets do not grow as it renders; the ids are kept, so not much more.
+            state: State {
+                ids: IdSet::with_capacity_and_hasher(14, BuildHasherDefault::default()),
+                taken: around.taken_ids,
+                suffixes: path_map::with_capacity(14),
+                fragments: around.fragments,
+                ..State::default()
+            },
+            sink: Sink {
+                heading: None,
+                footnote: None,
+                out: Vec::with_capacity(source.len() / 8),
+            },
+            terms,
+            definitions: HashMap::new(),
+            open_links: Vec::new(),
+            open_images: Vec::new(),
+            in_code_block: false,
+            raw_elements: Vec::new(),
+        }
+    }
+
+    #[inline]
+    fn event(&mut self, event: Event<'s>, span: Range<usize>, links: &mut dyn LinkRewriter) {
         match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -295,131 +324,154 @@ pub fn render_in(
                 title,
                 id,
             }) => {
-                open_links.push((span.clone(), 0));
-                let written = &source[span.clone()];
-                let title = referenced(title, written, references);
-                let dest_url = referenced(dest_url, written, references);
-                if crate::placeholders::any(&dest_url) || crate::placeholders::any(&title) {
-                    state.misplaced_calls.push(span.clone());
-                }
-                let dest_url = rewrite(links, link_type, dest_url, span);
-                sink.push(Event::Start(Tag::Link {
+                let (dest_url, title) = self.destination(link_type, dest_url, title, span.clone(), links);
+                self.open_links.push((span, 0));
+                self.sink.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
                 }));
             }
-            Event::End(TagEnd::Link) => {
-                if let Some((span, 0)) = open_links.pop() {
-                    state.lint(
-                        span,
-                        "a link has no text",
-                        "write the words the link leads to between [ and ]",
-                    );
-                }
-                sink.push(Event::End(TagEnd::Link));
-            }
+            Event::End(TagEnd::Link) => self.link_end(),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                open_images.push((span.clone(), 0));
-                let written = &source[span.clone()];
-                let title = referenced(title, written, references);
-                let dest_url = referenced(dest_url, written, references);
-                if crate::placeholders::any(&dest_url) || crate::placeholders::any(&title) {
-                    state.misplaced_calls.push(span.clone());
-                }
-                let dest_url = rewrite(links, link_type, dest_url, span);
-                sink.push(Event::Start(Tag::Image {
+                let (dest_url, title) = self.destination(link_type, dest_url, title, span.clone(), links);
+                self.open_images.push((span, 0));
+                self.sink.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
                 }));
             }
-            Event::End(TagEnd::Image) => {
-                if let Some((span, alt)) = open_images.pop() {
-                    if alt == 0 {
-                        state.lint(
-                            span,
-                            "an image has no alt text",
-                            "describe the image between ![ and ] for readers who cannot see it",
-                        );
-                    } else if let Some(link) = open_links.last_mut() {
-                        link.1 += alt;
-                    }
-                }
-                sink.push(Event::End(TagEnd::Image));
-            }
+            Event::End(TagEnd::Image) => self.image_end(),
             Event::Start(Tag::CodeBlock(kind)) => {
-                in_code_block = true;
-                sink.push(Event::Start(Tag::CodeBlock(kind)));
+                self.in_code_block = true;
+                self.sink.push(Event::Start(Tag::CodeBlock(kind)));
             }
             Event::End(TagEnd::CodeBlock) => {
-                in_code_block = false;
-                sink.push(Event::End(TagEnd::CodeBlock));
+                self.in_code_block = false;
+                self.sink.push(Event::End(TagEnd::CodeBlock));
             }
-            Event::Text(text) => {
-                let text = referenced(text, &source[span.clone()], references);
-                state.word_count += count_words(&text);
-                if let Some(image) = open_images.last()
-                    && crate::placeholders::any(&text)
-                {
-                    // An image's description is an attribute: no HTML goes there.
-                    state.misplaced_calls.push(image.0.clone());
-                }
-                if let Some(image) = open_images.last_mut() {
-                    image.1 += text.trim().len();
-                } else if let Some(link) = open_links.last_mut() {
-                    link.1 += text.trim().len();
-                }
-                let plain_prose = sink.heading.is_none()
-                    && open_links.is_empty()
-                    && open_images.is_empty()
-                    && !in_code_block
-                    && raw_elements.is_empty();
-                if let Some(element) = raw_elements.last() {
-                    // Inside raw HTML such as <code> or <script>: what was written.
-                    let written = &source[span.clone()];
-                    match *element {
-                        "script" | "style" => sink.push(Event::Html(written.to_string().into())),
-                        _ if SMART_PUNCTUATION.contains(&written) => {
-                            sink.push(Event::Text(written.to_string().into()))
-                        }
-                        _ => sink.push(Event::Text(text)),
-                    }
-                    continue;
-                }
-                match terms
-                    .as_deref_mut()
-                    .filter(|_| plain_prose)
-                    .and_then(|t| t.mark(&text))
-                {
-                    Some(html) => sink.push(Event::Html(html.into())),
-                    None => sink.push(Event::Text(text)),
-                }
-            }
+            Event::Text(text) => self.text(text, span),
             Event::Code(code) => {
-                state.word_count += count_words(&code);
-                if let Some(link) = open_links.last_mut() {
+                self.state.word_count += count_words(&code);
+                if let Some(link) = self.open_links.last_mut() {
                     link.1 += code.len();
                 }
-                sink.push(Event::Code(code));
+                self.sink.push(Event::Code(code));
             }
             Event::Html(raw) | Event::InlineHtml(raw) => {
-                track_raw_elements(&raw, &mut raw_elements);
-                state.html_ids(&raw, span);
-                sink.push(Event::Html(raw));
+                track_raw_elements(&raw, &mut self.raw_elements);
+                self.state.html_ids(&raw, span);
+                self.sink.push(Event::Html(raw));
             }
+            other => self.notes_and_headings(other, span),
+        }
+    }
+
+    /// A link's or image's address, rewritten, and its title; a shortcode
+    /// call in either is an error (no HTML goes in an attribute).
+    fn destination(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'s>,
+        title: CowStr<'s>,
+        span: Range<usize>,
+        links: &mut dyn LinkRewriter,
+    ) -> (CowStr<'s>, CowStr<'s>) {
+        let written = &self.source[span.clone()];
+        let title = referenced(title, written, self.references);
+        let dest_url = referenced(dest_url, written, self.references);
+        if crate::placeholders::any(&dest_url) || crate::placeholders::any(&title) {
+            self.state.misplaced_calls.push(span.clone());
+        }
+        (rewrite(links, link_type, dest_url, span), title)
+    }
+
+    fn link_end(&mut self) {
+        if let Some((span, 0)) = self.open_links.pop() {
+            self.state.lint(
+                span,
+                "a link has no text",
+                "write the words the link leads to between [ and ]",
+            );
+        }
+        self.sink.push(Event::End(TagEnd::Link));
+    }
+
+    fn image_end(&mut self) {
+        if let Some((span, alt)) = self.open_images.pop() {
+            if alt == 0 {
+                self.state.lint(
+                    span,
+                    "an image has no alt text",
+                    "describe the image between ![ and ] for readers who cannot see it",
+                );
+            } else if let Some(link) = self.open_links.last_mut() {
+                link.1 += alt;
+            }
+        }
+        self.sink.push(Event::End(TagEnd::Image));
+    }
+
+    /// Text: counted, and in plain prose, its glossary terms marked.
+    #[inline]
+    fn text(&mut self, text: CowStr<'s>, span: Range<usize>) {
+        let text = referenced(text, &self.source[span.clone()], self.references);
+        self.state.word_count += count_words(&text);
+        if let Some(image) = self.open_images.last()
+            && crate::placeholders::any(&text)
+        {
+            // An image's description is an attribute: no HTML goes there.
+            self.state.misplaced_calls.push(image.0.clone());
+        }
+        if let Some(image) = self.open_images.last_mut() {
+            image.1 += text.trim().len();
+        } else if let Some(link) = self.open_links.last_mut() {
+            link.1 += text.trim().len();
+        }
+        if let Some(element) = self.raw_elements.last() {
+            // Inside raw HTML such as <code> or <script>: what was written.
+            let written = &self.source[span];
+            match *element {
+                "script" | "style" => self.sink.push(Event::Html(written.to_string().into())),
+                _ if SMART_PUNCTUATION.contains(&written) => {
+                    self.sink.push(Event::Text(written.to_string().into()))
+                }
+                _ => self.sink.push(Event::Text(text)),
+            }
+            return;
+        }
+        let plain_prose = self.sink.heading.is_none()
+            && self.open_links.is_empty()
+            && self.open_images.is_empty()
+            && !self.in_code_block;
+        match self
+            .terms
+            .as_deref_mut()
+            .filter(|_| plain_prose)
+            .and_then(|t| t.mark(&text))
+        {
+            Some(html) => self.sink.push(Event::Html(html.into())),
+            None => self.sink.push(Event::Text(text)),
+        }
+    }
+
+    /// Footnotes, task list markers, headings, and every other event.
+    fn notes_and_headings(&mut self, event: Event<'s>, span: Range<usize>) {
+        match event {
             Event::FootnoteReference(label) => {
-                sink.push(Event::Html(state.footnote_reference(&label).into()))
+                let html = self.state.footnote_reference(&label);
+                self.sink.push(Event::Html(html.into()))
             }
             // A checkbox needs a name for screen readers; the item's text follows it.
-            Event::TaskListMarker(done) => sink.push(Event::InlineHtml(
+            Event::TaskListMarker(done) => self.sink.push(Event::InlineHtml(
                 if done {
                     "<input type=\"checkbox\" disabled checked aria-label=\"Done:\"> "
                 } else {
@@ -428,45 +480,54 @@ pub fn render_in(
                 .into(),
             )),
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                sink.footnote = Some((label.to_string(), Vec::new()));
+                self.sink.footnote = Some((label.to_string(), Vec::new()));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, events)) = sink.footnote.take() {
-                    definitions.entry(label).or_insert(events);
+                if let Some((label, events)) = self.sink.footnote.take() {
+                    self.definitions.entry(label).or_insert(events);
                 }
             }
-            Event::Start(tag @ Tag::Heading { .. }) => sink.heading = Some((tag, Vec::new(), span)),
+            Event::Start(tag @ Tag::Heading { .. }) => self.sink.heading = Some((tag, Vec::new(), span)),
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((tag, inner, span)) = sink.heading.take() {
-                    let html = state.heading(tag, inner, span);
-                    sink.push_outside_heading(Event::Html(html.into()));
+                if let Some((tag, inner, span)) = self.sink.heading.take() {
+                    let html = self.state.heading(tag, inner, span);
+                    self.sink.push_outside_heading(Event::Html(html.into()));
                 }
             }
-            other => sink.push(other),
+            other => self.sink.push(other),
         }
     }
-    let out = sink.out;
 
-    let mut body = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut body, out.into_iter());
-    state.write_footnotes(&mut body, definitions);
-    if !fragments.is_empty() {
-        body = crate::placeholders::put_fragments(&body, fragments);
-    }
-    // memmem: a vectorised search, several times quicker than str::find here.
-    let summary = memchr::memmem::find(body.as_bytes(), SUMMARY_MARKER.as_bytes())
-        .map(|at| with_open_elements_closed(&body[..at]));
-    // Pages are kept until every page is rendered: no spare capacity.
-    body.shrink_to_fit();
-    Rendered {
-        html: body,
-        summary,
-        toc: nest(state.headings),
-        ids: state.ids,
-        word_count: state.word_count,
-        lints: state.lints,
-        misplaced_calls: state.misplaced_calls,
-        repeated_ids: state.repeated_ids,
+    /// The page's HTML, its summary and what was found on the way.
+    fn finish(self) -> Rendered {
+        let Pass {
+            source,
+            mut state,
+            sink,
+            definitions,
+            ..
+        } = self;
+        let mut body = String::with_capacity(source.len() * 3 / 2);
+        html::push_html(&mut body, sink.out.into_iter());
+        state.write_footnotes(&mut body, definitions);
+        if !state.fragments.is_empty() {
+            body = crate::placeholders::put_fragments(&body, state.fragments);
+        }
+        // memmem: a vectorised search, several times quicker than str::find here.
+        let summary = memchr::memmem::find(body.as_bytes(), SUMMARY_MARKER.as_bytes())
+            .map(|at| with_open_elements_closed(&body[..at]));
+        // Pages are kept until every page is rendered: no spare capacity.
+        body.shrink_to_fit();
+        Rendered {
+            html: body,
+            summary,
+            toc: nest(state.headings),
+            ids: state.ids,
+            word_count: state.word_count,
+            lints: state.lints,
+            misplaced_calls: state.misplaced_calls,
+            repeated_ids: state.repeated_ids,
+        }
     }
 }
 
@@ -709,6 +770,34 @@ impl<'a> Sink<'a> {
     }
 }
 
+/// A heading's start tag, with its id, classes and attributes; written
+/// straight into one string, as a heading is one of the most frequent
+/// things on a page.
+fn write_heading_open<'a>(
+    html: &mut String,
+    level: u8,
+    id: &str,
+    classes: &[&str],
+    attrs: impl Iterator<Item = (&'a str, &'a str)>,
+) {
+    let _ = write!(html, "<h{level} id=\"");
+    escape_into(html, id);
+    html.push('"');
+    if !classes.is_empty() {
+        html.push_str(" class=\"");
+        escape_into(html, &classes.join(" "));
+        html.push('"');
+    }
+    for (name, value) in attrs {
+        html.push(' ');
+        escape_into(html, name);
+        html.push_str("=\"");
+        escape_into(html, value);
+        html.push('"');
+    }
+    html.push('>');
+}
+
 fn rewrite<'a>(
     links: &mut dyn LinkRewriter,
     link_type: LinkType,
@@ -798,41 +887,9 @@ impl State<'_> {
         else {
             unreachable!("only headings are collected");
         };
-        let mut text = String::new();
-        let mut has_link = false;
-        for event in &inner {
-            match event {
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
-                Event::SoftBreak | Event::HardBreak => text.push(' '),
-                Event::Start(Tag::Link { .. }) => has_link = true,
-                _ => {}
-            }
-        }
-        if crate::placeholders::any(&text) {
-            // What the reader sees: each call's text, not its placeholder.
-            let fragments = self.fragments;
-            text = crate::placeholders::replace(&text, |i, out| {
-                out.push_str(&crate::placeholders::text_of(
-                    fragments.get(i).map_or("", String::as_str),
-                ));
-            });
-        }
-        let level_number = heading_number(level);
-        if text.trim().is_empty() {
-            self.lint(
-                span.clone(),
-                "a heading is empty",
-                "write the heading's text, or remove the line",
-            );
-        }
-        let previous = self.headings.last().map_or(1, |h| h.0);
-        if level_number > previous + 1 {
-            self.lint(
-                span.clone(),
-                format!("a heading skips a level: h{level_number} after h{previous}"),
-                "use the next level down (## under the page title, ### under ##)",
-            );
-        }
+        let (text, has_link) = self.heading_text(&inner);
+        let level = heading_number(level);
+        self.heading_lints(&text, level, &span);
         let id = match id {
             Some(custom) => {
                 if self.is_taken(&custom) || is_note_id(&custom) || !self.ids.insert(custom.to_string()) {
@@ -847,44 +904,71 @@ impl State<'_> {
             }
             None => self.unique_id(&slug::slugify(&text)),
         };
-        self.headings
-            .push((level_number, id.clone(), text.trim().to_string()));
-
-        // Written straight into one string: a heading is one of the most
-        // frequent things on a page.
         let mut html = String::with_capacity(2 * text.len() + 2 * id.len() + 128);
-        let _ = write!(html, "<h{level_number} id=\"");
-        escape_into(&mut html, &id);
-        html.push('"');
-        if !classes.is_empty() {
-            let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
-            html.push_str(" class=\"");
-            escape_into(&mut html, &classes.join(" "));
-            html.push('"');
-        }
-        for (name, value) in &attrs {
-            html.push(' ');
-            escape_into(&mut html, name);
-            html.push_str("=\"");
-            escape_into(&mut html, value.as_deref().unwrap_or(""));
-            html.push('"');
-        }
+        self.headings.push((level, id.clone(), text.trim().to_string()));
+        let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+        let attrs = attrs
+            .iter()
+            .map(|(name, value)| (name.as_ref(), value.as_deref().unwrap_or("")));
+        write_heading_open(&mut html, level, &id, &classes, attrs);
         if has_link {
             // A link cannot hold another link: the self-link goes after the text.
-            html.push('>');
             html::push_html(&mut html, inner.into_iter());
             html.push_str(" <a class=\"heading-anchor\" href=\"#");
             escape_into(&mut html, &id);
             html.push_str("\" aria-label=\"Link to this section\">#</a>");
         } else {
-            html.push_str("><a class=\"heading-link\" href=\"#");
+            html.push_str("<a class=\"heading-link\" href=\"#");
             escape_into(&mut html, &id);
             html.push_str("\">");
             html::push_html(&mut html, inner.into_iter());
             html.push_str("</a>");
         }
-        let _ = writeln!(html, "</h{level_number}>");
+        let _ = writeln!(html, "</h{level}>");
         html
+    }
+
+    /// The text a reader sees in a heading (each shortcode call's text, not
+    /// its placeholder), and whether it holds a link.
+    fn heading_text(&self, inner: &[Event]) -> (String, bool) {
+        let mut text = String::new();
+        let mut has_link = false;
+        for event in inner {
+            match event {
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak => text.push(' '),
+                Event::Start(Tag::Link { .. }) => has_link = true,
+                _ => {}
+            }
+        }
+        if crate::placeholders::any(&text) {
+            let fragments = self.fragments;
+            text = crate::placeholders::replace(&text, |i, out| {
+                out.push_str(&crate::placeholders::text_of(
+                    fragments.get(i).map_or("", String::as_str),
+                ));
+            });
+        }
+        (text, has_link)
+    }
+
+    /// An empty heading, and one that skips a level.
+    fn heading_lints(&mut self, text: &str, level: u8, span: &Range<usize>) {
+        if text.trim().is_empty() {
+            self.lint(
+                span.clone(),
+                "a heading is empty",
+                "write the heading's text, or remove the line",
+            );
+        }
+        let previous = self.headings.last().map_or(1, |h| h.0);
+        if level > previous + 1 {
+            self.lint(
+                span.clone(),
+                format!("a heading skips a level: h{level} after h{previous}"),
+                "use the next level down (## under the page title, ### under ##)",
+            );
+        }
     }
 
     fn footnote_reference(&mut self, label: &str) -> String {
