@@ -29,9 +29,9 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::build::Session;
 use crate::error::{Error, Location, Problem};
 use crate::input;
-use crate::build::Session;
 use crate::watch::{self, Rebuilt, WatchOptions};
 
 /// Where pages reach the reload channel, relative to the site root.
@@ -113,7 +113,7 @@ pub fn serve(
     watch_options: WatchOptions,
     options: ServeOptions,
     stop: Arc<AtomicBool>,
-    mut report: impl FnMut(&Rebuilt) + Send + 'static,
+    report: impl FnMut(&Rebuilt) + Send + 'static,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
     let output = session.options().output_dir();
@@ -122,8 +122,55 @@ pub fn serve(
         .enable_all()
         .build()
         .map_err(|e| Error::io(&output, "start the server", e))?;
+    let listener = listen(&runtime, &options)?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| Error::io(&output, "read the server's address", e))?;
+    let (notices, _) = broadcast::channel(16);
+    let shared = Arc::new(Shared {
+        root: std::path::absolute(&output).unwrap_or(output.clone()),
+        notices,
+        failure: Mutex::new(None),
+        generation: AtomicU64::new(0),
+    });
+    // The watcher runs beside the server; the first build happens before
+    // the server answers, so the first page is already there.
+    let (watcher, first_build) = start_watching(session, watch_options, &stop, report, &shared);
+    let watcher_stopped = |watcher: std::thread::JoinHandle<Result<(), Error>>| {
+        watcher.join().unwrap_or_else(|_| {
+            Err(Error::Output(Problem::new(
+                Location::file(&output),
+                "the watcher stopped",
+            )))
+        })
+    };
+    // No first build: the watcher stopped before it (its error is returned).
+    if first_build.recv().is_err() || watcher.is_finished() {
+        return watcher_stopped(watcher);
+    }
+    ready(address);
+    if options.open {
+        let _ = opener::open(format!("http://{address}/"));
+    }
+    runtime.block_on(answer_until_stopped(
+        listener,
+        &options,
+        shared,
+        Arc::clone(&stop),
+    ));
+    // Whatever a client still holds open is dropped here, not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    stop.store(true, Ordering::SeqCst);
+    watcher_stopped(watcher)
+}
+
+/// The listening socket, or a usage error naming the address.
+fn listen(
+    runtime: &tokio::runtime::Runtime,
+    options: &ServeOptions,
+) -> Result<tokio::net::TcpListener, Error> {
     let address = SocketAddr::new(options.bind, options.port);
-    let listener = runtime
+    runtime
         .block_on(tokio::net::TcpListener::bind(address))
         .map_err(|e| {
             Error::Usage(
@@ -133,29 +180,29 @@ pub fn serve(
                 )
                 .hint("choose another --port, or --port 0 for any free one"),
             )
-        })?;
-    let address = listener
-        .local_addr()
-        .map_err(|e| Error::io(&output, "read the server's address", e))?;
+        })
+}
 
-    let (notices, _) = broadcast::channel(16);
-    let shared = Arc::new(Shared {
-        root: std::path::absolute(&output).unwrap_or(output.clone()),
-        notices: notices.clone(),
-        failure: Mutex::new(None),
-        generation: AtomicU64::new(0),
-    });
-
-    // The watcher runs beside the server; the first build happens before
-    // the server answers, so the first page is already there.
+/// Starts `watch` on its own thread, telling open pages of every build
+/// through `shared`; the receiver hears once the first build is done.
+fn start_watching(
+    session: Session,
+    watch_options: WatchOptions,
+    stop: &Arc<AtomicBool>,
+    mut report: impl FnMut(&Rebuilt) + Send + 'static,
+    shared: &Arc<Shared>,
+) -> (
+    std::thread::JoinHandle<Result<(), Error>>,
+    std::sync::mpsc::Receiver<()>,
+) {
     let (built, first_build) = std::sync::mpsc::channel::<()>();
-    let watch_shared = Arc::clone(&shared);
-    let watch_stop = Arc::clone(&stop);
+    let shared = Arc::clone(shared);
+    let stop = Arc::clone(stop);
     let watcher = std::thread::spawn(move || {
         let mut first = Some(built);
-        watch::watch(session, watch_options, watch_stop, |rebuilt| {
+        watch::watch(session, watch_options, stop, |rebuilt| {
             report(&rebuilt);
-            let mut failure = watch_shared.failure.lock().unwrap_or_else(|e| e.into_inner());
+            let mut failure = shared.failure.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(notice) = notice_for(&rebuilt, failure.is_some()) {
                 *failure = match &notice {
                     Notice::Failed(text) => Some(text.clone()),
@@ -163,29 +210,25 @@ pub fn serve(
                 };
                 drop(failure);
                 if matches!(notice, Notice::Reload | Notice::Styles) {
-                    watch_shared.generation.fetch_add(1, Ordering::SeqCst);
+                    shared.generation.fetch_add(1, Ordering::SeqCst);
                 }
-                let _ = watch_shared.notices.send(notice);
+                let _ = shared.notices.send(notice);
             }
             if let Some(built) = first.take() {
                 let _ = built.send(());
             }
         })
     });
-    // No first build: the watcher stopped before it (its error is returned).
-    if first_build.recv().is_err() || watcher.is_finished() {
-        return watcher.join().unwrap_or_else(|_| {
-            Err(Error::Output(Problem::new(
-                Location::file(&output),
-                "the watcher stopped",
-            )))
-        });
-    }
+    (watcher, first_build)
+}
 
-    ready(address);
-    if options.open {
-        let _ = opener::open(format!("http://{address}/"));
-    }
+/// Answers requests until `stop` is set, then ends the open event streams.
+async fn answer_until_stopped(
+    listener: tokio::net::TcpListener,
+    options: &ServeOptions,
+    shared: Arc<Shared>,
+    stop: Arc<AtomicBool>,
+) {
     let app = Router::new()
         .route(&format!("/{EVENTS_PATH}"), get(events))
         .fallback(files)
@@ -194,26 +237,13 @@ pub fn serve(
         allowed: options.allowed_hosts.clone(),
     };
     let limits = http::Limits::for_this_process();
-    let server_stop = Arc::clone(&stop);
-    let stopping = Arc::clone(&shared);
-    runtime.block_on(async move {
-        let server = tokio::spawn(http::run(listener, app, hosts, limits, Arc::clone(&server_stop)));
-        while !server_stop.load(Ordering::SeqCst) {
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        // Open event streams end, so their connections can close.
-        let _ = stopping.notices.send(Notice::Stop);
-        let _ = server.await;
-    });
-    // Whatever a client still holds open is dropped here, not waited for.
-    runtime.shutdown_timeout(Duration::from_millis(100));
-    stop.store(true, Ordering::SeqCst);
-    watcher.join().unwrap_or_else(|_| {
-        Err(Error::Output(Problem::new(
-            Location::file(&output),
-            "the watcher stopped",
-        )))
-    })
+    let server = tokio::spawn(http::run(listener, app, hosts, limits, Arc::clone(&stop)));
+    while !stop.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // Open event streams end, so their connections can close.
+    let _ = shared.notices.send(Notice::Stop);
+    let _ = server.await;
 }
 
 /// What a page says when it opens the reload channel.
