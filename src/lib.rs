@@ -12,6 +12,8 @@
 //! [`render`] runs the Tera templates and [`feeds`] writes the sitemap and
 //! feed; [`output`] swaps the finished site into place.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod allocator;
 pub mod body;
 pub mod build;
