@@ -57,7 +57,7 @@ const ARGS_HINT: &str =
     "write arguments as name=value, separated by commas: strings in quotes, numbers, true/false or [lists]";
 
 /// Finds the calls in `source`, outside the byte ranges in `code` (sorted,
-/// as [`crate::markdown::code_ranges`] gives them). Only the outermost
+/// as [`crate::markdown::literal_ranges`] gives them). Only the outermost
 /// calls are returned: calls inside a body are found when the body is.
 /// One pass: each `{% end %}` closes the innermost call with a body that
 /// is still open, so a body may hold calls with bodies of their own.

@@ -19,7 +19,7 @@ use crate::path_map::{self, PathMap};
 /// a Unicode noncharacter reserved for a program's internal use (no input
 /// can hold one, see [`crate::input::decode`]), and a number drawn when the
 /// program starts, so that not even the form a Markdown renderer writes
-/// in an `href` (see [`root_encoded`]) can be written by an editor.
+/// in an `href` (see `root_encoded`) can be written by an editor.
 pub fn root() -> &'static str {
     &markers().0
 }

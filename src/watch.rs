@@ -2,8 +2,9 @@
 //!
 //! File events go through a pure [`classify`] (which ignores editor swap and
 //! backup files and the output folder) and a short debounce; each burst
-//! calls the same [`Session::render`] as `build` and writes only the files
-//! that changed. A bad save prints its errors and keeps the last good
+//! renders the site again through the same [`Session`] as `build` (keeping
+//! what a next render can reuse, see [`crate::build::Retention`]) and
+//! writes only the files that changed. A bad save prints its errors and keeps the last good
 //! output; the next good save rebuilds.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -79,7 +80,7 @@ fn writing() -> std::sync::MutexGuard<'static, ()> {
 const STOP_GRACE: Duration = Duration::from_millis(900);
 
 /// Set by Ctrl-C; ends [`watch`] after the rebuild in progress, or, if
-/// that takes longer than [`STOP_GRACE`], ends the process as soon as no
+/// that takes longer than `STOP_GRACE`, ends the process as soon as no
 /// file is being written (a render in progress is dropped; a build's
 /// temporary folder left behind is removed by the next build).
 pub fn stop_flag() -> Arc<AtomicBool> {

@@ -6,7 +6,7 @@
 //!          -> other outputs -> write
 //! ```
 //!
-//! [`Session::render`] runs them in that order ([`session`]); each stage is
+//! [`Session::render`] runs them in that order (`session.rs`); each stage is
 //! a module here with typed input and output. `build`, `check`, `watch`
 //! and `serve` all run the same session; what they keep between renders
 //! is decided by one [`Retention`] policy.

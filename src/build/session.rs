@@ -138,7 +138,7 @@ impl Session {
 
     /// Renders again after `changed` files changed: from the last render
     /// when they are only the bodies of known pages or templates other than
-    /// shortcodes (see [`super::patch`]), else a full [`Session::render`].
+    /// shortcodes (see `patch.rs`), else a full [`Session::render`].
     /// Both give the same files.
     pub fn render_changed(&mut self, changed: &[PathBuf]) -> Result<Delta, Errors> {
         match self.patch(changed) {

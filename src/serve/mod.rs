@@ -6,7 +6,7 @@
 //! only swaps them; a failed build shows its errors over the page until the
 //! next good one. The snippet that does this is added to HTML responses as
 //! they are sent, never written into the output folder, so `serve` leaves
-//! exactly what `build` writes. [`http`] keeps the connections.
+//! exactly what `build` writes. `http.rs` keeps the connections.
 
 mod http;
 
