@@ -8,7 +8,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::hash::BuildHasherDefault;
 
 use std::ops::Range;
 
@@ -20,7 +19,7 @@ use crate::path_map::{self, PathHasher, PathMap};
 /// A set of ids. A page has a few dozen, made and looked up while its
 /// Markdown renders: the Fx hash is several times quicker than SipHash
 /// on them.
-pub type IdSet = HashSet<String, BuildHasherDefault<PathHasher>>;
+pub type IdSet = HashSet<String, PathHasher>;
 
 /// Decides what each link and image destination becomes.
 pub trait LinkRewriter {
@@ -295,7 +294,7 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
             // Room for the ids of a usual page (a dozen headings and notes), so
             // the sets do not grow as it renders; the ids are kept, so not much more.
             state: State {
-                ids: IdSet::with_capacity_and_hasher(14, BuildHasherDefault::default()),
+                ids: IdSet::with_capacity_and_hasher(14, PathHasher::default()),
                 taken: around.taken_ids,
                 suffixes: path_map::with_capacity(14),
                 fragments: around.fragments,

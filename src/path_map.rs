@@ -1,61 +1,21 @@
 //! A hash map keyed by paths, with a hasher several times quicker than the
-//! standard library's on short strings. The maps that a build or rebuild
-//! fills or goes over for every file of a big site (output keys, listings,
-//! the URL index, a page's heading ids) use it. Its hashes are not
-//! randomised: its keys are the site's own file names and ids.
+//! standard library's on short strings (rustc-hash, the Rust compiler's).
+//! The maps that a build or rebuild fills or goes over for every file of a
+//! big site (output keys, listings, the URL index, a page's heading ids)
+//! use it. Its hashes are not randomised: its keys are the site's own file
+//! names and ids.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+
+/// The hasher of [`PathMap`] and of the other maps keyed by the site's names.
+pub type PathHasher = rustc_hash::FxBuildHasher;
 
 /// A map from a path (or any string) to `V`.
-pub type PathMap<V> = HashMap<String, V, BuildHasherDefault<PathHasher>>;
+pub type PathMap<V> = HashMap<String, V, PathHasher>;
 
 /// An empty [`PathMap`] with room for `capacity` entries.
 pub fn with_capacity<V>(capacity: usize) -> PathMap<V> {
-    HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
-}
-
-/// The Fx hash (the Rust compiler's, from Firefox): eight bytes at a time,
-/// a rotation, an exclusive or and a multiplication each.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PathHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl PathHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for PathHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            let mut eight = [0; 8];
-            eight.copy_from_slice(word);
-            self.add(u64::from_le_bytes(eight));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut eight = [0; 8];
-            eight[..rest.len()].copy_from_slice(rest);
-            // The length, so "a" and "a\0" differ.
-            self.add(u64::from_le_bytes(eight) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    HashMap::with_capacity_and_hasher(capacity, PathHasher::default())
 }
 
 #[cfg(test)]
@@ -64,7 +24,7 @@ mod tests {
     use std::hash::BuildHasher;
 
     fn hash(text: &str) -> u64 {
-        BuildHasherDefault::<PathHasher>::default().hash_one(text)
+        PathHasher::default().hash_one(text)
     }
 
     #[test]

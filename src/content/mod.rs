@@ -9,7 +9,6 @@ pub mod front_matter;
 pub mod glossary;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -830,8 +829,8 @@ pub fn page_order(a: &Document, b: &Document) -> std::cmp::Ordering {
 /// Two documents that would write the same file.
 fn duplicate_paths(content: &Content) -> Vec<Error> {
     let documents = content.sections.len() + content.pages.len();
-    let mut seen: HashMap<&str, &Document, BuildHasherDefault<PathHasher>> =
-        HashMap::with_capacity_and_hasher(documents, BuildHasherDefault::default());
+    let mut seen: HashMap<&str, &Document, PathHasher> =
+        HashMap::with_capacity_and_hasher(documents, PathHasher::default());
     let mut errors = Vec::new();
     let docs = content
         .sections
