@@ -354,12 +354,16 @@ pub fn run_serve(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Errors> {
 
 /// One line per rebuild (and the errors of a failed one).
 pub fn print_rebuilt(root: &Path, rebuilt: &Rebuilt, verbosity: Verbosity) {
+    // Watch names changes under the site's real folder; the root given
+    // may be a link to it, or relative.
+    let real_root = crate::input::real_path(root);
+    let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let names = |changed: &[PathBuf]| {
         let mut names: Vec<String> = changed
             .iter()
             .map(|p| {
-                let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-                p.strip_prefix(&absolute_root)
+                p.strip_prefix(&real_root)
+                    .or_else(|_| p.strip_prefix(&absolute_root))
                     .or_else(|_| p.strip_prefix(root))
                     .unwrap_or(p)
                     .display()

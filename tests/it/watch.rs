@@ -582,3 +582,31 @@ fn glossary_edits_are_read_as_the_build_reads_them() {
     );
     stop_and_compare(&site, watch);
 }
+
+#[test]
+fn a_site_reached_through_a_link_is_rebuilt_the_quick_way() {
+    let site = Site::base();
+    let link = site.outside().join("linked-site");
+    std::os::unix::fs::symlink(&site.root, &link).unwrap();
+    let root = link.to_str().unwrap();
+    let watch = Background::spawn_in(&site.outside(), &["watch", "--verbose", "--root", root]);
+    watch.wait_for_line("watching content/ and templates/");
+    let before = watch.output().len();
+    let text = site.read("content/alpha.md");
+    site.write("content/alpha.md", format!("{text}\nA new body.\n"));
+    // Named as the editor knows it, under the site, not by its real path.
+    watch.wait_for_line("content/alpha.md changed: rendered");
+    let lines = watch.output()[before..].to_vec();
+    let changed = lines.iter().find(|l| l.contains("changed: rendered")).unwrap();
+    assert!(changed.starts_with("content/alpha.md changed"), "{lines:?}");
+    // Only the body changed: the render starts from the last one (its first
+    // step is the templates' check), it does not read the settings again.
+    // (The stages go to stderr, the line above to stdout: wait for them.)
+    assert!(wait_until(Duration::from_secs(5), || watch.output()[before..]
+        .iter()
+        .any(|l| l.starts_with("  render"))));
+    let lines = watch.output()[before..].to_vec();
+    assert!(lines.iter().any(|l| l.starts_with("  templates")), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.starts_with("  config")), "{lines:?}");
+    assert!(site.read("public/alpha/index.html").contains("A new body."));
+}
