@@ -59,15 +59,15 @@ impl Default for Config {
 pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Error>> {
     let path = site_path(root, SETTINGS_FILE);
     let content = crate::input::real_path(&site_path(root, crate::content::CONTENT_DIR));
-    let text = match crate::input::open_inside(&path, &content).and_then(crate::input::read_all) {
-        Ok(bytes) => crate::input::decode(&path, bytes).map_err(|p| vec![Error::Config(p)])?,
-        Err(e) if e.is_not_found() => {
+    let text = match crate::input::read_source(&path, &content, "the site settings file") {
+        Ok(text) => text,
+        Err(unread) if unread.missing => {
             return Err(vec![Error::Config(
                 Problem::new(Location::file(&path), "the site settings file is missing")
                     .hint("create it with at least a line `title = \"My explainer\"`"),
             )]);
         }
-        Err(e) => return Err(vec![Error::Config(e.problem(&path, "the site settings file"))]),
+        Err(unread) => return Err(vec![Error::Config(unread.problem)]),
     };
     let text = text.as_str();
     parse(&path, text, base_url_override)

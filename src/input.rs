@@ -319,13 +319,32 @@ fn describe_char(c: char) -> String {
     format!("the character U+{:04X}{name}", c as u32)
 }
 
-/// Reads and decodes the text file `path`, which must be a regular file
-/// inside `boundary`.
-pub fn read_text_inside(path: &Path, boundary: &Path, what: &str) -> Result<String, Problem> {
-    let bytes = open_inside(path, boundary)
-        .and_then(read_all)
-        .map_err(|e| e.problem(path, what))?;
-    decode(path, bytes)
+/// Why a source's text could not be had.
+#[derive(Debug)]
+pub struct Unread {
+    /// There is no such file: the caller says what that means.
+    pub missing: bool,
+    pub problem: Problem,
+}
+
+/// The text of the source file `path` (which lies inside `boundary`),
+/// read the one way every source is: opened as [`open_inside`] opens,
+/// read whole, decoded by [`decode`]. `what` names it in messages ("the
+/// template").
+pub fn read_source(path: &Path, boundary: &Path, what: &str) -> Result<String, Unread> {
+    text_of(path, open_inside(path, boundary), what)
+}
+
+/// [`read_source`] of a file already opened (or not) another way.
+pub fn text_of(path: &Path, opened: Result<std::fs::File, ReadError>, what: &str) -> Result<String, Unread> {
+    let bytes = opened.and_then(read_all).map_err(|e| Unread {
+        missing: e.is_not_found(),
+        problem: e.problem(path, what),
+    })?;
+    decode(path, bytes).map_err(|problem| Unread {
+        missing: false,
+        problem,
+    })
 }
 
 #[cfg(test)]

@@ -237,12 +237,13 @@ impl ThemeFiles {
             self.statics.insert(name, ThemeSource::File(file));
             return Ok(());
         }
-        match crate::input::read_text_inside(&read_from, folder, "the template") {
+        match crate::input::read_source(&read_from, folder, "the template") {
             Ok(text) => {
                 self.sources.insert(name, (path, text));
                 Ok(())
             }
-            Err(mut problem) => {
+            Err(unread) => {
+                let mut problem = unread.problem;
                 problem.at.path = path;
                 Err(problem)
             }

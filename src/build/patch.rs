@@ -153,10 +153,7 @@ fn body_edit(root: &Path, snapshot: &Snapshot, path: &Path) -> Option<(usize, St
     let source = path.strip_prefix(&content_dir).ok()?.to_str()?.replace('\\', "/");
     let position = *snapshot.positions.get(&source)?;
     let content_real = crate::input::real_path(&content_dir);
-    let bytes = crate::input::open_inside(path, &content_real)
-        .and_then(crate::input::read_all)
-        .ok()?;
-    let text = crate::input::decode(path, bytes).ok()?;
+    let text = crate::input::read_source(path, &content_real, "the file").ok()?;
     let old = snapshot.docs()[position];
     (text.get(..old.body_start) == Some(&old.text[..old.body_start])).then_some((position, text))
 }

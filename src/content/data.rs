@@ -49,17 +49,17 @@ impl DataFiles {
             .hint("give a path under content/, such as \"data/figures.toml\""));
         }
         let boundary = crate::input::real_path(&self.content_dir);
-        let bytes = crate::input::open_inside(&file, &boundary)
-            .and_then(crate::input::read_all)
-            .map_err(|e| match e {
-                e if e.is_not_found() => Problem::new(
-                    Location::file(&file),
-                    "cannot read the data file: there is no such file",
-                )
-                .hint("check the path given to load_data; it is relative to content/"),
-                e => e.problem(&file, "the data file"),
+        let text =
+            crate::input::read_source(&file, &boundary, "the data file").map_err(|unread| {
+                match unread.missing {
+                    true => Problem::new(
+                        Location::file(&file),
+                        "cannot read the data file: there is no such file",
+                    )
+                    .hint("check the path given to load_data; it is relative to content/"),
+                    false => unread.problem,
+                }
             })?;
-        let text = crate::input::decode(&file, bytes)?;
         let text = text.as_str();
         let extension = relative
             .extension()

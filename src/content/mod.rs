@@ -583,12 +583,11 @@ fn load_glossary(
     content_real: &Path,
 ) -> Result<Option<(glossary::Glossary, Loaded)>, Vec<Error>> {
     let file = site_path(root, Path::new(CONTENT_DIR).join(glossary::GLOSSARY_FILE));
-    let bytes = match input::open_inside(&file, content_real).and_then(input::read_all) {
-        Ok(bytes) => bytes,
-        Err(e) if e.is_not_found() => return Ok(None),
-        Err(e) => return Err(vec![Error::Content(e.problem(&file, "the glossary"))]),
+    let text = match input::read_source(&file, content_real, "the glossary") {
+        Ok(text) => text,
+        Err(unread) if unread.missing => return Ok(None),
+        Err(unread) => return Err(vec![Error::Content(unread.problem)]),
     };
-    let text = input::decode(&file, bytes).map_err(|p| vec![Error::Content(p)])?;
     let text = text.as_str();
     let glossary = glossary::parse(&file, text)
         .map_err(|problems| problems.into_iter().map(Error::Content).collect::<Vec<_>>())?;
@@ -632,10 +631,8 @@ fn load_document(root: &Path, from: ReadFrom, source: &str) -> Result<Loaded, Ve
         ReadFrom::Folder(None, content_real) => input::open_inside(&file, content_real),
         ReadFrom::Link(real, content_real) => input::open_inside(real, content_real),
     };
-    let bytes = opened
-        .and_then(input::read_all)
-        .map_err(|e| vec![Error::Content(e.problem(&file, "the file"))])?;
-    let text = input::decode(&file, bytes).map_err(|p| vec![Error::Content(p)])?;
+    let text =
+        input::text_of(&file, opened, "the file").map_err(|unread| vec![Error::Content(unread.problem)])?;
     let kind = if source.rsplit('/').next() == Some("_index.md") {
         Kind::Section
     } else {
