@@ -73,7 +73,7 @@ pub(super) fn env_hash(
 ) -> u64 {
     hash_of((
         shared,
-        content.glossary.as_ref().map(|g| format!("{:?}", g.terms)),
+        content.glossary.as_ref().map(|g| &g.terms),
         shortcodes.map(|s| {
             s.names()
                 .iter()

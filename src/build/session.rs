@@ -153,6 +153,7 @@ impl Session {
     fn prepare(&mut self, timer: &mut Timer) -> Result<(Snapshot, Vec<Error>), Errors> {
         let mut errors: Vec<Error> = Vec::new();
         let config = self.load_settings(&mut errors)?;
+        // Through its JSON form: `extra` is a JSON value, which has no `Hash`.
         let config_hash = hash_of(serde_json::to_string(&config).unwrap_or_default());
         timer.stage("config");
         let mut content = self.load_content_and_theme(&config, &mut errors);

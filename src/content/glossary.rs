@@ -36,7 +36,7 @@ struct Entry {
 }
 
 /// One defined term.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
     /// The anchor on the glossary page: the term's slug.
     pub id: String,
