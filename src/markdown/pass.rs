@@ -1,0 +1,325 @@
+//! One pass over a document's events, each matched once and moved once
+//! more, into where it goes.
+
+use super::*;
+
+/// One pass over a document's events, each matched once and moved once
+/// more, into where it goes: the heading or footnote being collected, or
+/// the page.
+pub(super) struct Pass<'s, 't, 'g> {
+    source: &'s str,
+    /// Whether the source holds a numeric character reference (`&#12;`),
+    /// the only way to a character a page may not hold: without one, no
+    /// text needs looking into.
+    references: bool,
+    state: State<'s>,
+    sink: Sink<'s>,
+    terms: Option<&'t mut TermUse<'g>>,
+    definitions: HashMap<String, Vec<Event<'s>>>,
+    /// Open links and images: where they start and how much text they hold.
+    open_links: Vec<(Range<usize>, usize)>,
+    open_images: Vec<(Range<usize>, usize)>,
+    in_code_block: bool,
+    /// Raw HTML elements open around the text (see `RAW_ELEMENTS`).
+    raw_elements: Vec<&'static str>,
+}
+
+impl<'s, 't, 'g> Pass<'s, 't, 'g> {
+    pub(super) fn new(source: &'s str, terms: Option<&'t mut TermUse<'g>>, around: Around<'s>) -> Self {
+        Pass {
+            source,
+            references: memchr::memmem::find(source.as_bytes(), b"&#").is_some(),
+            // Room for the ids of a usual page (a dozen headings and notes), so
+            // the sets do not grow as it renders; the ids are kept, so not much more.
+            state: State {
+                ids: IdSet::with_capacity_and_hasher(14, PathHasher::default()),
+                taken: around.taken_ids,
+                suffixes: path_map::with_capacity(14),
+                fragments: around.fragments,
+                ..State::default()
+            },
+            sink: Sink {
+                heading: None,
+                footnote: None,
+                out: Vec::with_capacity(source.len() / 8),
+            },
+            terms,
+            definitions: HashMap::new(),
+            open_links: Vec::new(),
+            open_images: Vec::new(),
+            in_code_block: false,
+            raw_elements: Vec::new(),
+        }
+    }
+
+    #[inline]
+    pub(super) fn event(&mut self, event: Event<'s>, span: Range<usize>, links: &mut dyn LinkRewriter) {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (dest_url, title) = self.destination(link_type, dest_url, title, span.clone(), links);
+                self.open_links.push((span, 0));
+                self.sink.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) => self.link_end(),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let (dest_url, title) = self.destination(link_type, dest_url, title, span.clone(), links);
+                self.open_images.push((span, 0));
+                self.sink.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Image) => self.image_end(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                self.in_code_block = true;
+                self.sink.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code_block = false;
+                self.sink.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Text(text) => self.text(text, span),
+            Event::Code(code) => {
+                self.state.word_count += count_words(&code);
+                if let Some(link) = self.open_links.last_mut() {
+                    link.1 += code.len();
+                }
+                self.sink.push(Event::Code(code));
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) => {
+                track_raw_elements(&raw, &mut self.raw_elements);
+                self.state.html_ids(&raw, span);
+                self.sink.push(Event::Html(raw));
+            }
+            other => self.notes_and_headings(other, span),
+        }
+    }
+
+    /// A link's or image's address, rewritten, and its title; a shortcode
+    /// call in either is an error (no HTML goes in an attribute).
+    pub(super) fn destination(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'s>,
+        title: CowStr<'s>,
+        span: Range<usize>,
+        links: &mut dyn LinkRewriter,
+    ) -> (CowStr<'s>, CowStr<'s>) {
+        let written = &self.source[span.clone()];
+        let title = referenced(title, written, self.references);
+        let dest_url = referenced(dest_url, written, self.references);
+        if crate::placeholders::any(&dest_url) || crate::placeholders::any(&title) {
+            self.state.misplaced_calls.push(span.clone());
+        }
+        (rewrite(links, link_type, dest_url, span), title)
+    }
+
+    pub(super) fn link_end(&mut self) {
+        if let Some((span, 0)) = self.open_links.pop() {
+            self.state.lint(
+                span,
+                "a link has no text",
+                "write the words the link leads to between [ and ]",
+            );
+        }
+        self.sink.push(Event::End(TagEnd::Link));
+    }
+
+    pub(super) fn image_end(&mut self) {
+        if let Some((span, alt)) = self.open_images.pop() {
+            if alt == 0 {
+                self.state.lint(
+                    span,
+                    "an image has no alt text",
+                    "describe the image between ![ and ] for readers who cannot see it",
+                );
+            } else if let Some(link) = self.open_links.last_mut() {
+                link.1 += alt;
+            }
+        }
+        self.sink.push(Event::End(TagEnd::Image));
+    }
+
+    /// Text: counted, and in plain prose, its glossary terms marked.
+    #[inline]
+    pub(super) fn text(&mut self, text: CowStr<'s>, span: Range<usize>) {
+        let text = referenced(text, &self.source[span.clone()], self.references);
+        self.state.word_count += count_words(&text);
+        if let Some(image) = self.open_images.last()
+            && crate::placeholders::any(&text)
+        {
+            // An image's description is an attribute: no HTML goes there.
+            self.state.misplaced_calls.push(image.0.clone());
+        }
+        if let Some(image) = self.open_images.last_mut() {
+            image.1 += text.trim().len();
+        } else if let Some(link) = self.open_links.last_mut() {
+            link.1 += text.trim().len();
+        }
+        if let Some(element) = self.raw_elements.last() {
+            // Inside raw HTML such as <code> or <script>: what was written.
+            let written = &self.source[span];
+            match *element {
+                "script" | "style" => self.sink.push(Event::Html(written.to_string().into())),
+                _ if SMART_PUNCTUATION.contains(&written) => {
+                    self.sink.push(Event::Text(written.to_string().into()))
+                }
+                _ => self.sink.push(Event::Text(text)),
+            }
+            return;
+        }
+        let plain_prose = self.sink.heading.is_none()
+            && self.open_links.is_empty()
+            && self.open_images.is_empty()
+            && !self.in_code_block;
+        match self
+            .terms
+            .as_deref_mut()
+            .filter(|_| plain_prose)
+            .and_then(|t| t.mark(&text))
+        {
+            Some(html) => self.sink.push(Event::Html(html.into())),
+            None => self.sink.push(Event::Text(text)),
+        }
+    }
+
+    /// Footnotes, task list markers, headings, and every other event.
+    pub(super) fn notes_and_headings(&mut self, event: Event<'s>, span: Range<usize>) {
+        match event {
+            Event::FootnoteReference(label) => {
+                let html = self.state.footnote_reference(&label);
+                self.sink.push(Event::Html(html.into()))
+            }
+            // A checkbox needs a name for screen readers; the item's text follows it.
+            Event::TaskListMarker(done) => self.sink.push(Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done:\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done:\"> "
+                }
+                .into(),
+            )),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.sink.footnote = Some((label.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, events)) = self.sink.footnote.take() {
+                    self.definitions.entry(label).or_insert(events);
+                }
+            }
+            Event::Start(tag @ Tag::Heading { .. }) => self.sink.heading = Some((tag, Vec::new(), span)),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((tag, inner, span)) = self.sink.heading.take() {
+                    let html = self.state.heading(tag, inner, span);
+                    self.sink.push_outside_heading(Event::Html(html.into()));
+                }
+            }
+            other => self.sink.push(other),
+        }
+    }
+
+    /// The page's HTML, its summary and what was found on the way.
+    pub(super) fn finish(self) -> Rendered {
+        let Pass {
+            source,
+            mut state,
+            sink,
+            definitions,
+            ..
+        } = self;
+        let mut body = String::with_capacity(source.len() * 3 / 2);
+        html::push_html(&mut body, sink.out.into_iter());
+        state.write_footnotes(&mut body, definitions);
+        if !state.fragments.is_empty() {
+            body = crate::placeholders::put_fragments(&body, state.fragments);
+        }
+        // memmem: a vectorised search, several times quicker than str::find here.
+        let summary = memchr::memmem::find(body.as_bytes(), SUMMARY_MARKER.as_bytes())
+            .map(|at| with_open_elements_closed(&body[..at]));
+        // Pages are kept until every page is rendered: no spare capacity.
+        body.shrink_to_fit();
+        Rendered {
+            html: body,
+            summary,
+            toc: nest(state.headings),
+            ids: state.ids,
+            word_count: state.word_count,
+            lints: state.lints,
+            misplaced_calls: state.misplaced_calls,
+            repeated_ids: state.repeated_ids,
+        }
+    }
+}
+
+/// Words in `text`: runs of bytes between ASCII whitespace, for the
+/// reading time (which needs no finer notion of a word).
+pub(super) fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let first = bytes.first().is_some_and(|b| !b.is_ascii_whitespace());
+    let starts = bytes
+        .windows(2)
+        .filter(|pair| pair[0].is_ascii_whitespace() && !pair[1].is_ascii_whitespace())
+        .count();
+    usize::from(first) + starts
+}
+
+/// Where the events of a page go.
+pub(super) struct Sink<'a> {
+    /// The heading being collected: its tag, its events and where it is.
+    pub(super) heading: Option<(Tag<'a>, Vec<Event<'a>>, Range<usize>)>,
+    /// The footnote definition being collected: its label and events.
+    pub(super) footnote: Option<(String, Vec<Event<'a>>)>,
+    /// The page's events; about one for every 8 bytes of Markdown, sized
+    /// once, not grown.
+    pub(super) out: Vec<Event<'a>>,
+}
+
+impl<'a> Sink<'a> {
+    #[inline]
+    pub(super) fn push(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some((_, inner, _)) => inner.push(event),
+            None => self.push_outside_heading(event),
+        }
+    }
+
+    #[inline]
+    pub(super) fn push_outside_heading(&mut self, event: Event<'a>) {
+        match &mut self.footnote {
+            Some((_, events)) => events.push(event),
+            None => self.out.push(event),
+        }
+    }
+}
+
+pub(super) fn rewrite<'a>(
+    links: &mut dyn LinkRewriter,
+    link_type: LinkType,
+    dest: CowStr<'a>,
+    span: Range<usize>,
+) -> CowStr<'a> {
+    if matches!(link_type, LinkType::Email) {
+        return dest;
+    }
+    match links.rewrite(&dest, span) {
+        Some(new) => CowStr::from(new),
+        None => dest,
+    }
+}
