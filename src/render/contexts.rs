@@ -1,0 +1,412 @@
+//! The values templates see: `config`, `page`, `section`, `current_path`,
+//! and the listings of pages that sections hold.
+
+use super::*;
+
+/// Reading time in minutes at 200 words a minute, at least 1 for any text.
+pub fn reading_time(word_count: usize) -> usize {
+    word_count.div_ceil(200)
+}
+
+/// Builds the values templates see: `config`, `page`, `section`, `current_path`.
+pub struct Contexts<'a> {
+    content: &'a Content,
+    listing_keys: &'a [u64],
+    section_pages: &'a HashMap<String, SectionPages>,
+    /// The rendered Markdown of each section and page.
+    sections: &'a [&'a Rendered],
+    pages: &'a [&'a Rendered],
+    config: Value,
+    base_url: Option<String>,
+    /// Each page as listings show it: every field but `content`.
+    page_listings: Vec<Arc<Value>>,
+    /// In a one-shot build, each page's listing is made when first needed
+    /// (by its section, as a rule), owned: moved into its section's
+    /// `section.pages`, handed back here after the section renders, then
+    /// moved into the page's own context. No listing is copied, none is
+    /// kept for a next render, and only those of the sections being
+    /// rendered are in memory at once.
+    lent_listings: Vec<Mutex<Option<Value>>>,
+    /// Each page's HTML, when the build gave it away (see
+    /// [`Contexts::with_contents`]): moved into the page's context instead
+    /// of copied. `None` where it stays in the rendered Markdown.
+    contents: Vec<Mutex<Option<String>>>,
+    /// The costlier fields the templates may read; the others are not made.
+    fields: CostlyFields,
+}
+
+/// A section's `section.pages` from its last render, with the listing keys
+/// it was made of; empty while the section renders.
+pub(super) type SectionPages = Mutex<Option<(Vec<u64>, Vec<Value>)>>;
+
+/// Listings built by earlier renders, reused while what they are made of
+/// is the same.
+#[derive(Debug, Default)]
+pub struct ListingCache {
+    /// Each page's listing, by source file, with its listing key.
+    pages: PathMap<(u64, Arc<Value>)>,
+    /// Each section's `section.pages` from its last render, by source file,
+    /// with the listing keys it was made of. A section renders with this
+    /// array patched where listings changed, and hands it back after, so a
+    /// section of thousands of pages is not copied for each edit.
+    sections: HashMap<String, SectionPages>,
+}
+
+impl<'a> Contexts<'a> {
+    /// `listing_keys[i]` is a hash of everything page `i`'s listing is built
+    /// from; a listing in `cache` under the same key is reused. With
+    /// `lend_listings` (a build that renders once and ends), listings are
+    /// neither reused nor kept, and each is moved rather than copied into
+    /// the contexts: render each section before its pages. Only the
+    /// costlier `fields` the templates may read are made.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is a separate input of the listings; a struct would only rename them"
+    )]
+    pub fn new(
+        config: &Config,
+        content: &'a Content,
+        sections: &'a [&'a Rendered],
+        pages: &'a [&'a Rendered],
+        listing_keys: &'a [u64],
+        cache: &'a mut ListingCache,
+        lend_listings: bool,
+        fields: CostlyFields,
+    ) -> Self {
+        let current: HashSet<&str> = content.sections.iter().map(|s| s.doc.source.as_str()).collect();
+        cache
+            .sections
+            .retain(|source, _| current.contains(source.as_str()));
+        for section in &content.sections {
+            cache.sections.entry(section.doc.source.clone()).or_default();
+        }
+        let ListingCache {
+            pages: page_cache,
+            sections: section_pages,
+        } = cache;
+        let cache = page_cache;
+        let mut contexts = Contexts {
+            content,
+            listing_keys,
+            section_pages,
+            sections,
+            pages,
+            config: serde_json::to_value(config).unwrap_or(Value::Null),
+            base_url: config.base_url.clone(),
+            page_listings: Vec::new(),
+            lent_listings: Vec::new(),
+            contents: Vec::new(),
+            fields,
+        };
+        if lend_listings {
+            contexts.lent_listings = content.pages.iter().map(|_| Mutex::new(None)).collect();
+            return contexts;
+        }
+        let reusable: Vec<Option<Arc<Value>>> = content
+            .pages
+            .iter()
+            .zip(listing_keys)
+            .map(|(page, key)| match cache.get(&page.doc.source) {
+                Some((cached, value)) if cached == key => Some(Arc::clone(value)),
+                _ => None,
+            })
+            .collect();
+        let reusable_flags: Vec<bool> = reusable.iter().map(Option::is_some).collect();
+        contexts.page_listings = reusable
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, reused)| reused.unwrap_or_else(|| Arc::new(contexts.listing(i))))
+            .collect();
+        // Only the listings made anew go into the cache; pages that are gone leave it.
+        for (i, reused) in reusable_flags.iter().enumerate() {
+            if !reused {
+                let page = &content.pages[i];
+                cache.insert(
+                    page.doc.source.clone(),
+                    (listing_keys[i], Arc::clone(&contexts.page_listings[i])),
+                );
+            }
+        }
+        if cache.len() != content.pages.len() {
+            let current: HashSet<&str> = content.pages.iter().map(|p| p.doc.source.as_str()).collect();
+            cache.retain(|source, _| current.contains(source.as_str()));
+        }
+        contexts
+    }
+
+    /// Gives the pages' HTML to move into their contexts, one slot a page
+    /// (`None`: copy it from the rendered Markdown). Each page's HTML is then
+    /// freed as soon as the page is rendered, and the memory goes to the
+    /// pages after it, instead of all of it being held to the end.
+    pub fn with_contents(mut self, contents: Vec<Mutex<Option<String>>>) -> Self {
+        self.contents = contents;
+        self
+    }
+
+    /// Page `i` as listings show it: every field but `content`, and the
+    /// neighbours' briefs as `lower` and `higher`.
+    pub(super) fn listing(&self, i: usize) -> Value {
+        let page = &self.content.pages[i];
+        let mut value = self.document(&page.doc, self.pages[i], Some(page.section));
+        let (lower, higher) = self.neighbours(i);
+        let brief = |n: usize| self.brief(&self.content.pages[n].doc);
+        if self.fields.neighbours {
+            value.insert("lower".into(), lower.map_or(Value::Null, brief));
+            value.insert("higher".into(), higher.map_or(Value::Null, brief));
+        }
+        Value::Object(value)
+    }
+
+    /// Page `i`'s listing: in a one-shot build, the one its section handed
+    /// back, or made now; a copy of the kept one otherwise.
+    pub(super) fn listing_of(&self, i: usize) -> Value {
+        match self.lent_listings.get(i) {
+            Some(slot) => lock(slot).take().unwrap_or_else(|| self.listing(i)),
+            None => (*self.page_listings[i]).clone(),
+        }
+    }
+
+    /// The previous and next page in the page's section.
+    pub(super) fn neighbours(&self, page: usize) -> (Option<usize>, Option<usize>) {
+        let list = &self.content.sections[self.content.pages[page].section].pages;
+        let Some(at) = list.iter().position(|&p| p == page) else {
+            return (None, None);
+        };
+        (at.checked_sub(1).map(|i| list[i]), list.get(at + 1).copied())
+    }
+
+    pub(super) fn permalink(&self, path: &str) -> Value {
+        match &self.base_url {
+            Some(base) => Value::String(format!("{base}{}", urls::without_root(&urls::from_root(path)))),
+            None => Value::Null,
+        }
+    }
+
+    /// A short description of a page, for `lower`/`higher`.
+    pub(super) fn brief(&self, doc: &Document) -> Value {
+        // Made directly, as in `document`: each field through serde costs more.
+        let front = &doc.front;
+        let mut map = Map::new();
+        map.insert("title".into(), Value::String(front.title.clone()));
+        map.insert(
+            "description".into(),
+            front.description.clone().map_or(Value::Null, Value::String),
+        );
+        map.insert(
+            "date".into(),
+            front
+                .date
+                .as_ref()
+                .map_or(Value::Null, |d| Value::String(d.text.clone())),
+        );
+        map.insert("path".into(), Value::String(doc.path.clone()));
+        map.insert("permalink".into(), self.permalink(&doc.path));
+        map.insert("relative_path".into(), Value::String(doc.source.clone()));
+        Value::Object(map)
+    }
+
+    /// The fields pages and sections share.
+    pub(super) fn document(
+        &self,
+        doc: &Document,
+        rendered: &Rendered,
+        parent: Option<usize>,
+    ) -> Map<String, Value> {
+        let front = &doc.front;
+        let ancestors: Vec<Value> = parent
+            .filter(|_| self.fields.ancestors)
+            .map(|s| self.content.section_chain(s))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                let section = &self.content.sections[s].doc;
+                let mut map = Map::new();
+                map.insert("title".into(), Value::String(section.front.title.clone()));
+                map.insert("path".into(), Value::String(section.path.clone()));
+                map.insert("relative_path".into(), Value::String(section.source.clone()));
+                Value::Object(map)
+            })
+            .collect();
+        let slug = doc.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+        // Values made directly: going through serde for each field costs
+        // more than the listing's other work together.
+        let text = |t: &str| Value::String(t.to_string());
+        let optional = |t: Option<&str>| t.map_or(Value::Null, text);
+        let mut map = Map::new();
+        map.insert("title".into(), text(&front.title));
+        map.insert("description".into(), optional(front.description.as_deref()));
+        map.insert(
+            "date".into(),
+            optional(front.date.as_ref().map(|d| d.text.as_str())),
+        );
+        map.insert(
+            "updated".into(),
+            optional(front.updated.as_ref().map(|d| d.text.as_str())),
+        );
+        map.insert("slug".into(), text(slug));
+        map.insert("path".into(), text(&doc.path));
+        map.insert("permalink".into(), self.permalink(&doc.path));
+        map.insert("summary".into(), optional(rendered.summary.as_deref()));
+        if self.fields.toc {
+            map.insert("toc".into(), toc_value(&rendered.toc));
+        }
+        map.insert("relative_path".into(), text(&doc.source));
+        map.insert("weight".into(), front.weight.map_or(Value::Null, Value::from));
+        map.insert("word_count".into(), Value::from(rendered.word_count));
+        map.insert(
+            "reading_time".into(),
+            Value::from(reading_time(rendered.word_count)),
+        );
+        map.insert("extra".into(), front.extra.clone());
+        if self.fields.ancestors {
+            map.insert("ancestors".into(), Value::Array(ancestors));
+        }
+        map
+    }
+
+    /// The variables every template gets, and `name` set to `value`.
+    /// (Built as one JSON object and moved into the context: inserting
+    /// values one by one would copy each of them again.)
+    pub(super) fn context(&self, current_path: &str, name: &str, value: Option<Value>) -> Context {
+        let mut map = Map::new();
+        map.insert("config".into(), self.config.clone());
+        map.insert("current_path".into(), Value::String(current_path.to_string()));
+        if let Some(value) = value {
+            map.insert(name.into(), value);
+        }
+        Context::from_value(Value::Object(map)).unwrap_or_default()
+    }
+
+    /// The length of page `index`'s rendered Markdown.
+    pub fn content_len(&self, index: usize) -> usize {
+        match self
+            .contents
+            .get(index)
+            .map(|slot| lock(slot).as_ref().map(String::len))
+        {
+            Some(Some(len)) => len,
+            _ => self.pages[index].html.len(),
+        }
+    }
+
+    /// The context of page `index`: its listing (whose `lower` and `higher`
+    /// are the neighbours' briefs) and its content.
+    pub fn page(&self, index: usize) -> Context {
+        let rendered = self.pages[index];
+        let mut page = match self.listing_of(index) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        let content = match self.contents.get(index).map(|slot| lock(slot).take()) {
+            Some(Some(html)) => html,
+            _ => rendered.html.clone(),
+        };
+        page.insert("content".into(), Value::String(content));
+        self.context(
+            &self.content.pages[index].doc.path,
+            "page",
+            Some(Value::Object(page)),
+        )
+    }
+
+    /// The context of section `index` (0 is the home page).
+    pub fn section(&self, index: usize) -> Context {
+        let rendered = self.sections[index];
+        let section = &self.content.sections[index];
+        let mut value = self.document(&section.doc, rendered, section.parent);
+        value.insert("content".into(), Value::String(rendered.html.clone()));
+        let keys = self.section_keys(index);
+        let kept = self
+            .section_pages
+            .get(&section.doc.source)
+            .and_then(|slot| lock(slot).take());
+        let pages: Vec<Value> = match kept {
+            Some((old_keys, mut pages)) if old_keys.len() == keys.len() => {
+                for (at, (new, old)) in keys.iter().zip(&old_keys).enumerate() {
+                    if new != old {
+                        pages[at] = (*self.page_listings[section.pages[at]]).clone();
+                    }
+                }
+                pages
+            }
+            _ => section.pages.par_iter().map(|&p| self.listing_of(p)).collect(),
+        };
+        value.insert("pages".into(), Value::Array(pages));
+        let subsections = section
+            .subsections
+            .iter()
+            .map(|&s| {
+                let doc = &self.content.sections[s].doc;
+                json!({
+                    "title": doc.front.title,
+                    "description": doc.front.description,
+                    "path": doc.path,
+                    "permalink": self.permalink(&doc.path),
+                    "relative_path": doc.source,
+                    "extra": doc.front.extra,
+                })
+            })
+            .collect();
+        value.insert("subsections".into(), Value::Array(subsections));
+        self.context(&section.doc.path, "section", Some(Value::Object(value)))
+    }
+
+    /// Takes back `section.pages` from a section's rendered context: in a
+    /// one-shot build, each listing goes back to its page; otherwise the
+    /// array is kept, to patch for the section's next render.
+    pub fn section_done(&self, index: usize, mut context: Context) {
+        let section = &self.content.sections[index];
+        let Some(Value::Object(mut value)) = context.remove("section") else {
+            return;
+        };
+        let Some(Value::Array(pages)) = value.remove("pages") else {
+            return;
+        };
+        if self.lent_listings.is_empty() {
+            if let Some(slot) = self.section_pages.get(&section.doc.source) {
+                *lock(slot) = Some((self.section_keys(index), pages));
+            }
+        } else {
+            for (&page, listing) in section.pages.iter().zip(pages) {
+                if let Some(slot) = self.lent_listings.get(page) {
+                    *lock(slot) = Some(listing);
+                }
+            }
+        }
+    }
+
+    pub(super) fn section_keys(&self, index: usize) -> Vec<u64> {
+        self.content.sections[index]
+            .pages
+            .iter()
+            .map(|&p| self.listing_keys[p])
+            .collect()
+    }
+
+    /// The context of the 404 page.
+    pub fn not_found(&self) -> Context {
+        self.context(NOT_FOUND, "", None)
+    }
+}
+
+/// The table of contents as templates see it: what serialising it gives,
+/// made directly.
+pub(super) fn toc_value(toc: &[Heading]) -> Value {
+    Value::Array(
+        toc.iter()
+            .map(|heading| {
+                let mut map = Map::new();
+                map.insert("level".into(), Value::from(heading.level));
+                map.insert("id".into(), Value::String(heading.id.clone()));
+                map.insert("title".into(), Value::String(heading.title.clone()));
+                map.insert("children".into(), toc_value(&heading.children));
+                Value::Object(map)
+            })
+            .collect(),
+    )
+}
+
+/// A mutex's value, also after a thread panicked holding it.
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,93 @@
+use super::contexts::toc_value;
+use super::*;
+
+#[test]
+fn finds_names_inside_tags_only() {
+    let text = "page.nope is text\n<p>{{ page.nope_not }} {{ page.nope }}</p>";
+    let at = find_in_tags(text, "page.nope").unwrap();
+    assert_eq!(&text[at..at + 14], "page.nope }}</");
+    assert_eq!(find_in_tags("{{ x }} upper", "upper"), None);
+    assert!(find_in_tags("{{ x | upper }}", "upper").is_some());
+}
+
+#[test]
+fn candidates_innermost_first() {
+    let chain = vec![
+        "Failed to render 'c.html'".to_string(),
+        "Filter call 'upper' failed".to_string(),
+        "Filter `upper` was called on an incorrect value: got `1` but expected a String".to_string(),
+    ];
+    assert_eq!(candidates(&chain), vec!["upper", "1"]);
+}
+
+#[test]
+fn toc_is_what_serialising_it_gives() {
+    let heading = |level, id: &str, children| Heading {
+        level,
+        id: id.to_string(),
+        title: format!("Title of {id}"),
+        children,
+    };
+    let toc = vec![
+        heading(2, "a", vec![heading(3, "a-1", vec![heading(4, "a-1-x", vec![])])]),
+        heading(2, "b", vec![]),
+    ];
+    assert_eq!(toc_value(&toc), serde_json::to_value(&toc).unwrap());
+    assert_eq!(toc_value(&[]), json!([]));
+}
+
+#[test]
+fn costly_fields_are_those_a_template_names() {
+    let read = CostlyFields::read_by;
+    let none = CostlyFields::NONE;
+    assert_eq!(read("<h1>{{ page.title }}</h1>{{ page.content | safe }}"), none);
+    assert_eq!(
+        read("{% for p in section.pages %}{{ p.title }}{% endfor %}{% set a = [1, 2] %}{{ a[0] }}"),
+        none
+    );
+    let toc = CostlyFields { toc: true, ..none };
+    assert_eq!(read("{% for h in page.toc %}{{ h.id }}{% endfor %}"), toc);
+    assert_eq!(read("{{ page[\"toc\"] | length }}"), toc);
+    assert_eq!(read("{{ p.toc }}"), toc);
+    assert_eq!(
+        read("{% if page.higher %}{{ page.higher.title }}{% endif %}"),
+        CostlyFields {
+            neighbours: true,
+            ..none
+        }
+    );
+    assert!(read("{{ page.lower.path }}").neighbours);
+    assert_eq!(
+        read("{% for a in page.ancestors %}{% endfor %}"),
+        CostlyFields {
+            ancestors: true,
+            ..none
+        }
+    );
+    // A word outside the tags counts too: the scan errs on the side of making more.
+    assert_eq!(read("<nav class=\"toc\"></nav>"), toc);
+    // Fields read by names that are not spelled out: every field.
+    for text in [
+        "{{ page[name] }}",
+        "{{ page[\"t\" ~ \"oc\"] }}",
+        "{{ page [ key ] }}",
+        "{% for key, value in page %}{{ key }}{% endfor %}",
+        "{%- for key,value in page -%}{%- endfor -%}",
+        "{{ page | json_encode() }}",
+        "{{ __tera_context }}",
+        "{{ page | get(key=name) }}",
+        "{{ section.pages | sort(attribute=by) }}",
+    ] {
+        assert_eq!(read(text), CostlyFields::ALL, "{text}");
+    }
+    assert_eq!(read("{{ section.pages | sort(attribute=\"title\") }}"), none);
+    assert_eq!(read("{{ page | get(key = \"title\") }}"), CostlyFields::ALL);
+}
+
+#[test]
+fn reading_time_rounds_up() {
+    assert_eq!(reading_time(0), 0);
+    assert_eq!(reading_time(1), 1);
+    assert_eq!(reading_time(200), 1);
+    assert_eq!(reading_time(201), 2);
+}
