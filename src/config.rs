@@ -62,12 +62,12 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     let text = match crate::input::read_source(&path, &content, "the site settings file") {
         Ok(text) => text,
         Err(unread) if unread.missing => {
-            return Err(vec![Error::Config(
+            return Err(vec![Error::config(
                 Problem::new(Location::file(&path), "the site settings file is missing")
                     .hint("create it with at least a line `title = \"My explainer\"`"),
             )]);
         }
-        Err(unread) => return Err(vec![Error::Config(unread.problem)]),
+        Err(unread) => return Err(vec![Error::config(unread.problem)]),
     };
     let text = text.as_str();
     parse(&path, text, base_url_override)
@@ -75,7 +75,7 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
 
 /// Parses the settings file's text; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Error>> {
-    let mut fields = Fields::from_toml(path, text, 0, text).map_err(|p| vec![Error::Config(p)])?;
+    let mut fields = Fields::from_toml(path, text, 0, text).map_err(|p| vec![Error::config(p)])?;
     fields.reject_unknown(KNOWN_KEYS, "site setting");
     let base_url_at = fields.location_of("base_url");
     let title = fields.required_string("title", "the site settings file");
@@ -88,14 +88,14 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
     let extra = fields.table("extra");
     let mut errors: Vec<Error> = match fields.finish() {
         Ok(()) => Vec::new(),
-        Err(problems) => problems.into_iter().map(Error::Config).collect(),
+        Err(problems) => problems.into_iter().map(Error::config).collect(),
     };
 
     let feed_limit = match feed_limit {
         None => DEFAULT_FEED_LIMIT,
         Some(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX),
         Some(n) => {
-            errors.push(Error::Config(
+            errors.push(Error::config(
                 Problem::new(feed_limit_at, format!("`feed_limit` must be 1 or more, not {n}"))
                     .hint("leave it out for the newest 20 pages"),
             ));
@@ -106,7 +106,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
         Some(url) => match normalise_base_url(url) {
             Ok(url) => Some(url),
             Err(message) => {
-                errors.push(Error::Usage(
+                errors.push(Error::usage(
                     Problem::new(Location::file("--base-url"), message)
                         .hint("pass an absolute URL such as https://example.org/explainer/"),
                 ));
@@ -121,7 +121,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
                     // The line holds the password: not shown again.
                     at.line_text = None;
                 }
-                errors.push(Error::Config(Problem::new(at, message).hint(
+                errors.push(Error::config(Problem::new(at, message).hint(
                     "write an absolute URL such as \"https://example.org/explainer/\", or leave it out",
                 )));
                 None
@@ -237,7 +237,7 @@ mod tests {
                 "{message}"
             );
             let errors = parse(Path::new("s"), "title = \"T\"", Some(url)).unwrap_err();
-            assert!(matches!(errors[0], Error::Usage(_)), "{errors:?}");
+            assert_eq!(errors[0].kind, crate::error::Kind::Usage, "{errors:?}");
             assert!(!errors[0].to_string().contains("secret"), "{}", errors[0]);
         }
     }

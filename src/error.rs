@@ -174,91 +174,117 @@ fn line_excerpt(line: &str, column: usize) -> (String, usize) {
     (shown, caret)
 }
 
-/// Everything that can go wrong in a build.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
+/// What a problem concerns, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
     /// The command line asks for something that cannot be done (exit code 2).
-    #[error("{0}")]
-    Usage(Problem),
+    Usage,
     /// Reading or writing a file failed.
-    #[error("{}: cannot {action}: {source}{}", escape_control(&path.display().to_string()), io_hint(source).map(|h| format!("\n  = hint: {h}")).unwrap_or_default())]
-    Io {
-        path: PathBuf,
-        action: &'static str,
-        #[source]
-        source: io::Error,
-    },
+    Io,
     /// `content/site.toml` is missing or wrong.
-    #[error("{0}")]
-    Config(Problem),
+    Config,
     /// A page's front matter is missing or wrong.
-    #[error("{0}")]
-    FrontMatter(Problem),
+    FrontMatter,
     /// A content file cannot be used: not UTF-8, a bad slug, a clash of output paths.
-    #[error("{0}")]
-    Content(Problem),
+    Content,
     /// A link in Markdown points at nothing.
-    #[error("{0}")]
-    Link(Problem),
+    Link,
     /// A problem of form in Markdown: an image without alt text, a skipped
     /// heading level, a link without text, an empty heading, a duplicate id.
-    #[error("{0}")]
-    Lint(Problem),
+    Lint,
     /// A template cannot be parsed or rendered.
-    #[error("{0}")]
-    Template(Problem),
+    Template,
     /// The output folder cannot be written.
-    #[error("{0}")]
-    Output(Problem),
+    Output,
+}
+
+/// Everything that can go wrong in a build: a [`Problem`] (where, what,
+/// what to do), and what it concerns. It prints as its problem does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: Kind,
+    pub problem: Problem,
 }
 
 impl Error {
+    pub fn new(kind: Kind, problem: Problem) -> Self {
+        Error { kind, problem }
+    }
+
+    pub fn usage(problem: Problem) -> Self {
+        Error::new(Kind::Usage, problem)
+    }
+
+    pub fn config(problem: Problem) -> Self {
+        Error::new(Kind::Config, problem)
+    }
+
+    pub fn front_matter(problem: Problem) -> Self {
+        Error::new(Kind::FrontMatter, problem)
+    }
+
+    pub fn content(problem: Problem) -> Self {
+        Error::new(Kind::Content, problem)
+    }
+
+    pub fn link(problem: Problem) -> Self {
+        Error::new(Kind::Link, problem)
+    }
+
+    pub fn lint(problem: Problem) -> Self {
+        Error::new(Kind::Lint, problem)
+    }
+
+    pub fn template(problem: Problem) -> Self {
+        Error::new(Kind::Template, problem)
+    }
+
+    pub fn output(problem: Problem) -> Self {
+        Error::new(Kind::Output, problem)
+    }
+
+    /// Reading or writing `path` failed: "cannot `action`", the system's
+    /// reason, and what to do when its kind says.
     pub fn io(path: impl Into<PathBuf>, action: &'static str, source: io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            action,
-            source,
-        }
+        let problem = Problem::new(Location::file(path), format!("cannot {action}: {source}"));
+        let problem = match io_hint(&source) {
+            Some(hint) => problem.hint(hint),
+            None => problem,
+        };
+        Error::new(Kind::Io, problem)
     }
 
     /// The process exit code this error maps to: 2 for usage, 1 for the rest.
     pub fn exit_code(&self) -> u8 {
-        match self {
-            Error::Usage(_) => 2,
+        match self.kind {
+            Kind::Usage => 2,
             _ => 1,
         }
     }
 
-    /// The location the error points at, used to sort a list of errors.
-    pub fn location(&self) -> Option<&Location> {
-        match self {
-            Error::Io { .. } => None,
-            Error::Usage(p)
-            | Error::Config(p)
-            | Error::FrontMatter(p)
-            | Error::Content(p)
-            | Error::Link(p)
-            | Error::Lint(p)
-            | Error::Template(p)
-            | Error::Output(p) => Some(&p.at),
-        }
+    /// The place the error points at.
+    pub fn location(&self) -> &Location {
+        &self.problem.at
     }
 
     fn sort_key(&self) -> (PathBuf, u32, u32, String) {
-        match self {
-            Error::Io { path, .. } => (path.clone(), 0, 0, self.to_string()),
-            _ => {
-                let at = self.location().expect("every other variant has a location");
-                (
-                    at.path.clone(),
-                    at.line.unwrap_or(0),
-                    at.column.unwrap_or(0),
-                    self.to_string(),
-                )
-            }
-        }
+        let at = self.location();
+        (
+            at.path.clone(),
+            at.line.unwrap_or(0),
+            at.column.unwrap_or(0),
+            self.to_string(),
+        )
     }
 }
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.problem.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
 
 /// All the errors of one build, sorted by file and position.
 #[derive(Debug)]

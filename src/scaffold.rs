@@ -55,7 +55,7 @@ pub struct NewSite {
 pub fn new_site(dir: &Path, title: Option<&str>) -> Result<NewSite, Error> {
     let title = match title.map(str::trim) {
         Some("") => {
-            return Err(Error::Usage(
+            return Err(Error::usage(
                 Problem::new(Location::file(dir), "the title is empty")
                     .hint("give a title, e.g. --title \"How the water cycle works\", or leave --title out"),
             ));
@@ -64,7 +64,7 @@ pub fn new_site(dir: &Path, title: Option<&str>) -> Result<NewSite, Error> {
         None => title_from_folder(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf())),
     };
     if title.chars().any(char::is_control) {
-        return Err(Error::Usage(
+        return Err(Error::usage(
             Problem::new(Location::file(dir), "the title has a control character in it")
                 .hint("give the title on one line, as plain text"),
         ));
@@ -73,7 +73,7 @@ pub fn new_site(dir: &Path, title: Option<&str>) -> Result<NewSite, Error> {
     let empty_existing = match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
-                return Err(Error::Usage(
+                return Err(Error::usage(
                     Problem::new(
                         Location::file(dir),
                         "this folder is not empty; `new` writes only into a new or empty folder",
@@ -85,7 +85,7 @@ pub fn new_site(dir: &Path, title: Option<&str>) -> Result<NewSite, Error> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-            return Err(Error::Usage(
+            return Err(Error::usage(
                 Problem::new(Location::file(dir), "this is a file, not a folder")
                     .hint("choose a folder that does not exist yet"),
             ));
@@ -159,7 +159,7 @@ pub fn eject_theme(root: &Path, force: bool) -> Result<Ejected, Error> {
     let dir = site_path(root, TEMPLATES_DIR);
     refuse_link(&dir, "ejecting the theme")?;
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::Usage(
+        return Err(Error::usage(
             Problem::new(Location::file(&dir), "this is a file, not a folder")
                 .hint("move the file away; the theme goes into a templates/ folder"),
         ));
@@ -178,7 +178,7 @@ pub fn eject_theme(root: &Path, force: bool) -> Result<Ejected, Error> {
                 1 => String::new(),
                 n => format!(" (and {} more of the theme's files)", n - 1),
             };
-            return Err(Error::Usage(
+            return Err(Error::usage(
                 Problem::new(
                     Location::file(dir.join(first)),
                     format!("this file exists already{more}; ejecting the theme would replace it"),
@@ -209,7 +209,7 @@ pub fn eject_theme(root: &Path, force: bool) -> Result<Ejected, Error> {
 /// points to lies elsewhere, maybe outside the site.
 fn refuse_link(path: &Path, doing: &str) -> Result<(), Error> {
     match std::fs::read_link(path) {
-        Ok(target) => Err(Error::Usage(
+        Ok(target) => Err(Error::usage(
             Problem::new(
                 Location::file(path),
                 format!(

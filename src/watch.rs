@@ -302,7 +302,7 @@ impl Watcher {
         sender: Sender<DebounceEventResult>,
     ) -> Result<Watcher, Error> {
         let failed = |e: notify::Error| {
-            Error::Output(
+            Error::output(
                 Problem::new(
                     Location::file(root),
                     format!("cannot watch the site's files: {e}"),

@@ -60,7 +60,7 @@ impl Owners {
             return;
         };
         let (own, other) = crate::error::code_points(owner, &first).unwrap_or_default();
-        self.errors.push(Error::Content(
+        self.errors.push(Error::content(
             Problem::new(
                 Location::file(owner),
                 format!(
@@ -118,7 +118,7 @@ fn file_and_folder_clashes(content: &Content, files: &BTreeMap<String, PathBuf>)
         } else {
             output.to_string()
         };
-        errors.push(Error::Content(
+        errors.push(Error::content(
             Problem::new(
                 Location::file(blocker),
                 format!(

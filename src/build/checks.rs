@@ -24,7 +24,7 @@ impl Findings {
     /// Records a problem of form as `level` says.
     pub fn lint(&mut self, level: LintLevel, problem: Problem) {
         match level {
-            LintLevel::Error => self.errors.push(Error::Lint(problem)),
+            LintLevel::Error => self.errors.push(Error::lint(problem)),
             LintLevel::Warn => self.warnings.push(problem),
         }
     }
@@ -91,7 +91,7 @@ fn check_anchors(doc: &Document, own: DocRef, checks: &[AnchorCheck], targets: &
             continue;
         }
         let hint = fragment_hint(&check.fragment, targets.content.doc(target), rendered);
-        errors.push(Error::Link(
+        errors.push(Error::link(
             Problem::new(
                 Location::at_offset(&doc.file, &doc.text, doc.body_start + check.span.start),
                 format!(
@@ -171,7 +171,7 @@ pub(super) fn missing_templates(content: &Content, theme: &Theme) -> Vec<Error> 
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("create templates/{name}, or fix the name"),
                 };
-                errors.push(Error::Template(
+                errors.push(Error::template(
                     Problem::new(at.clone(), format!("there is no template `{name}` in templates/"))
                         .hint(hint),
                 ));
@@ -180,7 +180,7 @@ pub(super) fn missing_templates(content: &Content, theme: &Theme) -> Vec<Error> 
         }
     }
     for (name, files) in without_default {
-        errors.push(Error::Template(
+        errors.push(Error::template(
             Problem::new(
                 Location::file(&files[0]),
                 format!(

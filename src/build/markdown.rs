@@ -188,7 +188,7 @@ pub(super) fn render_one(doc: &Document, text: &str, env: &Env) -> (MarkdownResu
     let mut errors: Vec<Error> = links
         .broken
         .into_iter()
-        .map(|broken| Error::Link(Problem::new(at(broken.span.start), broken.message).hint(broken.hint)))
+        .map(|broken| Error::link(Problem::new(at(broken.span.start), broken.message).hint(broken.hint)))
         .collect();
     errors.extend(body_errors.into_iter().map(|error| body_error(error, &at)));
     let result = MarkdownResult {
@@ -205,7 +205,7 @@ fn body_error(error: BodyError, at: &dyn Fn(usize) -> Location) -> Error {
             offset,
             message,
             hint,
-        } => Error::Content(Problem::new(at(offset), message).hint(hint)),
+        } => Error::content(Problem::new(at(offset), message).hint(hint)),
         BodyError::Template {
             offset,
             name,
@@ -225,7 +225,7 @@ fn body_error(error: BodyError, at: &dyn Fn(usize) -> Location) -> Error {
                 Some(argument) => format!("add {argument}=... to the call"),
                 None => problem.hint.unwrap_or_default(),
             };
-            Error::Template(Problem::new(at(offset), message).hint(hint))
+            Error::template(Problem::new(at(offset), message).hint(hint))
         }
     }
 }

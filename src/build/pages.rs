@@ -272,7 +272,7 @@ fn grouped(failures: Vec<(Problem, PathBuf)>) -> Vec<Error> {
                 n => format!(" and {n} more pages"),
             };
             problem.message = format!("{} (rendering {first}{more})", problem.message);
-            Error::Template(problem)
+            Error::template(problem)
         })
         .collect()
 }

@@ -15,7 +15,7 @@ use super::{Delta, Options, Report, Retention, Timer, addresses};
 use crate::config::{self, Config};
 use crate::content::data::DataFiles;
 use crate::content::{self, CONTENT_DIR, Content, DocCache, Document, LoadOptions};
-use crate::error::{Error, Errors, site_path};
+use crate::error::{Error, Errors, Kind, site_path};
 use crate::markdown::{Glossary, Rendered};
 use crate::output::{Contents, PageSink, Plan};
 use crate::path_map::{self, PathMap};
@@ -227,7 +227,7 @@ impl Session {
     fn load_settings(&self, errors: &mut Vec<Error>) -> Result<Config, Errors> {
         match config::load(&self.options.root, self.options.base_url.as_deref()) {
             Ok(config) => Ok(config),
-            Err(found) if found.iter().any(|e| matches!(e, Error::Usage(_))) => Err(Errors::new(found)),
+            Err(found) if found.iter().any(|e| e.kind == Kind::Usage) => Err(Errors::new(found)),
             Err(found) => {
                 errors.extend(found);
                 Ok(Config::default())

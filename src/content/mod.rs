@@ -352,11 +352,11 @@ fn load_glossary(
     let text = match input::read_source(&file, content_real, "the glossary") {
         Ok(text) => text,
         Err(unread) if unread.missing => return Ok(None),
-        Err(unread) => return Err(vec![Error::Content(unread.problem)]),
+        Err(unread) => return Err(vec![Error::content(unread.problem)]),
     };
     let text = text.as_str();
     let glossary = glossary::parse(&file, text)
-        .map_err(|problems| problems.into_iter().map(Error::Content).collect::<Vec<_>>())?;
+        .map_err(|problems| problems.into_iter().map(Error::content).collect::<Vec<_>>())?;
     let at = Location::file(&file);
     let mut extra = serde_json::Map::new();
     extra.insert("terms".to_string(), glossary.terms_value());
@@ -398,14 +398,14 @@ fn load_document(root: &Path, from: ReadFrom, source: &str) -> Result<Loaded, Ve
         ReadFrom::Link(real, content_real) => input::open_inside(real, content_real),
     };
     let text =
-        input::text_of(&file, opened, "the file").map_err(|unread| vec![Error::Content(unread.problem)])?;
+        input::text_of(&file, opened, "the file").map_err(|unread| vec![Error::content(unread.problem)])?;
     let kind = if source.rsplit('/').next() == Some("_index.md") {
         Kind::Section
     } else {
         Kind::Page
     };
     let (front, body_start) = front_matter::parse(&file, &text, kind)
-        .map_err(|problems| problems.into_iter().map(Error::FrontMatter).collect::<Vec<_>>())?;
+        .map_err(|problems| problems.into_iter().map(Error::front_matter).collect::<Vec<_>>())?;
     Ok(Loaded {
         source: source.to_string(),
         file,
@@ -435,7 +435,7 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
     let content_dir = site_path(root, CONTENT_DIR);
     let mut walked = Walked::default();
     if !content_dir.is_dir() {
-        errors.push(Error::Content(
+        errors.push(Error::content(
             Problem::new(Location::file(&content_dir), "there is no content folder")
                 .hint("run the command in the site's folder, or pass --root DIR"),
         ));
@@ -447,7 +447,7 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
         copy_into: "content/",
     };
     let (found, problems) = crate::walk::files(&content_dir, boundary);
-    errors.extend(problems.into_iter().map(Error::Content));
+    errors.extend(problems.into_iter().map(Error::content));
     let settings = SETTINGS_FILE.strip_prefix("content/").unwrap_or(SETTINGS_FILE);
     let folder: Arc<Path> = Arc::from(content_real);
     for found in found {
@@ -459,7 +459,7 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
             .to_str()
             .map(|s| s.replace(std::path::MAIN_SEPARATOR, "/"))
         else {
-            errors.push(Error::Content(
+            errors.push(Error::content(
                 Problem::new(Location::file(path), "the file name is not valid UTF-8")
                     .hint("rename the file"),
             ));
@@ -470,7 +470,7 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
             continue;
         }
         if let Some(problem) = found.not_a_file_problem("content/") {
-            errors.push(Error::Content(problem));
+            errors.push(Error::content(problem));
             continue;
         }
         let real = found.real;

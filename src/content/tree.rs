@@ -97,7 +97,7 @@ pub(super) fn add_pages(
         let slug = match page_slug(&loaded, stem) {
             Ok(slug) => slug,
             Err(problem) => {
-                errors.push(Error::Content(problem));
+                errors.push(Error::content(problem));
                 content.unusable.insert(loaded.source.clone());
                 continue;
             }
@@ -267,7 +267,7 @@ pub(super) fn duplicate_paths(content: &Content) -> Vec<Error> {
                 Some((_, at)) => at.clone(),
                 None => Location::file(&doc.file),
             };
-            errors.push(Error::Content(
+            errors.push(Error::content(
                 Problem::new(at, {
                     let (own, other) = crate::error::code_points(&doc.file, &first.file).unwrap_or_default();
                     format!(

@@ -70,7 +70,7 @@ fn is_within(inner: &Path, outer: &Path) -> bool {
 /// write, unless `force`.
 pub fn check_location(root: &Path, output: &Path, force: bool) -> Result<(), Error> {
     let refuse =
-        |why: String, hint: &str| Err(Error::Usage(Problem::new(Location::file(output), why).hint(hint)));
+        |why: String, hint: &str| Err(Error::usage(Problem::new(Location::file(output), why).hint(hint)));
     const ELSEWHERE: &str = "choose an output folder such as public/ inside the site, or one outside it";
     if let Ok(target) = std::fs::read_link(output) {
         return refuse(
@@ -114,7 +114,7 @@ pub fn check_location(root: &Path, output: &Path, force: bool) -> Result<(), Err
         }
     }
     match std::fs::symlink_metadata(output) {
-        Ok(meta) if !meta.is_dir() => Err(Error::Output(
+        Ok(meta) if !meta.is_dir() => Err(Error::output(
             Problem::new(Location::file(output), "the output path is a file, not a folder")
                 .hint("remove the file or choose another --output"),
         )),
@@ -144,7 +144,7 @@ fn check_owned(output: &Path) -> Result<(), Error> {
         0 => String::new(),
         n => format!(" and {n} more"),
     };
-    Err(Error::Usage(
+    Err(Error::usage(
         Problem::new(
             Location::file(output),
             format!(

@@ -122,7 +122,7 @@ impl Staging {
             .file_name()
             .and_then(|n| n.to_str())
             .ok_or_else(|| {
-                Error::Usage(Problem::new(
+                Error::usage(Problem::new(
                     Location::file(output),
                     "the output folder needs a name",
                 ))
@@ -350,7 +350,7 @@ fn write_pieces_at(at: &rustix::fd::OwnedFd, path: &str, pieces: &[&str]) -> std
 fn copy_file(source: &crate::input::SiteFile, target: &Path) -> Result<(), Error> {
     let mut from = source
         .open()
-        .map_err(|e| Error::Content(e.problem(&source.path, "the file to copy into the output")))?;
+        .map_err(|e| Error::content(e.problem(&source.path, "the file to copy into the output")))?;
     let mut to = std::fs::File::create(target).map_err(|e| output_error(target, "write", e))?;
     std::io::copy(&mut from, &mut to)
         .map(|_| ())
@@ -365,7 +365,7 @@ fn output_error(path: &Path, action: &str, error: std::io::Error) -> Error {
         (_, Some(hint)) => format!("{hint}; the previous output is unchanged"),
         (_, None) => "the previous output is unchanged".to_string(),
     };
-    Error::Output(Problem::new(Location::file(path), format!("cannot {action}: {error}")).hint(hint))
+    Error::output(Problem::new(Location::file(path), format!("cannot {action}: {error}")).hint(hint))
 }
 
 /// Applies the changes of a rebuild to an existing output folder in place,
@@ -477,7 +477,7 @@ fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(
         }
         Err(e) => return Err(output_error(output, "read the output folder", e)),
         Ok(meta) if !meta.is_dir() => {
-            return Err(Error::Output(
+            return Err(Error::output(
                 Problem::new(Location::file(output), "the output path is not a folder")
                     .hint("remove it or choose another --output"),
             ));

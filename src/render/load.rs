@@ -26,7 +26,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     tera.build_inheritance_chains()
         .and_then(|()| tera.check_macro_files())
         .map_err(|e| {
-            vec![Error::Template(Problem::new(
+            vec![Error::template(Problem::new(
                 Location::file(&dir),
                 error_chain(&e).join(": "),
             ))]
@@ -95,10 +95,10 @@ impl ThemeFiles {
             copy_into: "templates/",
         };
         let (found, problems) = crate::walk::files(dir, boundary);
-        let mut errors: Vec<Error> = problems.into_iter().map(Error::Template).collect();
+        let mut errors: Vec<Error> = problems.into_iter().map(Error::template).collect();
         for found in found {
             if let Err(problem) = self.read_one(dir, found, &folder) {
-                errors.push(Error::Template(problem));
+                errors.push(Error::template(problem));
             }
         }
         errors
@@ -159,9 +159,9 @@ pub(super) fn parse_all(
         .par_iter()
         .map(|(name, (file, text))| {
             let template = match crate::template_depth::too_deep(file, text) {
-                Some(problem) => Err(Error::Template(problem)),
+                Some(problem) => Err(Error::template(problem)),
                 None => tera::Template::new(name, None, text)
-                    .map_err(|e| Error::Template(syntax_problem(file, text, &e))),
+                    .map_err(|e| Error::template(syntax_problem(file, text, &e))),
             };
             (name.clone(), template)
         })
@@ -281,7 +281,7 @@ pub(super) fn check_references(
     for (name, template) in parsed {
         let (file, text) = &sources[name];
         let missing = |kind: &str, target: &str| {
-            Error::Template(
+            Error::template(
                 Problem::new(
                     locate_quoted(file, text, target),
                     format!("{kind} template `{target}`, which does not exist"),
@@ -340,7 +340,7 @@ pub(super) fn check_references(
                 format!("keep chains of includes to {MAX_INCLUDE_DEPTH} templates at most"),
             ),
         };
-        errors.push(Error::Template(
+        errors.push(Error::template(
             Problem::new(locate_quoted(file, text, chain[1]), message).hint(hint),
         ));
         reported.extend(chain.iter().copied());

@@ -138,7 +138,7 @@ pub fn serve(
     let (watcher, first_build) = start_watching(session, watch_options, &stop, report, &shared);
     let watcher_stopped = |watcher: std::thread::JoinHandle<Result<(), Error>>| {
         watcher.join().unwrap_or_else(|_| {
-            Err(Error::Output(Problem::new(
+            Err(Error::output(Problem::new(
                 Location::file(&output),
                 "the watcher stopped",
             )))
@@ -173,7 +173,7 @@ fn listen(
     runtime
         .block_on(tokio::net::TcpListener::bind(address))
         .map_err(|e| {
-            Error::Usage(
+            Error::usage(
                 Problem::new(
                     Location::file(address.to_string()),
                     format!("cannot listen on {address}: {e}"),
