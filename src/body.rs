@@ -185,8 +185,8 @@ impl Pass<'_, '_> {
         let names = templates.names();
         if !names.contains(&call.name) {
             let known: Vec<&str> = names.iter().map(String::as_str).collect();
-            let hint = match crate::fields::nearest(&call.name, &known) {
-                Some(near) => format!("did you mean `{near}`?"),
+            let hint = match crate::suggest::did_you_mean(&call.name, &known, str::to_string) {
+                Some(hint) => hint,
                 None if known.is_empty() => {
                     format!("create templates/shortcodes/{}.html to define it", call.name)
                 }

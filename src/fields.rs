@@ -172,8 +172,8 @@ impl<'a> Fields<'a> {
                 Location::at_offset(self.path, self.text, entry.key_offset),
                 format!("unknown {what} field `{}`", entry.key),
             );
-            let hint = match nearest(&entry.key, known) {
-                Some(near) => format!("did you mean `{near}`?"),
+            let hint = match crate::suggest::did_you_mean(&entry.key, known, str::to_string) {
+                Some(hint) => hint,
                 None => format!(
                     "the fields are {}; put your own data under [extra]",
                     known
@@ -316,17 +316,6 @@ impl<'a> Fields<'a> {
             Err(self.problems)
         }
     }
-}
-
-/// The known key nearest to `key`, if it is near enough to be a typo.
-pub fn nearest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
-    let key_lower = key.to_lowercase();
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(&key_lower, k), *k))
-        .filter(|(distance, k)| *distance <= (k.len() / 3).max(1) + 1)
-        .min()
-        .map(|(_, k)| k)
 }
 
 fn describe(value: &Value) -> String {

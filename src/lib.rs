@@ -34,6 +34,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod shortcodes;
+pub mod suggest;
 pub mod template_depth;
 pub mod urls;
 pub mod walk;

@@ -109,8 +109,8 @@ fn check_anchors(doc: &Document, own: DocRef, checks: &[AnchorCheck], targets: &
 fn fragment_hint(fragment: &str, target: &Document, rendered: &Rendered) -> String {
     let mut ids: Vec<&str> = rendered.ids.iter().map(String::as_str).collect();
     ids.sort_unstable();
-    match crate::fields::nearest(fragment, &ids) {
-        Some(near) => format!("did you mean `#{near}`?"),
+    match crate::suggest::did_you_mean(fragment, &ids, |id| format!("#{id}")) {
+        Some(hint) => hint,
         None if ids.is_empty() => format!("{} has no headings to link to", target.file.display()),
         None => format!(
             "the headings of {} are: {}",
@@ -167,8 +167,8 @@ pub(super) fn missing_templates(content: &Content, theme: &Theme) -> Vec<Error> 
         match &doc.front.template {
             Some((name, at)) => {
                 let known: Vec<&str> = theme.template_names().collect();
-                let hint = match crate::fields::nearest(name, &known) {
-                    Some(near) => format!("did you mean `{near}`?"),
+                let hint = match crate::suggest::did_you_mean(name, &known, str::to_string) {
+                    Some(hint) => hint,
                     None => format!("create templates/{name}, or fix the name"),
                 };
                 errors.push(Error::template(

@@ -47,15 +47,6 @@ fn dates_in_all_accepted_forms() {
 }
 
 #[test]
-fn nearest_key_suggestions() {
-    let known = ["title", "description", "weight", "date"];
-    assert_eq!(nearest("titel", &known), Some("title"));
-    assert_eq!(nearest("Weight", &known), Some("weight"));
-    assert_eq!(nearest("descripton", &known), Some("description"));
-    assert_eq!(nearest("colour", &known), None);
-}
-
-#[test]
 fn toml_fields_point_at_values() {
     let text = "+++\ntitle = 3\nweigth = 1\n+++\n";
     let path = Path::new("p.md");
