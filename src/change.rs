@@ -24,6 +24,30 @@ pub enum ChangeKind {
     ThemeFile,
 }
 
+/// A change to one file of the site, as `watch` hears of it: the build
+/// decides from its kind what to render again, without looking at the
+/// path again.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// The file, under the site's folder as `watch` names it.
+    pub path: PathBuf,
+    pub kind: ChangeKind,
+    /// Its path under `content/` or `templates/`, with `/` separators.
+    pub name: String,
+}
+
+impl Change {
+    /// The change of `path`, or `None` when a change to it does not matter
+    /// (see [`classify`]). `root` and `output` are real paths.
+    pub fn of(root: &Path, output: &Path, path: PathBuf) -> Option<Change> {
+        let kind = classify(root, output, &path)?;
+        let relative = path.strip_prefix(root).ok()?;
+        let name: PathBuf = relative.components().skip(1).collect();
+        let name = name.to_str()?.replace(std::path::MAIN_SEPARATOR, "/");
+        Some(Change { path, kind, name })
+    }
+}
+
 /// What `path` is, or `None` when a change to it does not matter: files
 /// outside `content/` and `templates/`, the output folder, and the swap,
 /// backup and lock files editors leave behind.
@@ -56,6 +80,30 @@ pub fn classify(root: &Path, output: &Path, path: &Path) -> Option<ChangeKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_names_its_file_under_its_folder() {
+        let (root, output) = (Path::new("/site"), Path::new("/site/public"));
+        let change = Change::of(root, output, PathBuf::from("/site/content/notes/may.md")).unwrap();
+        assert_eq!(
+            (change.kind, change.name.as_str()),
+            (ChangeKind::Content, "notes/may.md")
+        );
+        let change = Change::of(
+            root,
+            output,
+            PathBuf::from("/site/templates/shortcodes/figure.html"),
+        )
+        .unwrap();
+        assert_eq!(
+            (change.kind, change.name.as_str()),
+            (ChangeKind::Template, "shortcodes/figure.html")
+        );
+        assert_eq!(
+            Change::of(root, output, PathBuf::from("/site/public/index.html")),
+            None
+        );
+    }
 
     #[test]
     fn classify_table() {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::build::{self, LintLevel, Options, Report, Retention, Session};
+use crate::change::Change;
 use crate::error::Errors;
 use crate::scaffold;
 use crate::serve::{self, ServeOptions};
@@ -358,10 +359,10 @@ pub fn print_rebuilt(root: &Path, rebuilt: &Rebuilt, verbosity: Verbosity) {
     // may be a link to it, or relative.
     let real_root = crate::input::real_path(root);
     let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let names = |changed: &[PathBuf]| {
+    let names = |changed: &[Change]| {
         let mut names: Vec<String> = changed
             .iter()
-            .map(|p| {
+            .map(|Change { path: p, .. }| {
                 p.strip_prefix(&real_root)
                     .or_else(|_| p.strip_prefix(&absolute_root))
                     .or_else(|_| p.strip_prefix(root))

@@ -18,7 +18,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, DebouncedEvent, new_debouncer, new_debouncer_opt};
 
 use crate::build::{Delta, Session};
-use crate::change::classify;
+use crate::change::{Change, classify};
 use crate::content::CONTENT_DIR;
 use crate::error::{Error, Errors, Location, Problem, site_path};
 use crate::output;
@@ -48,13 +48,10 @@ impl Default for WatchOptions {
 pub enum Rebuilt<'a> {
     /// The site was built: `delta` is what changed in the output folder;
     /// `changed` are the source files behind it (empty for the first build).
-    Built {
-        changed: &'a [PathBuf],
-        delta: &'a Delta,
-    },
+    Built { changed: &'a [Change], delta: &'a Delta },
     /// The build failed; the output folder holds the last good build.
     Failed {
-        changed: &'a [PathBuf],
+        changed: &'a [Change],
         errors: &'a Errors,
     },
 }
@@ -119,7 +116,7 @@ pub fn watch(
     let (sender, events) = channel::<DebounceEventResult>();
     let mut watcher = Watcher::start(&root_abs, options, sender)?;
     let mut writer = Writer::new(output);
-    let mut changed: Vec<PathBuf> = Vec::new();
+    let mut changed: Vec<Change> = Vec::new();
     loop {
         let result = match changed.is_empty() {
             true => session.render(),
@@ -139,7 +136,10 @@ pub fn watch(
             return Ok(());
         }
         changed = match next_burst(&events, &stop, &root_abs, &output_abs) {
-            Some(burst) => burst.into_iter().collect(),
+            Some(burst) => burst
+                .into_iter()
+                .filter_map(|path| Change::of(&root_abs, &output_abs, path))
+                .collect(),
             None => return Ok(()),
         };
         // content/ or templates/ made, replaced or linked anew gets watched again.

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use explainer::build::{LintLevel, Options, Retention, Session};
+use explainer::change::Change;
 use explainer::markdown::{self, KeepLinks};
 use explainer::urls;
 use explainer::watch::Writer;
@@ -304,7 +305,7 @@ proptest! {
                 fail_next = true;
                 continue;
             }
-            let changed = apply(&root, edit);
+            let changed = changes(&root, &watched, apply(&root, edit));
             let Ok(delta) = session.render_changed(&changed) else {
                 continue;
             };
@@ -331,7 +332,7 @@ proptest! {
                 mended.push(path);
             }
         }
-        if let Ok(delta) = session.render_changed(&mended) {
+        if let Ok(delta) = session.render_changed(&changes(&root, &watched, mended)) {
             writer.write(&mut session, &delta).unwrap();
         } else {
             let delta = session.render().unwrap();
@@ -547,4 +548,14 @@ proptest! {
             Err(_) => prop_assert_eq!(snapshot(top, None), before),
         }
     }
+}
+
+/// The changes `watch` would pass on for `paths`.
+fn changes(root: &Path, output: &Path, paths: Vec<PathBuf>) -> Vec<Change> {
+    let root = explainer::input::real_path(root);
+    let output = explainer::input::real_path(output);
+    paths
+        .into_iter()
+        .filter_map(|path| Change::of(&root, &output, path))
+        .collect()
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 
 use explainer::build::{LintLevel, Options, Retention, Session};
+use explainer::change::Change;
 use libfuzzer_sys::fuzz_target;
 
 /// One site folder for the whole run, on tmpfs when there is one.
@@ -68,13 +69,17 @@ fn site() -> &'static Mutex<(tempfile::TempDir, Session)> {
 
 fuzz_target!(|text: &[u8]| {
     let mut site = site().lock().unwrap();
-    let page: PathBuf = site.0.path().join("content/page.md");
+    let root = explainer::input::real_path(site.0.path());
+    let page: PathBuf = root.join("content/page.md");
     std::fs::write(&page, text).unwrap();
     // The session keeps the theme and the other pages between runs, as
     // watch does; the fuzzed page is read anew each time.
+    let changed: Vec<Change> = Change::of(&root, &root.join("public"), page)
+        .into_iter()
+        .collect();
     let session = &mut site.1;
     session.forget_outputs();
-    if let Err(errors) = session.render_changed(&[page]) {
+    if let Err(errors) = session.render_changed(&changed) {
         assert!(!errors.is_empty());
         let _ = errors.to_string();
     }

@@ -3,18 +3,18 @@
 //! render; only those pages' Markdown is rendered again, and only the
 //! outputs whose inputs changed. Anything else is a full render.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use super::keys::fixed_ids_hash;
 use super::markdown::{self, Env};
 use super::session::{Session, Snapshot};
 use super::{Delta, Timer, theme};
-use crate::change::ChangeKind;
+use crate::change::{Change, ChangeKind};
 use crate::content::data::DataFiles;
 use crate::content::{self, CONTENT_DIR};
 use crate::error::{Errors, site_path};
-use crate::render::{self, ShortcodeRenderer};
+use crate::render::ShortcodeRenderer;
 
 /// What changed, when a patch can follow it.
 struct Edits {
@@ -25,14 +25,9 @@ struct Edits {
 
 impl Session {
     /// The quick way of [`Session::render_changed`], or `None` when it does not apply.
-    pub(super) fn patch(&mut self, changed: &[PathBuf]) -> Option<Result<Delta, Errors>> {
+    pub(super) fn patch(&mut self, changed: &[Change]) -> Option<Result<Delta, Errors>> {
         let mut timer = Timer::new();
-        let edits = edits(
-            &self.options.root,
-            &self.options.output_dir(),
-            self.last.as_ref()?,
-            changed,
-        )?;
+        let edits = edits(&self.options.root, self.last.as_ref()?, changed)?;
         let last = self.last.as_ref()?;
         if last
             .failing
@@ -116,27 +111,17 @@ impl Session {
 
 /// The changes, if a patch can follow them: each a page's body (its front
 /// matter untouched, which decides paths and order) or a template other
-/// than a shortcode. Paths are taken from the real site folder, as `watch`
-/// names the paths it hears of.
-fn edits(root: &Path, output: &Path, snapshot: &Snapshot, changed: &[PathBuf]) -> Option<Edits> {
-    let root = crate::input::real_path(root);
-    let output = crate::input::real_path(output);
-    let templates_dir = root.join(render::TEMPLATES_DIR);
+/// than a shortcode.
+fn edits(root: &Path, snapshot: &Snapshot, changed: &[Change]) -> Option<Edits> {
     let mut edits = Edits {
         bodies: Vec::new(),
         templates: false,
     };
-    for path in changed {
-        let path = std::path::absolute(path).ok()?;
-        match crate::change::classify(&root, &output, &path)? {
-            ChangeKind::Template => {
-                let name = path.strip_prefix(&templates_dir).ok()?.to_str()?;
-                if name.starts_with("shortcodes/") {
-                    return None;
-                }
-                edits.templates = true;
-            }
-            ChangeKind::Content => edits.bodies.push(body_edit(&root, snapshot, &path)?),
+    for change in changed {
+        match change.kind {
+            ChangeKind::Template if change.name.starts_with("shortcodes/") => return None,
+            ChangeKind::Template => edits.templates = true,
+            ChangeKind::Content => edits.bodies.push(body_edit(root, snapshot, change)?),
             // Settings, the glossary, data and theme files reach
             // every page: a full render.
             _ => return None,
@@ -145,15 +130,13 @@ fn edits(root: &Path, output: &Path, snapshot: &Snapshot, changed: &[PathBuf]) -
     (!edits.bodies.is_empty() || edits.templates).then_some(edits)
 }
 
-/// The position and new text of the document at `path`, if only its body
-/// changed. Read as the content stage reads it; anything amiss is left to
-/// a full render to report.
-fn body_edit(root: &Path, snapshot: &Snapshot, path: &Path) -> Option<(usize, String)> {
-    let content_dir = root.join(CONTENT_DIR);
-    let source = path.strip_prefix(&content_dir).ok()?.to_str()?.replace('\\', "/");
-    let position = *snapshot.positions.get(&source)?;
-    let content_real = crate::input::real_path(&content_dir);
-    let text = crate::input::read_source(path, &content_real, "the file").ok()?;
+/// The position and new text of the document `change` names, if only its
+/// body changed. Read as the content stage reads it; anything amiss is
+/// left to a full render to report.
+fn body_edit(root: &Path, snapshot: &Snapshot, change: &Change) -> Option<(usize, String)> {
+    let position = *snapshot.positions.get(&change.name)?;
+    let content_real = crate::input::real_path(&site_path(root, CONTENT_DIR));
+    let text = crate::input::read_source(&change.path, &content_real, "the file").ok()?;
     let old = snapshot.docs()[position];
     (text.get(..old.body_start) == Some(&old.text[..old.body_start])).then_some((position, text))
 }

@@ -2,7 +2,6 @@
 //! next one.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::checks::{self, Findings, Targets};
@@ -12,6 +11,7 @@ use super::outputs::{self, Made, Output, Site};
 use super::pages::{self, HtmlHash};
 use super::theme::{self, CachedTheme};
 use super::{Delta, Options, Report, Retention, Timer, addresses};
+use crate::change::Change;
 use crate::config::{self, Config};
 use crate::content::data::DataFiles;
 use crate::content::{self, CONTENT_DIR, Content, DocCache, Document, LoadOptions};
@@ -140,7 +140,7 @@ impl Session {
     /// when they are only the bodies of known pages or templates other than
     /// shortcodes (see `patch.rs`), else a full [`Session::render`].
     /// Both give the same files.
-    pub fn render_changed(&mut self, changed: &[PathBuf]) -> Result<Delta, Errors> {
+    pub fn render_changed(&mut self, changed: &[Change]) -> Result<Delta, Errors> {
         match self.patch(changed) {
             Some(result) => result,
             None => self.render(),
