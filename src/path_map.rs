@@ -1,5 +1,5 @@
-//! A hash map keyed by paths, with a hasher several times quicker than the
-//! standard library's on short strings (rustc-hash, the Rust compiler's).
+//! A hash map keyed by paths, with a hasher quicker than the standard
+//! library's on short strings (rustc-hash, the Rust compiler's).
 //! The maps that a build or rebuild fills or goes over for every file of a
 //! big site (output keys, listings, the URL index, a page's heading ids)
 //! use it. Its hashes are not randomised: its keys are the site's own file

@@ -58,7 +58,7 @@ pub enum Rebuilt<'a> {
 
 /// After a burst that leaves a changed source missing, wait up to this much
 /// longer for it to be written again (a delete-then-create or rename-away
-/// save). Generous: on a busy machine the create can come 60 ms after the
+/// save). Generous: on a busy machine the create can come well after the
 /// delete, and rebuilding in between shows a broken site for a moment; a
 /// page really deleted or renamed waits a little.
 const DELETE_GRACE: Duration = Duration::from_millis(200);

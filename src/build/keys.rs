@@ -23,7 +23,7 @@ pub(super) fn long_hash_of(value: impl Hash) -> u64 {
 
 /// Gathers what `Hash` writes and hashes it in one go at the end: keys
 /// are made of many small writes, which a streaming hasher's state (set up
-/// anew for every key) makes several times dearer.
+/// anew for every key) makes dearer.
 struct BufferHasher(Vec<u8>);
 
 impl Hasher for BufferHasher {

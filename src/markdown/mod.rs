@@ -32,7 +32,7 @@ use state::*;
 use summary::*;
 
 /// A set of ids. A page has a few dozen, made and looked up while its
-/// Markdown renders: the Fx hash is several times quicker than SipHash
+/// Markdown renders: the Fx hash is quicker than SipHash
 /// on them.
 pub type IdSet = HashSet<String, PathHasher>;
 

@@ -84,8 +84,8 @@ pub struct Staging {
     /// Folders made so far, so each is created once.
     made: std::sync::Mutex<BTreeSet<String>>,
     /// `dir`, open: files and folders are made relative to it, so the
-    /// kernel looks up only their own path parts (about an eighth of the
-    /// time of making a page's folder and file, on a deep output path).
+    /// kernel looks up only their own path parts, not the whole path again
+    /// for each file.
     /// `None` where the folder cannot be opened; then full paths are used.
     dir_fd: Option<rustix::fd::OwnedFd>,
     /// Whether the output folder holds a previous build to share files with.
