@@ -357,7 +357,7 @@ pub fn run_serve(args: &ServeArgs, verbosity: Verbosity) -> Result<(), Errors> {
 pub fn print_rebuilt(root: &Path, rebuilt: &Rebuilt, verbosity: Verbosity) {
     // Watch names changes under the site's real folder; the root given
     // may be a link to it, or relative.
-    let real_root = crate::input::real_path(root);
+    let real_root = crate::paths::real_path(root);
     let absolute_root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let names = |changed: &[Change]| {
         let mut names: Vec<String> = changed

@@ -58,7 +58,7 @@ impl Default for Config {
 /// wins over the file's.
 pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<Error>> {
     let path = site_path(root, SETTINGS_FILE);
-    let content = crate::input::real_path(&site_path(root, crate::content::CONTENT_DIR));
+    let content = crate::paths::real_path(&site_path(root, crate::content::CONTENT_DIR));
     let text = match crate::input::read_source(&path, &content, "the site settings file") {
         Ok(text) => text,
         Err(unread) if unread.missing => {

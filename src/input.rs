@@ -179,13 +179,6 @@ pub fn open_inside(path: &Path, boundary: &Path) -> Result<std::fs::File, ReadEr
     regular(fd)
 }
 
-/// The real path of a folder the tool reads from, to check paths against;
-/// the path as given when it does not exist.
-pub fn real_path(path: &Path) -> PathBuf {
-    path.canonicalize()
-        .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-}
-
 /// A file of the site, and the folder (a real path) its real place must
 /// lie in: the file is opened only there (see [`open_inside`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -350,6 +343,7 @@ pub fn text_of(path: &Path, opened: Result<std::fs::File, ReadError>, what: &str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::paths::real_path;
 
     #[test]
     fn forbidden_characters_are_the_controls_and_noncharacters() {

@@ -29,6 +29,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod path_map;
+pub mod paths;
 pub mod placeholders;
 pub mod render;
 pub mod scaffold;

@@ -109,8 +109,8 @@ pub fn watch(
     let root = session.options().root.clone();
     let output = session.options().output_dir();
     output::check_location(&root, &output, session.options().force)?;
-    let output_abs = absolute(&output);
-    let root_abs = absolute(&root);
+    let output_abs = crate::paths::real_path(&output);
+    let root_abs = crate::paths::real_path(&root);
 
     // Watching starts before the first build, so no save is missed.
     let (sender, events) = channel::<DebounceEventResult>();
@@ -191,13 +191,6 @@ impl Writer {
             }
         }
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path)
-        .ok()
-        .and_then(|p| p.canonicalize().ok().or(Some(p)))
-        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// The next burst of relevant changes, as source paths; `None` once `stop` is set.

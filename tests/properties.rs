@@ -552,8 +552,8 @@ proptest! {
 
 /// The changes `watch` would pass on for `paths`.
 fn changes(root: &Path, output: &Path, paths: Vec<PathBuf>) -> Vec<Change> {
-    let root = explainer::input::real_path(root);
-    let output = explainer::input::real_path(output);
+    let root = explainer::paths::real_path(root);
+    let output = explainer::paths::real_path(output);
     paths
         .into_iter()
         .filter_map(|path| Change::of(&root, &output, path))

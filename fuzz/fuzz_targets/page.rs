@@ -69,7 +69,7 @@ fn site() -> &'static Mutex<(tempfile::TempDir, Session)> {
 
 fuzz_target!(|text: &[u8]| {
     let mut site = site().lock().unwrap();
-    let root = explainer::input::real_path(site.0.path());
+    let root = explainer::paths::real_path(site.0.path());
     let page: PathBuf = root.join("content/page.md");
     std::fs::write(&page, text).unwrap();
     // The session keeps the theme and the other pages between runs, as

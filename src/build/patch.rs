@@ -135,7 +135,7 @@ fn edits(root: &Path, snapshot: &Snapshot, changed: &[Change]) -> Option<Edits> 
 /// left to a full render to report.
 fn body_edit(root: &Path, snapshot: &Snapshot, change: &Change) -> Option<(usize, String)> {
     let position = *snapshot.positions.get(&change.name)?;
-    let content_real = crate::input::real_path(&site_path(root, CONTENT_DIR));
+    let content_real = crate::paths::real_path(&site_path(root, CONTENT_DIR));
     let text = crate::input::read_source(&change.path, &content_real, "the file").ok()?;
     let old = snapshot.docs()[position];
     (text.get(..old.body_start) == Some(&old.text[..old.body_start])).then_some((position, text))

@@ -19,7 +19,7 @@ pub(super) struct CachedTheme {
 /// since the last load.
 pub(super) fn load(root: &Path, slot: &mut Option<CachedTheme>) -> Result<(), Vec<Error>> {
     let dir = site_path(root, render::TEMPLATES_DIR);
-    let dir_real = crate::input::real_path(&dir);
+    let dir_real = crate::paths::real_path(&dir);
     let stamps: Vec<(PathBuf, Option<Stamp>)> = walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()

@@ -48,7 +48,7 @@ impl DataFiles {
             )
             .hint("give a path under content/, such as \"data/figures.toml\""));
         }
-        let boundary = crate::input::real_path(&self.content_dir);
+        let boundary = crate::paths::real_path(&self.content_dir);
         let text =
             crate::input::read_source(&file, &boundary, "the data file").map_err(|unread| {
                 match unread.missing {

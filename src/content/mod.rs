@@ -204,7 +204,7 @@ pub fn load(root: &Path, options: LoadOptions) -> (Content, Vec<Error>) {
 /// Reads `root/content`, reparsing only the Markdown files that changed
 /// since `cache` saw them.
 pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (Content, Vec<Error>) {
-    let content_real = input::real_path(&site_path(root, CONTENT_DIR));
+    let content_real = crate::paths::real_path(&site_path(root, CONTENT_DIR));
     let mut errors = Vec::new();
     let walked = walk(root, &content_real, &mut errors);
     let loaded = parse_all(root, &content_real, &walked, cache);

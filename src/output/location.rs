@@ -1,10 +1,11 @@
 //! Where a build may write: never over the site, never through a link,
 //! and only into a folder that is empty or holds a previous build.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use super::output_error;
 use crate::error::{Error, Location, Problem};
+use crate::paths::resolved;
 
 /// The file every build writes into its output folder, so that a later
 /// build knows the folder for its own and may replace what is in it.
@@ -13,36 +14,6 @@ pub const MARKER: &str = ".explainer-output";
 /// What [`MARKER`] says to a person who opens it.
 pub(super) const MARKER_TEXT: &str = "This folder is written by `explainer build`, which replaces everything in it\n\
 on every build: keep no other files here.\n";
-
-/// `path` made absolute, with symbolic links followed and `.` and `..`
-/// resolved where the system resolves them: a part that exists is
-/// replaced by its real path before the next `..` applies to it, so
-/// `link/..` is the parent of the link's target, not the folder the link
-/// is in. Two spellings of one folder compare equal.
-fn resolved(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut real = PathBuf::from("/");
-    for component in absolute.components() {
-        match component {
-            Component::ParentDir => {
-                real.pop();
-            }
-            Component::Normal(part) => {
-                real.push(part);
-                // What does not exist has no links in it.
-                if let Ok(target) = real.canonicalize() {
-                    real = target;
-                }
-            }
-            Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
-        }
-    }
-    real
-}
 
 /// A folder's identity on the system (device and inode): two paths to one
 /// folder through a bind mount or a link have the same.
@@ -160,6 +131,7 @@ fn check_owned(output: &Path) -> Result<(), Error> {
 mod tests {
     use super::*;
     use crate::output::{Contents, Plan, write};
+    use std::path::PathBuf;
 
     #[test]
     fn refuses_dangerous_output_folders() {

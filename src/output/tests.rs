@@ -2,7 +2,7 @@ use super::*;
 
 /// `path` as a file of a site that is its folder.
 fn site_file(path: PathBuf) -> crate::input::SiteFile {
-    let folder = crate::input::real_path(path.parent().unwrap());
+    let folder = crate::paths::real_path(path.parent().unwrap());
     crate::input::SiteFile {
         path,
         folder: folder.into(),

@@ -87,7 +87,7 @@ impl ThemeFiles {
         if !present {
             return Vec::new();
         }
-        let templates_real = crate::input::real_path(dir);
+        let templates_real = crate::paths::real_path(dir);
         let folder: Arc<Path> = Arc::from(templates_real.as_path());
         let boundary = crate::walk::Boundary {
             real: &templates_real,

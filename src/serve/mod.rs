@@ -387,7 +387,7 @@ fn to_folder(relative: &Path) -> Response {
 /// The bytes of `file`, read as every input is (see [`input`]): a regular
 /// file whose real place lies inside `root`.
 async fn read_inside(root: &Path, file: PathBuf) -> Result<Vec<u8>, input::ReadError> {
-    let root = input::real_path(root);
+    let root = crate::paths::real_path(root);
     tokio::task::spawn_blocking(move || input::open_inside(&file, &root).and_then(input::read_all))
         .await
         .unwrap_or_else(|e| Err(input::ReadError::Io(std::io::Error::other(e))))
