@@ -212,7 +212,10 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
         assets: walked.assets,
         ..Content::default()
     };
-    let mut tree = Tree::default();
+    let mut tree = Tree {
+        sections: BTreeMap::new(),
+        pages: Vec::with_capacity(walked.markdown.len() + 1),
+    };
     match load_glossary(root, &content_real) {
         Ok(Some((glossary, page))) => {
             content.glossary = Some(glossary);
