@@ -10,8 +10,13 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Location, Problem};
 
+mod files;
 mod location;
+mod swap;
+
+use files::*;
 pub use location::{MARKER, check_location};
+use swap::*;
 
 /// What one output file holds.
 #[derive(Debug)]
@@ -277,86 +282,6 @@ impl Drop for Staging {
     }
 }
 
-/// `create_dir_all` relative to the open folder `at`: a folder that is
-/// already there is fine; a missing parent is made first.
-fn make_folder_at(at: &rustix::fd::OwnedFd, folder: &str) -> std::io::Result<()> {
-    use rustix::io::Errno;
-    // The mode `std::fs::create_dir` gives (before the umask).
-    let mode = rustix::fs::Mode::from_raw_mode(0o777);
-    match rustix::fs::mkdirat(at, folder, mode) {
-        Ok(()) | Err(Errno::EXIST) => Ok(()),
-        Err(Errno::NOENT) => {
-            if let Some((parent, _)) = folder.rsplit_once('/') {
-                make_folder_at(at, parent)?;
-            }
-            match rustix::fs::mkdirat(at, folder, mode) {
-                Ok(()) | Err(Errno::EXIST) => Ok(()),
-                Err(e) => Err(e.into()),
-            }
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// `std::fs::File::create` of `path` relative to the open folder `at`.
-fn create_at(at: &rustix::fd::OwnedFd, path: &str) -> std::io::Result<std::fs::File> {
-    use rustix::fs::OFlags;
-    let fd = rustix::fs::openat(
-        at,
-        path,
-        OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC,
-        // The mode `std::fs::File::create` gives (before the umask).
-        rustix::fs::Mode::from_raw_mode(0o666),
-    )?;
-    Ok(std::fs::File::from(fd))
-}
-
-/// `std::fs::write` of `path` relative to the open folder `at`.
-fn write_at(at: &rustix::fd::OwnedFd, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    create_at(at, path)?.write_all(bytes)
-}
-
-/// Writes `pieces`, in order, to `path` relative to the open folder `at`,
-/// in as few vectored writes as the kernel takes them in.
-fn write_pieces_at(at: &rustix::fd::OwnedFd, path: &str, pieces: &[&str]) -> std::io::Result<()> {
-    use std::io::{IoSlice, Write as _};
-    // The most slices the kernel takes in one call (IOV_MAX on Linux).
-    const MAX_SLICES: usize = 1024;
-    let mut file = create_at(at, path)?;
-    // Without empty pieces: a call given only empty slices writes nothing
-    // and returns 0, which would read as a disk that takes no more (an
-    // empty page is just an empty file).
-    let mut slices: Vec<IoSlice> = pieces
-        .iter()
-        .filter(|p| !p.is_empty())
-        .map(|p| IoSlice::new(p.as_bytes()))
-        .collect();
-    let mut rest = slices.as_mut_slice();
-    while !rest.is_empty() {
-        let at_once = rest.len().min(MAX_SLICES);
-        match file.write_vectored(&rest[..at_once]) {
-            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
-            Ok(written) => IoSlice::advance_slices(&mut rest, written),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(())
-}
-
-/// Copies the site's file `source` (opened as every input is, see
-/// [`crate::input`]) to a new file `target`.
-fn copy_file(source: &crate::input::SiteFile, target: &Path) -> Result<(), Error> {
-    let mut from = source
-        .open()
-        .map_err(|e| Error::content(e.problem(&source.path, "the file to copy into the output")))?;
-    let mut to = std::fs::File::create(target).map_err(|e| output_error(target, "write", e))?;
-    std::io::copy(&mut from, &mut to)
-        .map(|_| ())
-        .map_err(|e| output_error(&source.path, "copy the file into the output", e))
-}
-
 fn output_error(path: &Path, action: &str, error: std::io::Error) -> Error {
     let hint = match (error.kind(), crate::error::io_hint(&error)) {
         (std::io::ErrorKind::PermissionDenied, _) => {
@@ -466,127 +391,6 @@ fn holds_links(output: &Path) -> bool {
     walkdir::WalkDir::new(output)
         .into_iter()
         .any(|entry| entry.map_or(true, |e| e.path_is_symlink()))
-}
-
-/// Puts `staging` where `output` is, in one step where the system allows.
-fn swap_in(staging: &Path, output: &Path, parent: &Path, name: &str) -> Result<(), Error> {
-    match std::fs::symlink_metadata(output) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return std::fs::rename(staging, output)
-                .map_err(|e| output_error(output, "move the new site into place", e));
-        }
-        Err(e) => return Err(output_error(output, "read the output folder", e)),
-        Ok(meta) if !meta.is_dir() => {
-            return Err(Error::output(
-                Problem::new(Location::file(output), "the output path is not a folder")
-                    .hint("remove it or choose another --output"),
-            ));
-        }
-        Ok(_) => {}
-    }
-    if exchange(staging, output).is_ok() {
-        // `staging` now holds the previous site.
-        remove_tree(staging);
-        return Ok(());
-    }
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    std::fs::rename(output, &old).map_err(|e| output_error(output, "move the previous site aside", e))?;
-    if let Err(e) = std::fs::rename(staging, output) {
-        let _ = std::fs::rename(&old, output);
-        return Err(output_error(output, "move the new site into place", e));
-    }
-    remove_tree(&old);
-    Ok(())
-}
-
-/// Removes a previous build's folder. Each removal waits on the disk's
-/// journal far more than on the processor, so the folders two levels down
-/// (a section's pages) are removed by several threads at once.
-fn remove_tree(dir: &Path) {
-    let children = |d: &Path| -> Vec<PathBuf> {
-        std::fs::read_dir(d)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                    .map(|e| e.path())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut folders = Vec::new();
-    for child in children(dir) {
-        let grandchildren = children(&child);
-        if grandchildren.is_empty() {
-            folders.push(child);
-        } else {
-            folders.extend(grandchildren);
-        }
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        for _ in 0..REMOVING_THREADS.min(folders.len()) {
-            scope.spawn(|| {
-                while let Some(folder) = folders.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-                {
-                    let _ = std::fs::remove_dir_all(folder);
-                }
-            });
-        }
-    });
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-/// How many threads remove a previous build's files.
-const REMOVING_THREADS: usize = 8;
-
-/// Swaps two folders atomically (Linux `renameat2` with `RENAME_EXCHANGE`).
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
-}
-
-/// Removes temporary folders left by builds that were killed, recognised by
-/// their name and by their process being gone.
-fn remove_stale(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(file_name) = file_name.to_str() else {
-            continue;
-        };
-        let pid = [".tmp-", ".old-"].iter().find_map(|kind| {
-            file_name
-                .strip_prefix(&format!(".{name}{kind}"))
-                .and_then(|pid| pid.parse::<u32>().ok())
-        });
-        let is_folder = entry.file_type().is_ok_and(|t| t.is_dir());
-        if let Some(pid) = pid
-            && is_folder
-            && (pid == std::process::id() || !process_exists(pid))
-        {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
-}
-
-/// Whether a process `pid` runs (one that is not ours to signal runs too).
-fn process_exists(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
-        return false;
-    };
-    !matches!(
-        rustix::process::test_kill_process(pid),
-        Err(rustix::io::Errno::SRCH)
-    )
 }
 
 #[cfg(test)]
