@@ -84,18 +84,7 @@ struct Pass<'p, 'g> {
 impl Pass<'_, '_> {
     fn render_at(&mut self, source: &str, base: usize, depth: usize) -> Rendered {
         if !may_call_shortcodes(source) {
-            let mut shifted = Shifted {
-                links: &mut *self.links,
-                map: &[],
-                base,
-            };
-            let around = markdown::Around {
-                fragments: &[],
-                taken_ids: self.taken_ids,
-            };
-            let mut rendered = markdown::render_in(source, &mut shifted, self.terms.as_deref_mut(), around);
-            shift_lints(&mut rendered, &[], base);
-            return rendered;
+            return self.render_markdown(source, &[], &[], base);
         }
         let shortcodes::Found {
             calls,
@@ -116,9 +105,6 @@ impl Pass<'_, '_> {
             .iter()
             .map(|call| self.expand(call, source, base, depth, &mut inner))
             .collect();
-
-        // The source with each call replaced by a placeholder, and where each
-        // copied stretch of text came from.
         // Calls and calls written to be shown, in the order they stand.
         let mut edits: Vec<(Range<usize>, String)> = calls
             .iter()
@@ -127,31 +113,9 @@ impl Pass<'_, '_> {
             .chain(literals.into_iter().map(|l| (l.span, l.text)))
             .collect();
         edits.sort_by_key(|(span, _)| span.start);
-        let mut replaced = String::with_capacity(source.len());
-        let mut map: Vec<(usize, usize)> = Vec::with_capacity(edits.len() + 1);
-        let mut copied_to = 0;
-        for (span, text) in edits {
-            map.push((replaced.len(), copied_to));
-            replaced.push_str(&source[copied_to..span.start]);
-            replaced.push_str(&text);
-            copied_to = span.end;
-        }
-        map.push((replaced.len(), copied_to));
-        replaced.push_str(&source[copied_to..]);
+        let (replaced, map) = with_edits(source, edits);
 
-        let mut rendered = {
-            let mut shifted = Shifted {
-                links: &mut *self.links,
-                map: &map,
-                base,
-            };
-            let around = markdown::Around {
-                fragments: &fragments,
-                taken_ids: self.taken_ids,
-            };
-            markdown::render_in(&replaced, &mut shifted, self.terms.as_deref_mut(), around)
-        };
-        shift_lints(&mut rendered, &map, base);
+        let mut rendered = self.render_markdown(&replaced, &map, &fragments, base);
         for span in std::mem::take(&mut rendered.misplaced_calls) {
             self.errors.push(BodyError::Shortcode {
                 offset: original(&map, base, span.start),
@@ -166,6 +130,30 @@ impl Pass<'_, '_> {
         rendered.word_count += inner.word_count;
         rendered.lints.extend(inner.lints);
         rendered.repeated_ids.extend(inner.repeated_ids);
+        rendered
+    }
+
+    /// The Markdown of `source`, which `map` ties back to the document (see
+    /// [`with_edits`]) and whose placeholders stand for `fragments`; links
+    /// and lints point into the document.
+    fn render_markdown(
+        &mut self,
+        source: &str,
+        map: &[(usize, usize)],
+        fragments: &[String],
+        base: usize,
+    ) -> Rendered {
+        let mut shifted = Shifted {
+            links: &mut *self.links,
+            map,
+            base,
+        };
+        let around = markdown::Around {
+            fragments,
+            taken_ids: self.taken_ids,
+        };
+        let mut rendered = markdown::render_in(source, &mut shifted, self.terms.as_deref_mut(), around);
+        shift_lints(&mut rendered, map, base);
         rendered
     }
 
@@ -246,6 +234,24 @@ struct Inner {
     word_count: usize,
     lints: Vec<markdown::Lint>,
     repeated_ids: Vec<String>,
+}
+
+/// `source` with each span of `edits` (sorted, apart) replaced by its
+/// text, and where each copied stretch came from: pairs of (offset in the
+/// result, offset in `source`).
+fn with_edits(source: &str, edits: Vec<(Range<usize>, String)>) -> (String, Vec<(usize, usize)>) {
+    let mut replaced = String::with_capacity(source.len());
+    let mut map: Vec<(usize, usize)> = Vec::with_capacity(edits.len() + 1);
+    let mut copied_to = 0;
+    for (span, text) in edits {
+        map.push((replaced.len(), copied_to));
+        replaced.push_str(&source[copied_to..span.start]);
+        replaced.push_str(&text);
+        copied_to = span.end;
+    }
+    map.push((replaced.len(), copied_to));
+    replaced.push_str(&source[copied_to..]);
+    (replaced, map)
 }
 
 /// Moves lint spans from the replaced text back to the body's source.

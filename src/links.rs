@@ -57,6 +57,47 @@ impl<'a> PageLinks<'a> {
         });
     }
 
+    /// What the link path `decoded` names, and what to say when nothing:
+    /// `@/` names a source file, `/` an output path, anything else a path
+    /// relative to the page's folder.
+    fn look_up(&self, decoded: &str) -> (Option<&'a Target>, &'static str) {
+        if let Some(source) = decoded.strip_prefix("@/") {
+            (
+                self.index.by_source(source),
+                "an @/ link names a file under content/, such as @/rare-earths.md",
+            )
+        } else if decoded.starts_with('/') {
+            (
+                self.index.by_output(decoded),
+                "link to a page as @/page.md (the file under content/); it works under any subpath",
+            )
+        } else {
+            (
+                self.relative(decoded),
+                "a relative link is read from this file's folder in content/; link to a page as @/page.md",
+            )
+        }
+    }
+
+    /// Notes a `#fragment` to check once the target page is rendered
+    /// (`target`: a section or not, and its index; `None`: this page).
+    fn check_fragment(
+        &mut self,
+        span: Range<usize>,
+        target: Option<(bool, usize)>,
+        fragment: Option<&str>,
+        written: &str,
+    ) {
+        if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+            self.anchors.push(AnchorCheck {
+                span,
+                target,
+                fragment: urls::decode(fragment).into_owned(),
+                written: written.to_string(),
+            });
+        }
+    }
+
     /// Looks a relative link up from the page's folder; a folder link finds
     /// its `_index.md` or `index.md`.
     fn relative(&self, path: &str) -> Option<&'a Target> {
@@ -84,33 +125,10 @@ impl LinkRewriter for PageLinks<'_> {
             None => (before_fragment, None),
         };
         if path.is_empty() {
-            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                self.anchors.push(AnchorCheck {
-                    span,
-                    target: None,
-                    fragment: urls::decode(fragment).into_owned(),
-                    written: destination.to_string(),
-                });
-            }
+            self.check_fragment(span, None, fragment, destination);
             return None;
         }
-        let decoded = urls::decode(path);
-        let (target, hint) = if let Some(source) = decoded.strip_prefix("@/") {
-            (
-                self.index.by_source(source),
-                "an @/ link names a file under content/, such as @/rare-earths.md",
-            )
-        } else if decoded.starts_with('/') {
-            (
-                self.index.by_output(&decoded),
-                "link to a page as @/page.md (the file under content/); it works under any subpath",
-            )
-        } else {
-            (
-                self.relative(&decoded),
-                "a relative link is read from this file's folder in content/; link to a page as @/page.md",
-            )
-        };
+        let (target, hint) = self.look_up(&urls::decode(path));
         let file = match target {
             None => {
                 self.broken(
@@ -130,14 +148,7 @@ impl LinkRewriter for PageLinks<'_> {
                 return None;
             }
             Some(Target::Document { section, index, file }) => {
-                if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                    self.anchors.push(AnchorCheck {
-                        span,
-                        target: Some((*section, *index)),
-                        fragment: urls::decode(fragment).into_owned(),
-                        written: destination.to_string(),
-                    });
-                }
+                self.check_fragment(span, Some((*section, *index)), fragment, destination);
                 file
             }
             Some(Target::File(file)) => file,

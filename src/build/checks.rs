@@ -148,7 +148,10 @@ pub(super) fn repeated_ids(repeated: Vec<RepeatedId>, targets: &Targets, level: 
 
 /// The costlier fields the templates the documents render with may read.
 pub(super) fn fields_read(content: &Content, theme: &Theme) -> CostlyFields {
-    let mut templates: BTreeSet<&str> = content.doc_refs().map(|at| content.template_of(at)).collect();
+    let mut templates: BTreeSet<&str> = content
+        .doc_refs()
+        .map(|at| render::template_of(content, at))
+        .collect();
     templates.insert(render::NOT_FOUND);
     theme.fields_read_by(templates)
 }
@@ -159,7 +162,7 @@ pub(super) fn missing_templates(content: &Content, theme: &Theme) -> Vec<Error> 
     // Documents that fall back on a default template that does not exist, by template.
     let mut without_default: BTreeMap<&str, Vec<PathBuf>> = BTreeMap::new();
     for at in content.doc_refs() {
-        let name = content.template_of(at);
+        let name = render::template_of(content, at);
         if theme.has_template(name) {
             continue;
         }

@@ -5,7 +5,7 @@ use std::hash::{Hash, Hasher};
 
 use super::outputs::Claim;
 use crate::content::{Content, DocRef, Stamp};
-use crate::render::{Theme, ThemeSource};
+use crate::render::{self, Theme, ThemeSource};
 
 pub(super) fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = BufferHasher(Vec::with_capacity(256));
@@ -154,7 +154,7 @@ impl RenderKeys<'_> {
     fn page(&self, i: usize) -> u64 {
         let template = self
             .theme
-            .template_hash(self.content.template_of(DocRef::Page(i)));
+            .template_hash(render::template_of(self.content, DocRef::Page(i)));
         hash_of((
             "page",
             template,
@@ -168,7 +168,7 @@ impl RenderKeys<'_> {
         let section = &self.content.sections[i];
         let template = self
             .theme
-            .template_hash(self.content.template_of(DocRef::Section(i)));
+            .template_hash(render::template_of(self.content, DocRef::Section(i)));
         let chain: Vec<(&str, &str)> = self
             .content
             .section_chain(i)

@@ -18,6 +18,7 @@ use super::keys::{hash_of, long_hash_of};
 use crate::config::Config;
 use crate::content::{Content, Stamp};
 use crate::feeds;
+use crate::input::SiteFile;
 use crate::markdown::Rendered;
 use crate::output::Contents;
 use crate::path_map::PathMap;
@@ -94,6 +95,19 @@ fn generated(output: &str) -> Claim {
     }
 }
 
+/// The claim of a file that needs absolute addresses: none without a base URL.
+fn with_base_url(site: Site, output: &str) -> Vec<Claim> {
+    match site.config.base_url {
+        Some(_) => vec![generated(output)],
+        None => Vec::new(),
+    }
+}
+
+/// The key of a copy of `source`: its path and stamp.
+fn copy_key(source: &SiteFile) -> u64 {
+    hash_of((&source.path, Stamp::of(&source.path, &source.folder)))
+}
+
 /// `path` made by `make`, unless the last render wrote it under `key`.
 fn file(previous: &PathMap<u64>, path: &str, key: u64, make: impl FnOnce() -> Contents) -> OutputFile {
     let contents = (previous.get(path) != Some(&key)).then(make);
@@ -125,10 +139,7 @@ struct Sitemap;
 
 impl Output for Sitemap {
     fn claims(&self, site: Site) -> Vec<Claim> {
-        match site.config.base_url {
-            Some(_) => vec![generated(feeds::SITEMAP)],
-            None => Vec::new(),
-        }
+        with_base_url(site, feeds::SITEMAP)
     }
 
     fn files(&mut self, made: &Made, previous: &PathMap<u64>) -> Vec<OutputFile> {
@@ -159,10 +170,7 @@ struct Feed {
 
 impl Output for Feed {
     fn claims(&self, site: Site) -> Vec<Claim> {
-        match site.config.base_url {
-            Some(_) => vec![generated(feeds::FEED)],
-            None => Vec::new(),
-        }
+        with_base_url(site, feeds::FEED)
     }
 
     fn files(&mut self, made: &Made, previous: &PathMap<u64>) -> Vec<OutputFile> {
@@ -241,8 +249,9 @@ impl Output for Assets {
             .iter()
             .map(|asset| {
                 let source = &asset.file;
-                let key = hash_of((&source.path, Stamp::of(&source.path, &source.folder)));
-                file(previous, &asset.source, key, || Contents::CopyOf(source.clone()))
+                file(previous, &asset.source, copy_key(source), || {
+                    Contents::CopyOf(source.clone())
+                })
             })
             .collect()
     }
@@ -278,12 +287,9 @@ impl Output for ThemeFiles {
         files
             .iter()
             .map(|static_file| match &static_file.source {
-                ThemeSource::File(source) => {
-                    let key = hash_of((&source.path, Stamp::of(&source.path, &source.folder)));
-                    file(previous, &static_file.output, key, || {
-                        Contents::CopyOf(source.clone())
-                    })
-                }
+                ThemeSource::File(source) => file(previous, &static_file.output, copy_key(source), || {
+                    Contents::CopyOf(source.clone())
+                }),
                 ThemeSource::BuiltIn(bytes) => file(previous, &static_file.output, hash_of(bytes), || {
                     Contents::Static(bytes)
                 }),

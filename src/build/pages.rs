@@ -182,7 +182,7 @@ fn render_one(
         Job::Doc(at @ DocRef::Section(i)) => {
             let size = FRAME + 256 * content.sections[i].pages.len();
             (
-                content.template_of(at),
+                render::template_of(content, at),
                 contexts.section(i),
                 content.doc(at).file.clone(),
                 size,
@@ -191,7 +191,7 @@ fn render_one(
         Job::Doc(at @ DocRef::Page(i)) => {
             let size = FRAME + contexts.content_len(i);
             (
-                content.template_of(at),
+                render::template_of(content, at),
                 contexts.page(i),
                 content.doc(at).file.clone(),
                 size,

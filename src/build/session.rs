@@ -74,6 +74,16 @@ pub(super) struct Snapshot {
 }
 
 impl Snapshot {
+    /// The rendered Markdown of the sections, and of the pages.
+    fn rendered(&self) -> (Vec<&Rendered>, Vec<&Rendered>) {
+        let rendered = self.results.iter().map(|r| &r.rendered);
+        let sections = self.content.sections.len();
+        (
+            rendered.clone().take(sections).collect(),
+            rendered.skip(sections).collect(),
+        )
+    }
+
     pub fn docs(&self) -> Vec<&Document> {
         self.content.documents().collect()
     }
@@ -291,9 +301,7 @@ impl Session {
 
     /// Every link's `#fragment`, and the problems of form.
     fn check_links(&self, snapshot: &Snapshot) -> Findings {
-        let (sections, pages) = snapshot.results.split_at(snapshot.content.sections.len());
-        let sections: Vec<&Rendered> = sections.iter().map(|r| &r.rendered).collect();
-        let pages: Vec<&Rendered> = pages.iter().map(|r| &r.rendered).collect();
+        let (sections, pages) = snapshot.rendered();
         let targets = Targets {
             content: &snapshot.content,
             sections: &sections,
@@ -307,7 +315,7 @@ impl Session {
     /// is still held.
     fn other_outputs(&mut self, snapshot: &Snapshot) -> Next {
         let sections = snapshot.content.sections.len();
-        let pages: Vec<&Rendered> = snapshot.results[sections..].iter().map(|r| &r.rendered).collect();
+        let (_, pages) = snapshot.rendered();
         let made = Made {
             site: Site {
                 config: &snapshot.config,
@@ -345,9 +353,7 @@ impl Session {
         if !missing.is_empty() {
             return missing;
         }
-        let (sections, pages) = snapshot.results.split_at(content.sections.len());
-        let sections: Vec<&Rendered> = sections.iter().map(|r| &r.rendered).collect();
-        let pages: Vec<&Rendered> = pages.iter().map(|r| &r.rendered).collect();
+        let (sections, pages) = snapshot.rendered();
         let (section_keys, page_keys) = snapshot.markdown_keys.split_at(content.sections.len());
         let fields = checks::fields_read(content, theme);
         // A listing is made of what the templates may read, too.

@@ -96,9 +96,9 @@ fn clean(text: &str) -> String {
     crate::input::clean(text.trim().to_string())
 }
 
-/// Parses the glossary `text`, the contents of `path`.
-pub fn parse(path: &Path, text: &str) -> Result<Glossary, Vec<Problem>> {
-    let file: File = toml::from_str(text).map_err(|e| {
+/// The glossary file's TOML, or the problem at its place.
+fn read(path: &Path, text: &str) -> Result<File, Vec<Problem>> {
+    toml::from_str(text).map_err(|e| {
         let at = e.span().map_or(0, |s| s.start);
         vec![
             Problem::new(
@@ -107,7 +107,27 @@ pub fn parse(path: &Path, text: &str) -> Result<Glossary, Vec<Problem>> {
             )
             .hint("each term is a [[terms]] table with `term`, `definition` and optional `aliases = [...]`"),
         ]
-    })?;
+    })
+}
+
+/// The term's slug (`term` if it has none), numbered from the second use
+/// on: `tariff`, `tariff-2`.
+fn unique_id(ids: &mut HashMap<String, usize>, term: &str) -> String {
+    let base = match slug::slugify(term) {
+        s if s.is_empty() => "term".to_string(),
+        s => s,
+    };
+    let count = ids.entry(base.clone()).or_insert(0);
+    *count += 1;
+    match *count {
+        1 => base,
+        count => format!("{base}-{count}"),
+    }
+}
+
+/// Parses the glossary `text`, the contents of `path`.
+pub fn parse(path: &Path, text: &str) -> Result<Glossary, Vec<Problem>> {
+    let file = read(path, text)?;
     let mut problems = Vec::new();
     let mut forms: HashMap<String, String> = HashMap::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
@@ -151,19 +171,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Glossary, Vec<Problem>> {
                 );
             }
         }
-        let base = match slug::slugify(&entry.term) {
-            s if s.is_empty() => "term".to_string(),
-            s => s,
-        };
-        let count = ids.entry(base.clone()).or_insert(0);
-        *count += 1;
-        let id = if *count == 1 {
-            base
-        } else {
-            format!("{base}-{count}")
-        };
         terms.push(Term {
-            id,
+            id: unique_id(&mut ids, &entry.term),
             term: entry.term,
             definition: entry.definition,
             aliases: entry.aliases,

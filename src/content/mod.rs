@@ -150,22 +150,6 @@ impl Content {
         }
     }
 
-    /// The template a document renders with: the one its front matter
-    /// names, or the default for its kind (`index.html` for the home page,
-    /// `section.html` for other sections, `page.html` for pages).
-    pub fn template_of(&self, at: DocRef) -> &str {
-        let default = match at {
-            DocRef::Section(0) => "index.html",
-            DocRef::Section(_) => "section.html",
-            DocRef::Page(_) => "page.html",
-        };
-        self.doc(at)
-            .front
-            .template
-            .as_ref()
-            .map_or(default, |(name, _)| name.as_str())
-    }
-
     /// Every document, sections first, in the order of [`Content::documents`].
     pub fn doc_refs(&self) -> impl Iterator<Item = DocRef> + use<> {
         (0..self.sections.len())

@@ -18,7 +18,7 @@ use tera::{Context, Tera};
 use crate::body::ShortcodeTemplates;
 use crate::config::Config;
 use crate::content::data::DataFiles;
-use crate::content::{Content, Document};
+use crate::content::{Content, DocRef, Document};
 use crate::error::{Error, Location, Problem, site_path};
 use crate::markdown::{Heading, Rendered, escape};
 use crate::path_map::PathMap;
@@ -97,6 +97,23 @@ pub struct StaticFile {
     /// Path under `templates/`, which is also its output path.
     pub output: String,
     pub source: ThemeSource,
+}
+
+/// The template a document renders with: the one its front matter names,
+/// or the default for its kind (`index.html` for the home page,
+/// `section.html` for other sections, `page.html` for pages).
+pub fn template_of(content: &Content, at: DocRef) -> &str {
+    let default = match at {
+        DocRef::Section(0) => "index.html",
+        DocRef::Section(_) => "section.html",
+        DocRef::Page(_) => "page.html",
+    };
+    content
+        .doc(at)
+        .front
+        .template
+        .as_ref()
+        .map_or(default, |(name, _)| name.as_str())
 }
 
 /// The loaded templates and the theme's other files.
