@@ -80,10 +80,11 @@ fn stages(c: &mut Criterion) {
             &text[start..]
         })
         .collect();
+    let markup = explainer::render::built_in_markup();
     group.bench_function("markdown", |b| {
         b.iter(|| {
             for body in &bodies {
-                markdown::render(body, &mut KeepLinks, None);
+                markdown::render(body, &markup, &mut KeepLinks, None);
             }
         })
     });

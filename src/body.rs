@@ -52,9 +52,11 @@ const MAX_DEPTH: usize = 8;
 /// Renders `source`, the body of a document; link spans reported to `links`
 /// and lint spans are byte ranges of `source`. `terms` marks up glossary
 /// terms, once per page across the body and its shortcodes; `taken_ids`
-/// are the ids the page's template gives its own elements.
+/// are the ids the page's template gives its own elements; `markup` is the
+/// theme's for what the Markdown adds of its own.
 pub fn render(
     source: &str,
+    markup: &markdown::Markup,
     links: &mut dyn LinkRewriter,
     templates: Option<&dyn ShortcodeTemplates>,
     terms: Option<&mut TermUse>,
@@ -62,6 +64,7 @@ pub fn render(
 ) -> (Rendered, Vec<BodyError>) {
     let mut errors = Vec::new();
     let mut pass = Pass {
+        markup,
         links,
         templates,
         terms,
@@ -74,6 +77,7 @@ pub fn render(
 
 /// What every nested rendering of one body shares.
 struct Pass<'p, 'g> {
+    markup: &'p markdown::Markup,
     links: &'p mut dyn LinkRewriter,
     templates: Option<&'p dyn ShortcodeTemplates>,
     terms: Option<&'p mut TermUse<'g>>,
@@ -149,6 +153,7 @@ impl Pass<'_, '_> {
             base,
         };
         let around = markdown::Around {
+            markup: self.markup,
             fragments,
             taken_ids: self.taken_ids,
         };
@@ -293,6 +298,18 @@ impl LinkRewriter for Shifted<'_, '_> {
 mod tests {
     use super::*;
     use crate::error::Location;
+
+    /// [`super::render`] with the built-in theme's markup.
+    fn render(
+        source: &str,
+        links: &mut dyn LinkRewriter,
+        templates: Option<&dyn ShortcodeTemplates>,
+        terms: Option<&mut TermUse>,
+        taken_ids: Option<&markdown::IdSet>,
+    ) -> (Rendered, Vec<BodyError>) {
+        let markup = crate::render::built_in_markup_for_tests();
+        super::render(source, markup, links, templates, terms, taken_ids)
+    }
 
     #[test]
     fn only_a_brace_pair_may_start_a_shortcode() {

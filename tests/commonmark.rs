@@ -149,8 +149,9 @@ fn commonmark_examples_render_as_the_specification_says() {
 
     let mut unexpected = Vec::new();
     let mut differing = Vec::new();
+    let markup = explainer::render::built_in_markup();
     for example in &examples {
-        let (rendered, _) = body::render(&example.markdown, &mut KeepLinks, None, None, None);
+        let (rendered, _) = body::render(&example.markdown, &markup, &mut KeepLinks, None, None, None);
         let (got, expected) = (normalised(&rendered.html), normalised(&example.html));
         if got == expected {
             continue;

@@ -64,8 +64,9 @@ proptest! {
     #[test]
     fn heading_ids_are_unique_url_safe_and_stable(titles in prop::collection::vec("[A-Za-z0-9 _?!'&-]{0,12}", 1..30)) {
         let source: String = titles.iter().map(|t| format!("## {t}\n\n")).collect();
-        let first = markdown::render(&source, &mut KeepLinks, None);
-        let again = markdown::render(&source, &mut KeepLinks, None);
+        let markup = explainer::render::built_in_markup();
+        let first = markdown::render(&source, &markup, &mut KeepLinks, None);
+        let again = markdown::render(&source, &markup, &mut KeepLinks, None);
         let ids: Vec<&str> = first.toc.iter().map(|h| h.id.as_str()).collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         prop_assert_eq!(unique.len(), ids.len(), "ids repeat: {:?}", ids);

@@ -52,6 +52,12 @@ fn escaped(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// The built-in theme's markup, made once.
+fn markup() -> &'static explainer::markdown::Markup {
+    static MARKUP: std::sync::OnceLock<explainer::markdown::Markup> = std::sync::OnceLock::new();
+    MARKUP.get_or_init(explainer::render::built_in_markup)
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&shape, rest)) = data.split_first() else {
         return;
@@ -91,7 +97,7 @@ fuzz_target!(|data: &[u8]| {
         "glossary.html".into(),
     );
     let mut terms = TermUse::new(&glossary);
-    let (rendered, errors) = body::render(&markdown, &mut KeepLinks, Some(&Echo), Some(&mut terms), None);
+    let (rendered, errors) = body::render(&markdown, markup(), &mut KeepLinks, Some(&Echo), Some(&mut terms), None);
     // A page with an error (shortcodes nested too deep) is not published.
     if !errors.is_empty() {
         return;

@@ -25,6 +25,12 @@ impl ShortcodeTemplates for Echo {
     }
 }
 
+/// The built-in theme's markup, made once.
+fn markup() -> &'static explainer::markdown::Markup {
+    static MARKUP: std::sync::OnceLock<explainer::markdown::Markup> = std::sync::OnceLock::new();
+    MARKUP.get_or_init(explainer::render::built_in_markup)
+}
+
 fuzz_target!(|text: &str| {
     let found = shortcodes::find(text, &[]);
     for call in &found.calls {
@@ -36,5 +42,5 @@ fuzz_target!(|text: &str| {
     for error in &found.errors {
         assert!(error.offset <= text.len());
     }
-    let _ = body::render(text, &mut KeepLinks, Some(&Echo), None, None);
+    let _ = body::render(text, markup(), &mut KeepLinks, Some(&Echo), None, None);
 });

@@ -71,6 +71,12 @@ fn tags(html: &str) -> (Vec<String>, Vec<String>) {
     (open.into_inner(), misplaced.into_inner())
 }
 
+/// The built-in theme's markup, made once.
+fn markup() -> &'static markdown::Markup {
+    static MARKUP: std::sync::OnceLock<markdown::Markup> = std::sync::OnceLock::new();
+    MARKUP.get_or_init(explainer::render::built_in_markup)
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&at, rest)) = data.split_first() else {
         return;
@@ -82,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
         cut -= 1;
     }
     let source = format!("{}<!-- more -->{}", &text[..cut], &text[cut..]);
-    let rendered = markdown::render(&source, &mut KeepLinks, None);
+    let rendered = markdown::render(&source, markup(), &mut KeepLinks, None);
     if !text.contains('<') {
         let (open, misplaced) = tags(&rendered.html);
         assert!(

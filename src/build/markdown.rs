@@ -14,7 +14,7 @@ use crate::content::glossary::GLOSSARY_FILE;
 use crate::content::{Content, Document};
 use crate::error::{Error, Location, Problem};
 use crate::links::{AnchorCheck, PageLinks};
-use crate::markdown::{Glossary, GlossaryTerm, Rendered, TermUse};
+use crate::markdown::{Glossary, GlossaryTerm, Markup, Rendered, TermUse};
 use crate::render::{ShortcodeRenderer, Theme};
 use crate::urls::{self, UrlIndex};
 
@@ -34,6 +34,8 @@ pub(super) struct Env<'a> {
     pub index: &'a UrlIndex,
     pub shortcodes: Option<&'a ShortcodeRenderer<'a>>,
     pub glossary: Option<&'a Glossary>,
+    /// The theme's markup for headings, glossary terms and footnotes.
+    pub markup: &'a Markup,
     /// A hash of all of the above, part of every document's key.
     pub hash: u64,
 }
@@ -64,15 +66,17 @@ pub(super) fn glossary(content: &Content) -> Option<Glossary> {
 
 /// The hash of what every document's Markdown may refer to besides the
 /// addresses and settings: the glossary, the shortcode templates, the ids
-/// the theme's pages hold.
+/// the theme's pages hold, the theme's markup.
 pub(super) fn env_hash(
     shared: u64,
     content: &Content,
     shortcodes: Option<&ShortcodeRenderer>,
     theme: Option<&Theme>,
+    markup: &Markup,
 ) -> u64 {
     hash_of((
         shared,
+        markup,
         content.glossary.as_ref().map(|g| &g.terms),
         shortcodes.map(|s| {
             s.names()
@@ -170,19 +174,15 @@ pub(super) fn render_one(doc: &Document, text: &str, env: &Env) -> (MarkdownResu
     let taken_ids = env.shortcodes.map(|s| &s.theme.fixed_ids);
     let (mut rendered, body_errors) = body::render(
         &text[doc.body_start..],
+        env.markup,
         &mut links,
         templates,
         terms.as_mut(),
         taken_ids,
     );
-    if doc.source == GLOSSARY_FILE {
+    if let Some(glossary) = env.glossary.filter(|_| doc.source == GLOSSARY_FILE) {
         // The glossary template gives each entry its term's id.
-        if let Some(serde_json::Value::Array(terms)) = doc.front.extra.get("terms") {
-            let ids = terms
-                .iter()
-                .filter_map(|t| t.get("id")?.as_str().map(str::to_string));
-            rendered.ids.extend(ids);
-        }
+        rendered.ids.extend(glossary.ids().map(str::to_string));
     }
     let at = |offset: usize| Location::at_offset(&doc.file, text, doc.body_start + offset);
     let mut errors: Vec<Error> = links

@@ -1,12 +1,12 @@
 //! The quick way of a render after changes: when only the bodies of known
-//! pages or templates other than shortcodes changed, start from the last
+//! pages or templates the Markdown does not use changed, start from the last
 //! render; only those pages' Markdown is rendered again, and only the
 //! outputs whose inputs changed. Anything else is a full render.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use super::keys::fixed_ids_hash;
+use super::keys::hash_of;
 use super::markdown::{self, Env};
 use super::session::{Session, Snapshot};
 use super::{Delta, Timer, theme};
@@ -14,7 +14,7 @@ use crate::change::{Change, ChangeKind};
 use crate::content::data::DataFiles;
 use crate::content::{self, CONTENT_DIR};
 use crate::error::{Errors, site_path};
-use crate::render::ShortcodeRenderer;
+use crate::render::{ShortcodeRenderer, Theme};
 
 /// What changed, when a patch can follow it.
 struct Edits {
@@ -42,11 +42,10 @@ impl Session {
             }
             let theme = &self.theme.as_ref()?.theme;
             let last = self.last.as_ref()?;
-            // The ids no heading may take: every page's Markdown depends on them.
             if !theme
                 .template_names()
                 .eq(last.templates.iter().map(String::as_str))
-                || fixed_ids_hash(theme) != last.fixed_ids_hash
+                || markdown_env(theme, last)? != last.markdown_env
             {
                 return None;
             }
@@ -83,6 +82,7 @@ impl Session {
                 index: &snapshot.index,
                 shortcodes: Some(&shortcodes),
                 glossary: snapshot.glossary.as_ref(),
+                markup: &snapshot.markup,
                 hash: snapshot.markdown_env,
             };
             let (key, result, found, source) = {
@@ -109,6 +109,23 @@ impl Session {
     }
 }
 
+/// The hash of what every document's Markdown may refer to, with `theme`
+/// in place of the snapshot's: when it differs, every page's Markdown must
+/// be rendered again (a shortcode template, or one it includes, changed;
+/// the markup; the ids the theme's pages hold).
+fn markdown_env(theme: &Theme, last: &Snapshot) -> Option<u64> {
+    let shortcodes = ShortcodeRenderer::new(theme, &last.config);
+    let markup = theme.markup(&last.config).ok()?;
+    let shared = hash_of((last.addresses_hash, last.config_hash));
+    Some(markdown::env_hash(
+        shared,
+        &last.content,
+        Some(&shortcodes),
+        Some(theme),
+        &markup,
+    ))
+}
+
 /// The changes, if a patch can follow them: each a page's body (its front
 /// matter untouched, which decides paths and order) or a template other
 /// than a shortcode.
@@ -119,7 +136,6 @@ fn edits(root: &Path, snapshot: &Snapshot, changed: &[Change]) -> Option<Edits> 
     };
     for change in changed {
         match change.kind {
-            ChangeKind::Template if change.name.starts_with("shortcodes/") => return None,
             ChangeKind::Template => edits.templates = true,
             ChangeKind::Content => edits.bodies.push(body_edit(root, snapshot, change)?),
             // Settings, the glossary, data and theme files reach

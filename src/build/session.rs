@@ -16,7 +16,7 @@ use crate::config::{self, Config};
 use crate::content::data::DataFiles;
 use crate::content::{self, CONTENT_DIR, Content, DocCache, Document, LoadOptions};
 use crate::error::{Error, Errors, Kind, site_path};
-use crate::markdown::{Glossary, Rendered};
+use crate::markdown::{Glossary, Markup, Rendered};
 use crate::output::{Contents, PageSink, Plan};
 use crate::path_map::{self, PathMap};
 use crate::render::{Contexts, FileHashes, ListingCache, ShortcodeRenderer, Theme, ThemeSource};
@@ -58,6 +58,8 @@ pub(super) struct Snapshot {
     pub files: Arc<FileHashes>,
     pub addresses_hash: u64,
     pub glossary: Option<Glossary>,
+    /// The theme's markup for what the Markdown adds of its own.
+    pub markup: Markup,
     /// The hash of what every document's Markdown may refer to.
     pub markdown_env: u64,
     /// Sections first, then pages, as in `docs()`.
@@ -69,8 +71,6 @@ pub(super) struct Snapshot {
     pub positions: HashMap<String, usize>,
     /// The template names when the snapshot was made.
     pub templates: Vec<String>,
-    /// [`keys::fixed_ids_hash`] of the theme when the snapshot was made.
-    pub fixed_ids_hash: u64,
 }
 
 impl Snapshot {
@@ -191,12 +191,14 @@ impl Session {
 
         let shortcodes = theme.map(|theme| ShortcodeRenderer::new(theme, &config));
         let glossary = markdown::glossary(&content);
+        let markup = theme::markup(theme, &config, &mut errors);
         let shared = hash_of((addresses_hash, config_hash));
         let env = markdown::Env {
             index: &index,
             shortcodes: shortcodes.as_ref(),
             glossary: glossary.as_ref(),
-            hash: markdown::env_hash(shared, &content, shortcodes.as_ref(), theme),
+            markup: &markup,
+            hash: markdown::env_hash(shared, &content, shortcodes.as_ref(), theme, &markup),
         };
         let rendered = markdown::render_all(&mut content, &env, &mut self.markdown, self.retention);
         errors.extend(rendered.errors);
@@ -219,6 +221,7 @@ impl Session {
             files,
             addresses_hash,
             glossary,
+            markup,
             markdown_env,
             markdown_keys: rendered.keys,
             results: rendered.results,
@@ -227,7 +230,6 @@ impl Session {
             templates: theme
                 .map(|t| t.template_names().map(str::to_string).collect())
                 .unwrap_or_default(),
-            fixed_ids_hash: theme.map_or(0, keys::fixed_ids_hash),
         };
         Ok((snapshot, errors))
     }

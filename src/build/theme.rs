@@ -1,12 +1,11 @@
 //! The theme, loaded again only when a file under `templates/` changed.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use crate::content::glossary::GLOSSARY_FILE;
+use crate::config::Config;
 use crate::content::{Content, Stamp};
 use crate::error::{Error, site_path};
-use crate::markdown::IdSet;
+use crate::markdown::{IdSet, Markup};
 use crate::render::{self, Theme};
 
 /// The theme, kept while no file under `templates/` changes.
@@ -41,17 +40,21 @@ pub(super) fn load(root: &Path, slot: &mut Option<CachedTheme>) -> Result<(), Ve
 /// Gives a glossary term whose id the theme's pages hold of their own
 /// (a term "main") another, on the glossary page and in the links to it.
 pub(super) fn keep_glossary_ids_off(content: &mut Content, taken: &IdSet) {
-    let Some(glossary) = content.glossary.as_mut() else {
-        return;
-    };
-    if !glossary.avoid_ids(taken) {
-        return;
+    if let Some(glossary) = content.glossary.as_mut() {
+        glossary.avoid_ids(taken);
     }
-    let terms = glossary.terms_value();
-    if let Some(page) = content.pages.iter_mut().find(|p| p.doc.source == GLOSSARY_FILE) {
-        let front = Arc::make_mut(&mut page.doc.front);
-        if let Some(extra) = front.extra.as_object_mut() {
-            extra.insert("terms".to_string(), terms);
+}
+
+/// The theme's markup for what the Markdown adds of its own. Without a
+/// theme, or after an error in one of its markup templates (reported in
+/// `errors`), nothing is written: an empty one stands in.
+pub(super) fn markup(theme: Option<&Theme>, config: &Config, errors: &mut Vec<Error>) -> Markup {
+    match theme.map(|theme| theme.markup(config)) {
+        Some(Ok(markup)) => markup,
+        Some(Err(found)) => {
+            errors.extend(found);
+            Markup::default()
         }
+        None => Markup::default(),
     }
 }

@@ -75,7 +75,7 @@ impl Glossary {
         changed
     }
 
-    /// The terms as templates see them (`page.extra.terms`): in
+    /// The terms as the glossary page's template sees them (`glossary`): in
     /// alphabetical order, ignoring case, then in the file's order.
     pub fn terms_value(&self) -> Value {
         let mut sorted: Vec<(String, &Term)> =

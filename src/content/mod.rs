@@ -345,8 +345,6 @@ fn load_glossary(
     let glossary = glossary::parse(&file, text)
         .map_err(|problems| problems.into_iter().map(Error::content).collect::<Vec<_>>())?;
     let at = Location::file(&file);
-    let mut extra = serde_json::Map::new();
-    extra.insert("terms".to_string(), glossary.terms_value());
     let page = Loaded {
         source: glossary::GLOSSARY_FILE.to_string(),
         file,
@@ -360,7 +358,6 @@ fn load_glossary(
             weight: glossary.weight,
             template: Some((glossary.template.clone(), at.clone())),
             slug: Some(("glossary".to_string(), at)),
-            extra: serde_json::Value::Object(extra),
             ..FrontMatter::default()
         }),
         kind: Kind::Page,

@@ -47,6 +47,13 @@ impl Glossary {
     }
 }
 
+impl Glossary {
+    /// Each term's id, which its entry on the glossary page has.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.terms.iter().map(|term| term.id.as_str())
+    }
+}
+
 /// The glossary as one page uses it: each term is marked up the first time only.
 #[derive(Debug)]
 pub struct TermUse<'g> {
@@ -64,7 +71,7 @@ impl<'g> TermUse<'g> {
 
     /// `text` as HTML with the first use of each unused term marked up, or
     /// `None` when it holds no new term.
-    pub(super) fn mark(&mut self, text: &str) -> Option<String> {
+    pub(super) fn mark(&mut self, text: &str, markup: &Markup) -> Option<String> {
         let glossary = self.glossary;
         let mut out = String::new();
         let mut copied = 0;
@@ -87,15 +94,17 @@ impl<'g> TermUse<'g> {
             self.used.insert(term);
             let entry = &glossary.terms[term];
             out.push_str(&escape(&text[copied..found.start()]));
-            let _ = write!(
-                out,
-                "<a class=\"glossary-term\" href=\"{href}#{id}\" aria-describedby=\"glossary-{id}\">{text}</a>\
-                 <span class=\"glossary-definition\" id=\"glossary-{id}\" role=\"tooltip\" hidden>{definition}</span>",
-                href = glossary.href,
-                id = escape(&entry.id),
-                text = escape(&text[found.start()..found.end()]),
-                definition = escape(&entry.definition),
-            );
+            markup.glossary_term.write(&mut out, |slot, out| match slot {
+                Slot::Href => {
+                    out.push_str(&glossary.href);
+                    out.push('#');
+                    escape_into(out, &entry.id);
+                }
+                Slot::Id => escape_into(out, &entry.id),
+                Slot::Text => escape_into(out, &text[found.start()..found.end()]),
+                Slot::Definition => escape_into(out, &entry.definition),
+                _ => {}
+            });
             copied = found.end();
         }
         (copied > 0).then(|| {

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::path_map::{self, PathHasher, PathMap};
 
 mod glossary;
+mod markup;
 mod pass;
 mod raw_html;
 mod state;
@@ -25,6 +26,7 @@ mod summary;
 mod tests;
 
 pub use glossary::{Glossary, GlossaryTerm, TermUse};
+pub use markup::{Markup, Pattern, Slot};
 use pass::*;
 use raw_html::*;
 pub use raw_html::{collect_html_ids, repeated_html_ids};
@@ -145,14 +147,27 @@ fn referenced<'a>(text: CowStr<'a>, written: &str, references: bool) -> CowStr<'
     }
 }
 
-/// Renders `source` to HTML; `terms` marks up glossary terms.
-pub fn render(source: &str, links: &mut dyn LinkRewriter, terms: Option<&mut TermUse>) -> Rendered {
-    render_in(source, links, terms, Around::default())
+/// Renders `source` to HTML with the theme's `markup`; `terms` marks up
+/// glossary terms.
+pub fn render(
+    source: &str,
+    markup: &Markup,
+    links: &mut dyn LinkRewriter,
+    terms: Option<&mut TermUse>,
+) -> Rendered {
+    let around = Around {
+        markup,
+        fragments: &[],
+        taken_ids: None,
+    };
+    render_in(source, links, terms, around)
 }
 
 /// What the page around a document's Markdown already holds.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Around<'a> {
+    /// The theme's markup for what the Markdown adds of its own.
+    pub markup: &'a Markup,
     /// The HTML of each shortcode call, whose placeholder (see
     /// [`crate::placeholders`]) the source holds instead: it goes in its
     /// place, and a heading that holds a call takes its id and its entry in

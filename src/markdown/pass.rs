@@ -31,13 +31,7 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
             references: memchr::memmem::find(source.as_bytes(), b"&#").is_some(),
             // Room for the ids of a usual page (a dozen headings and notes), so
             // the sets do not grow as it renders; the ids are kept, so not much more.
-            state: State {
-                ids: IdSet::with_capacity_and_hasher(14, PathHasher::default()),
-                taken: around.taken_ids,
-                suffixes: path_map::with_capacity(14),
-                fragments: around.fragments,
-                ..State::default()
-            },
+            state: State::new(around),
             sink: Sink {
                 heading: None,
                 footnote: None,
@@ -189,11 +183,12 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
             && self.open_links.is_empty()
             && self.open_images.is_empty()
             && !self.in_code_block;
+        let markup = self.state.markup;
         match self
             .terms
             .as_deref_mut()
             .filter(|_| plain_prose)
-            .and_then(|t| t.mark(&text))
+            .and_then(|t| t.mark(&text, markup))
         {
             Some(html) => self.sink.push(Event::Html(html.into())),
             None => self.sink.push(Event::Text(text)),

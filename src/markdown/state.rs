@@ -31,8 +31,8 @@ pub(super) fn write_heading_open<'a>(
     html.push('>');
 }
 
-#[derive(Default)]
 pub(super) struct State<'f> {
+    pub(super) markup: &'f Markup,
     /// The HTML of each shortcode call, by placeholder number.
     pub(super) fragments: &'f [String],
     /// The ids of the page around the document (see [`Around::taken_ids`]).
@@ -49,7 +49,25 @@ pub(super) struct State<'f> {
     pub(super) repeated_ids: Vec<String>,
 }
 
-impl State<'_> {
+impl<'f> State<'f> {
+    pub(super) fn new(around: Around<'f>) -> Self {
+        State {
+            markup: around.markup,
+            fragments: around.fragments,
+            taken: around.taken_ids,
+            // Room for the ids of a usual page (a dozen headings and notes), so
+            // the sets do not grow as it renders; the ids are kept, so not much more.
+            ids: IdSet::with_capacity_and_hasher(14, PathHasher::default()),
+            suffixes: path_map::with_capacity(14),
+            headings: Vec::new(),
+            word_count: 0,
+            lints: Vec::new(),
+            footnotes: Vec::new(),
+            misplaced_calls: Vec::new(),
+            repeated_ids: Vec::new(),
+        }
+    }
+
     /// A unique id from `base`: `base`, then `base-1`, `base-2`, ...
     pub(super) fn unique_id(&mut self, base: &str) -> String {
         let base = if base.is_empty() { "section" } else { base };
@@ -122,26 +140,22 @@ impl State<'_> {
             }
             None => self.unique_id(&slug::slugify(&text)),
         };
-        let mut html = String::with_capacity(2 * text.len() + 2 * id.len() + 128);
-        self.headings.push((level, id.clone(), text.trim().to_string()));
+        let mut inner_html = String::with_capacity(2 * text.len());
+        html::push_html(&mut inner_html, inner.into_iter());
+        self.headings.push((level, id, text.trim().to_string()));
+        let id = &self.headings[self.headings.len() - 1].1;
+        let pattern = &self.markup.heading[usize::from(level - 1)][usize::from(has_link)];
+        let mut html = String::with_capacity(inner_html.len() + 2 * id.len() + pattern.len() + 64);
         let classes: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
         let attrs = attrs
             .iter()
             .map(|(name, value)| (name.as_ref(), value.as_deref().unwrap_or("")));
-        write_heading_open(&mut html, level, &id, &classes, attrs);
-        if has_link {
-            // A link cannot hold another link: the self-link goes after the text.
-            html::push_html(&mut html, inner.into_iter());
-            html.push_str(" <a class=\"heading-anchor\" href=\"#");
-            escape_into(&mut html, &id);
-            html.push_str("\" aria-label=\"Link to this section\">#</a>");
-        } else {
-            html.push_str("<a class=\"heading-link\" href=\"#");
-            escape_into(&mut html, &id);
-            html.push_str("\">");
-            html::push_html(&mut html, inner.into_iter());
-            html.push_str("</a>");
-        }
+        write_heading_open(&mut html, level, id, &classes, attrs);
+        pattern.write(&mut html, |slot, out| match slot {
+            Slot::Id => escape_into(out, id),
+            Slot::Text => out.push_str(&inner_html),
+            _ => {}
+        });
         let _ = writeln!(html, "</h{level}>");
         html
     }
@@ -205,8 +219,17 @@ impl State<'_> {
             occurrence: count,
         }
         .to_string();
-        self.ids.insert(ref_id.clone());
-        format!("<sup class=\"footnote-ref\"><a href=\"#fn-{number}\" id=\"{ref_id}\">{number}</a></sup>")
+        let mut html = String::with_capacity(self.markup.footnote_reference.len() + 32);
+        self.markup.footnote_reference.write(&mut html, |slot, out| {
+            let _ = match slot {
+                Slot::Id => write!(out, "{ref_id}"),
+                Slot::NoteId => write!(out, "fn-{number}"),
+                Slot::Number => write!(out, "{number}"),
+                _ => Ok(()),
+            };
+        });
+        self.ids.insert(ref_id);
+        html
     }
 
     /// The notes, in order of first reference, each with links back to its references.
@@ -215,7 +238,7 @@ impl State<'_> {
         body: &mut String,
         mut definitions: HashMap<String, Vec<Event>>,
     ) {
-        let referenced: Vec<(usize, usize, Vec<Event>)> = self
+        let mut referenced: Vec<(usize, usize, Vec<Event>)> = self
             .footnotes
             .iter()
             .enumerate()
@@ -224,42 +247,48 @@ impl State<'_> {
         if referenced.is_empty() {
             return;
         }
-        body.push_str("<section class=\"footnotes\" aria-label=\"Notes\">\n<ol>\n");
-        // Each note is written straight into the body: its HTML, then the
-        // links back inside its last paragraph.
-        for (number, count, events) in referenced {
-            let id = format!("fn-{number}");
-            let _ = write!(body, "<li id=\"{id}\">");
-            self.ids.insert(id);
-            let note_start = body.len();
-            html::push_html(body, events.into_iter());
-            let note_end = note_start + body[note_start..].trim_end().len();
-            body.truncate(note_end);
-            let in_paragraph = body[note_start..].ends_with("</p>");
-            if in_paragraph {
-                body.truncate(note_end - "</p>".len());
-            }
-            for k in 1..=count {
-                let reference = ReferenceId {
-                    number,
-                    occurrence: k,
-                };
-                let _ = write!(
-                    body,
-                    " <a href=\"#{reference}\" class=\"footnote-backref\" aria-label=\"Back to reference {number}"
-                );
-                if count > 1 {
-                    let _ = write!(body, ".{k}\">↩<sup>{k}</sup></a>");
-                } else {
-                    body.push_str("\">↩</a>");
+        let markup = self.markup;
+        markup.footnotes.write(body, |slot, out| {
+            if slot == Slot::Notes {
+                for (number, count, events) in std::mem::take(&mut referenced) {
+                    self.write_note(out, number, count, events);
                 }
             }
-            if in_paragraph {
-                body.push_str("</p>");
-            }
-            body.push_str("</li>\n");
+        });
+        body.push('\n');
+    }
+
+    /// One note, as an `<li>`: its HTML, then the links back inside its
+    /// last paragraph.
+    fn write_note(&mut self, body: &mut String, number: usize, count: usize, events: Vec<Event>) {
+        let id = format!("fn-{number}");
+        let _ = write!(body, "<li id=\"{id}\">");
+        self.ids.insert(id);
+        let note_start = body.len();
+        html::push_html(body, events.into_iter());
+        let note_end = note_start + body[note_start..].trim_end().len();
+        body.truncate(note_end);
+        let in_paragraph = body[note_start..].ends_with("</p>");
+        if in_paragraph {
+            body.truncate(note_end - "</p>".len());
         }
-        body.push_str("</ol>\n</section>\n");
+        let backref = &self.markup.footnote_backref[usize::from(count > 1)];
+        for occurrence in 1..=count {
+            let reference = ReferenceId { number, occurrence };
+            body.push(' ');
+            backref.write(body, |slot, out| {
+                let _ = match slot {
+                    Slot::ReferenceId => write!(out, "{reference}"),
+                    Slot::Number => write!(out, "{number}"),
+                    Slot::Occurrence => write!(out, "{occurrence}"),
+                    _ => Ok(()),
+                };
+            });
+        }
+        if in_paragraph {
+            body.push_str("</p>");
+        }
+        body.push_str("</li>\n");
     }
 }
 

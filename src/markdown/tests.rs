@@ -1,5 +1,10 @@
 use super::*;
 
+/// [`super::render`] with the built-in theme's markup.
+fn render(source: &str, links: &mut dyn LinkRewriter, terms: Option<&mut TermUse>) -> Rendered {
+    super::render(source, crate::render::built_in_markup_for_tests(), links, terms)
+}
+
 fn count_words_by_byte(text: &str) -> usize {
     let mut words = 0;
     let mut in_word = false;

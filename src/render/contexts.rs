@@ -2,6 +2,7 @@
 //! and the listings of pages that sections hold.
 
 use super::*;
+use crate::content::glossary::GLOSSARY_FILE;
 
 /// Reading time in minutes at 200 words a minute, at least 1 for any text.
 pub fn reading_time(word_count: usize) -> usize {
@@ -302,11 +303,17 @@ impl<'a> Contexts<'a> {
             _ => rendered.html.clone(),
         };
         page.insert("content".into(), Value::String(content));
-        self.context(
-            &self.content.pages[index].doc.path,
-            "page",
-            Some(Value::Object(page)),
-        )
+        let doc = &self.content.pages[index].doc;
+        let mut context = self.context(&doc.path, "page", Some(Value::Object(page)));
+        if let Some(glossary) = self
+            .content
+            .glossary
+            .as_ref()
+            .filter(|_| doc.source == GLOSSARY_FILE)
+        {
+            context.insert("glossary", &glossary.terms_value());
+        }
+        context
     }
 
     /// The context of section `index` (0 is the home page).

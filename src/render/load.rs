@@ -10,7 +10,17 @@ use super::*;
 pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
     let dir = site_path(root, TEMPLATES_DIR);
     let mut files = ThemeFiles::built_in();
-    let mut errors = files.read_folder(&dir);
+    let errors = files.read_folder(&dir);
+    from_files(files, &dir, errors)
+}
+
+/// The built-in theme alone, as a site without `templates/` has it.
+pub fn built_in_theme() -> Result<Theme, Vec<Error>> {
+    from_files(ThemeFiles::built_in(), Path::new(BUILT_IN_LABEL), Vec::new())
+}
+
+/// The theme of `files`, read from `dir` with `errors`.
+fn from_files(files: ThemeFiles, dir: &Path, mut errors: Vec<Error>) -> Result<Theme, Vec<Error>> {
     let parsed = parse_all(&files.sources, &mut errors);
     errors.extend(check_references(&files.sources, &parsed));
     if !errors.is_empty() {
@@ -27,7 +37,7 @@ pub fn load_theme(root: &Path) -> Result<Theme, Vec<Error>> {
         .and_then(|()| tera.check_macro_files())
         .map_err(|e| {
             vec![Error::template(Problem::new(
-                Location::file(&dir),
+                Location::file(dir),
                 error_chain(&e).join(": "),
             ))]
         })?;

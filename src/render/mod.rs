@@ -27,6 +27,7 @@ mod contexts;
 mod fields;
 mod functions;
 mod load;
+mod markup;
 #[cfg(test)]
 mod tests;
 
@@ -35,7 +36,10 @@ pub use fields::CostlyFields;
 use functions::*;
 pub use functions::{CACHEBUST_DIGITS, CACHEBUST_MARK, FileHashes, ShortcodeRenderer};
 use load::*;
-pub use load::{MAX_INCLUDE_DEPTH, load_theme};
+pub use load::{MAX_INCLUDE_DEPTH, built_in_theme, load_theme};
+#[cfg(test)]
+pub(crate) use markup::built_in_markup_for_tests;
+pub use markup::{built_in_markup, is_markup};
 
 fn escape_html(text: &str) -> String {
     escape(text)

@@ -12,7 +12,7 @@ fn site_with_glossary() -> Site {
     );
     site.write(
         "templates/glossary.html",
-        "{% extends \"base.html\" %}{% block body %}<h1>{{ page.title }}</h1><dl>{% for t in page.extra.terms %}<dt id=\"{{ t.id }}\"><dfn>{{ t.term }}</dfn></dt><dd>{{ t.definition }}</dd>{% endfor %}</dl>{% endblock body %}",
+        "{% extends \"base.html\" %}{% block body %}<h1>{{ page.title }}</h1><dl>{% for t in glossary %}<dt id=\"{{ t.id }}\"><dfn>{{ t.term }}</dfn></dt><dd>{{ t.definition }}</dd>{% endfor %}</dl>{% endblock body %}",
     );
     site
 }

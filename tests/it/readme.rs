@@ -50,7 +50,12 @@ fn a_site_written_from_the_readme_guide_builds() {
     let home = site.read("public/index.html");
     let page = site.read("public/tariffs/index.html");
     assert!(home.contains("<a href=\"tariffs/index.html\">"), "{home}");
-    assert!(page.contains("<h2 id=\"what-changed\">"), "{page}");
+    assert!(
+        page.contains(
+            "<h2 id=\"what-changed\">What changed? <a class=\"heading-anchor\" href=\"#what-changed\" aria-label=\"Link to this section\">#</a></h2>"
+        ),
+        "{page}"
+    );
     assert!(page.contains("href=\"../style.css\""), "{page}");
     assert!(
         page.contains("<time datetime=\"2025-05\">May 2025</time>"),

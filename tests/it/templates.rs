@@ -350,3 +350,88 @@ fn linked_templates_inside_the_templates_folder_are_used() {
         "templates/host.html: a symbolic link points outside the templates folder, to /etc/hostname",
     );
 }
+
+#[test]
+fn a_site_writes_the_markup_of_headings_glossary_terms_and_notes() {
+    let site = Site::base();
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\n+++\n## Plain\n\n### With [a link](https://example.org/)\n\nA word[^n] and rain[^n].\n\n[^n]: The note.\n",
+    );
+    site.write(
+        "content/glossary.toml",
+        "title = \"Terms\"\n[[terms]]\nterm = \"rain\"\ndefinition = \"Water & more.\"\n",
+    );
+    site.write(
+        "templates/markup/heading.html",
+        "{#- Ours -#}\n{% if has_link %}{{ text | safe }} <a href=\"#{{ id }}\">¶</a>{% else %}<a href=\"#{{ id }}\">{{ text | safe }}</a>{% endif %} [h{{ level }}]\n",
+    );
+    site.write(
+        "templates/markup/glossary-term.html",
+        "<abbr title=\"{{ definition }}\"><a href=\"{{ href }}\">{{ text | safe }}</a></abbr>\n",
+    );
+    site.write(
+        "templates/markup/footnote-reference.html",
+        "<a class=\"ref\" id=\"{{ id }}\" href=\"#{{ note_id }}\">[{{ number }}]</a>\n",
+    );
+    site.write(
+        "templates/markup/footnote-backref.html",
+        "<a href=\"#{{ reference_id }}\">{% if repeated %}{{ occurrence }}{% else %}back{% endif %}</a>\n",
+    );
+    site.write(
+        "templates/markup/footnotes.html",
+        "<aside lang=\"{{ config.language }}\"><ol>{{ notes | safe }}</ol></aside>\n",
+    );
+    site.write(
+        "templates/glossary.html",
+        "{% for t in glossary %}<dt id=\"{{ t.id }}\">{{ t.term }}</dt>{% endfor %}",
+    );
+    site.build();
+    let html = site.read("public/alpha/index.html");
+    for expected in [
+        "<h2 id=\"plain\"><a href=\"#plain\">Plain</a> [h2]</h2>",
+        "<h3 id=\"with-a-link\">With <a href=\"https://example.org/\">a link</a> <a href=\"#with-a-link\">¶</a> [h3]</h3>",
+        "A word<a class=\"ref\" id=\"fnref-1\" href=\"#fn-1\">[1]</a> and \
+         <abbr title=\"Water &amp; more.\"><a href=\"../glossary/index.html#rain\">rain</a></abbr>\
+         <a class=\"ref\" id=\"fnref-1-2\" href=\"#fn-1\">[1]</a>.",
+        "<aside lang=\"en\"><ol><li id=\"fn-1\"><p>The note. <a href=\"#fnref-1\">1</a> <a href=\"#fnref-1-2\">2</a></p></li>\n</ol></aside>\n",
+    ] {
+        assert!(html.contains(expected), "{expected}\nnot in\n{html}");
+    }
+    assert_eq!(
+        site.read("public/glossary/index.html"),
+        "<dt id=\"rain\">rain</dt>"
+    );
+}
+
+#[test]
+fn a_markup_template_may_not_change_the_values_it_stands_for() {
+    let site = Site::base();
+    site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++\n## Plain\n");
+    site.write(
+        "templates/markup/heading.html",
+        "<a href=\"#{{ id | upper }}\">{{ text | safe }}</a>\n",
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has(
+            "templates/markup/heading.html: the template changes `id`, which it may only write as it is",
+        )
+        .stderr_has("write the value as it is (`{{ id }}`, `{{ text | safe }}`), without a filter");
+    assert!(!site.exists("public"));
+
+    // A value it does not have is an error at its line, once.
+    site.write(
+        "templates/markup/heading.html",
+        "\n<a href=\"#{{ anchor }}\">{{ text | safe }}</a>\n",
+    );
+    let run = site.run(&["build"]).failure(1);
+    run.stderr_has("templates/markup/heading.html:2:")
+        .stderr_has("Variable `anchor` not found");
+    assert_eq!(
+        run.describe().matches("Variable `anchor` not found").count(),
+        1,
+        "{}",
+        run.describe()
+    );
+}

@@ -561,7 +561,7 @@ fn glossary_edits_are_read_as_the_build_reads_them() {
     );
     site.write(
         "templates/glossary.html",
-        "{% extends \"base.html\" %}{% block body %}{% for t in page.extra.terms %}<dfn id=\"{{ t.id }}\">{{ t.term }}</dfn>{{ t.definition }}{% endfor %}{% endblock body %}",
+        "{% extends \"base.html\" %}{% block body %}{% for t in glossary %}<dfn id=\"{{ t.id }}\">{{ t.term }}</dfn>{{ t.definition }}{% endfor %}{% endblock body %}",
     );
     let watch = start(&site);
     for definition in [
@@ -609,4 +609,42 @@ fn a_site_reached_through_a_link_is_rebuilt_the_quick_way() {
     assert!(lines.iter().any(|l| l.starts_with("  templates")), "{lines:?}");
     assert!(!lines.iter().any(|l| l.starts_with("  config")), "{lines:?}");
     assert!(site.read("public/alpha/index.html").contains("A new body."));
+}
+
+#[test]
+fn templates_the_markdown_uses_render_every_page_again() {
+    // The markup of headings, and a file a shortcode's template includes:
+    // every page's Markdown is made with them.
+    let site = Site::base();
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"First note\"\n+++\n## Heading one\n\n{{ sig() }}\n",
+    );
+    site.write(
+        "templates/shortcodes/sig.html",
+        "{% include \"parts/sig.html\" %}",
+    );
+    site.write("templates/parts/sig.html", "<b>old</b>");
+    site.write(
+        "templates/markup/heading.html",
+        "<a href=\"#{{ id }}\">{{ text | safe }}</a>",
+    );
+    let watch = start(&site);
+
+    site.write(
+        "templates/markup/heading.html",
+        "<a class=\"self\" href=\"#{{ id }}\">{{ text | safe }}</a>",
+    );
+    watch.wait_for_line("templates/markup/heading.html changed");
+    let first = site.read("public/notes/first/index.html");
+    assert!(
+        first.contains("<h2 id=\"heading-one\"><a class=\"self\" href=\"#heading-one\">Heading one</a></h2>"),
+        "{first}"
+    );
+
+    site.write("templates/parts/sig.html", "<b>new</b>");
+    watch.wait_for_line("templates/parts/sig.html changed");
+    let first = site.read("public/notes/first/index.html");
+    assert!(first.contains("<b>new</b>"), "{first}");
+    stop_and_compare(&site, watch);
 }

@@ -1,0 +1,136 @@
+//! The theme's markup for what the Markdown adds of its own, from the
+//! templates under `markup/`. Each is rendered once per build, with a
+//! marker in place of each value that changes at every use (an id, a
+//! heading's text), and read back as a [`Pattern`] the Markdown stage
+//! fills in. Values that decide the shape (a heading's `level`, whether
+//! its text holds a link, `config`) are real, so a template may test them.
+//! The white space around a template's output is not part of it: a
+//! template may start with a comment and end with a line break.
+
+use serde_json::json;
+
+use super::*;
+use crate::markdown::{Markup, Pattern, Slot};
+
+/// A heading's content: `level`, `has_link`; `id`, `text`.
+pub const HEADING: &str = "markup/heading.html";
+/// A glossary term's first use on a page: `href`, `id`, `text`, `definition`.
+pub const GLOSSARY_TERM: &str = "markup/glossary-term.html";
+/// A footnote reference: `number`, `id`, `note_id`.
+pub const FOOTNOTE_REFERENCE: &str = "markup/footnote-reference.html";
+/// A link back from a note: `repeated`; `number`, `occurrence`, `reference_id`.
+pub const FOOTNOTE_BACKREF: &str = "markup/footnote-backref.html";
+/// The notes at the end of a page: `notes`.
+pub const FOOTNOTES: &str = "markup/footnotes.html";
+
+/// Whether the Markdown stage uses the template `name` (its output changes
+/// every page's Markdown).
+pub fn is_markup(name: &str) -> bool {
+    name.starts_with("markup/")
+}
+
+/// The built-in theme's markup with the default settings, for those who
+/// render Markdown without a site (benchmarks, fuzzing, tests).
+pub fn built_in_markup() -> Markup {
+    let theme = built_in_theme().expect("the built-in theme loads");
+    theme
+        .markup(&Config::default())
+        .expect("the built-in theme's markup renders")
+}
+
+/// [`built_in_markup`], made once for all the tests.
+#[cfg(test)]
+pub(crate) fn built_in_markup_for_tests() -> &'static Markup {
+    static MARKUP: std::sync::OnceLock<Markup> = std::sync::OnceLock::new();
+    MARKUP.get_or_init(built_in_markup)
+}
+
+impl Theme {
+    /// The theme's markup for what the Markdown adds, with `config` as the
+    /// templates see it.
+    pub fn markup(&self, config: &Config) -> Result<Markup, Vec<Error>> {
+        let mut patterns = Patterns {
+            theme: self,
+            config: serde_json::to_value(config).unwrap_or(Value::Null),
+            errors: Vec::new(),
+            failed: Vec::new(),
+        };
+        let mut heading: [[Pattern; 2]; 6] = Default::default();
+        for (level, both) in (1..).zip(heading.iter_mut()) {
+            for (has_link, pattern) in [false, true].into_iter().zip(both.iter_mut()) {
+                let shape = json!({ "level": level, "has_link": has_link });
+                *pattern = patterns.make(HEADING, shape, &[Slot::Id, Slot::Text]);
+            }
+        }
+        let backref_slots = [Slot::Number, Slot::Occurrence, Slot::ReferenceId];
+        let markup = Markup {
+            heading,
+            glossary_term: patterns.make(
+                GLOSSARY_TERM,
+                json!({}),
+                &[Slot::Href, Slot::Id, Slot::Text, Slot::Definition],
+            ),
+            footnote_reference: patterns.make(
+                FOOTNOTE_REFERENCE,
+                json!({}),
+                &[Slot::Number, Slot::Id, Slot::NoteId],
+            ),
+            footnote_backref: [false, true].map(|repeated| {
+                patterns.make(FOOTNOTE_BACKREF, json!({ "repeated": repeated }), &backref_slots)
+            }),
+            footnotes: patterns.make(FOOTNOTES, json!({}), &[Slot::Notes]),
+        };
+        match patterns.errors.is_empty() {
+            true => Ok(markup),
+            false => Err(patterns.errors),
+        }
+    }
+}
+
+/// Renders markup templates into patterns, gathering the errors.
+struct Patterns<'t> {
+    theme: &'t Theme,
+    config: Value,
+    errors: Vec<Error>,
+    /// The templates that failed: each is reported once.
+    failed: Vec<&'static str>,
+}
+
+impl Patterns<'_> {
+    /// The pattern of `template` for the values of `shape`, with `slots`
+    /// left open; an empty one after an error (reported once a template).
+    fn make(&mut self, template: &'static str, shape: Value, slots: &[Slot]) -> Pattern {
+        let mut values = match shape {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        values.insert("config".into(), self.config.clone());
+        for slot in slots {
+            values.insert(slot.name().into(), Value::String(slot.marker()));
+        }
+        let context = Context::from_value(Value::Object(values)).unwrap_or_default();
+        let found = self.theme.render(template, &context, 256).and_then(|html| {
+            Pattern::parse(html.trim()).map_err(|message| self.changed_value(template, message))
+        });
+        match found {
+            Ok(pattern) => pattern,
+            Err(problem) => {
+                if !self.failed.contains(&template) {
+                    self.failed.push(template);
+                    self.errors.push(Error::template(problem));
+                }
+                Pattern::default()
+            }
+        }
+    }
+
+    fn changed_value(&self, template: &str, message: String) -> Problem {
+        let file = self
+            .theme
+            .sources
+            .get(template)
+            .map_or_else(|| PathBuf::from(template), |(file, _)| file.clone());
+        Problem::new(Location::file(file), message)
+            .hint("write the value as it is (`{{ id }}`, `{{ text | safe }}`), without a filter")
+    }
+}
