@@ -1,6 +1,12 @@
 //! Files of the output folder as the preview sends them: `index.html`
 //! for a folder, the 404 page for a miss, and the live-reload snippet in
 //! every HTML page.
+//!
+//! Not tower-http's `ServeDir`: it opens a file with a plain `open`, which
+//! waits for a writer on a named pipe, and follows a link out of the
+//! folder, where SECURITY.md promises neither; and it has no place for the
+//! snippet. Every file here is opened through [`crate::input`], as the
+//! build opens its own.
 
 use super::*;
 
