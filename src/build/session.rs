@@ -147,8 +147,8 @@ impl Session {
     }
 
     /// Renders again after `changed` files changed: from the last render
-    /// when they are only the bodies of known pages or templates other than
-    /// shortcodes (see `patch.rs`), else a full [`Session::render`].
+    /// when they are only the bodies of known pages or templates no page's
+    /// Markdown is made with (see `patch.rs`), else a full [`Session::render`].
     /// Both give the same files.
     pub fn render_changed(&mut self, changed: &[Change]) -> Result<Delta, Errors> {
         match self.patch(changed) {

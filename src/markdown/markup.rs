@@ -115,6 +115,11 @@ impl Pattern {
         }
     }
 
+    /// Whether the pattern writes `slot`'s value.
+    pub fn writes(&self, slot: Slot) -> bool {
+        self.0.contains(&Piece::Slot(slot))
+    }
+
     /// The length of the pattern's own HTML, to size a buffer.
     pub fn len(&self) -> usize {
         self.0
@@ -134,9 +139,14 @@ impl Pattern {
 /// The message for a marker a template changed: the variable's name, when
 /// its start is still there.
 fn changed_value(after_mark: &str) -> String {
+    let word: String = after_mark
+        .to_lowercase()
+        .chars()
+        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+        .collect();
     let named = Slot::ALL
         .into_iter()
-        .find(|slot| after_mark.to_lowercase().starts_with(slot.name()));
+        .find(|slot| !word.is_empty() && (word.starts_with(slot.name()) || slot.name().starts_with(&word)));
     match named {
         Some(slot) => format!(
             "the template changes `{}`, which it may only write as it is",

@@ -349,3 +349,38 @@ fn raw_html_ids_are_known() {
     );
     assert!(rendered.ids.contains("box") && rendered.ids.contains("s"));
 }
+
+#[test]
+fn a_pattern_fills_each_slot_where_the_template_wrote_it() {
+    let html = format!(
+        "<a href=\"#{id}\">{text}</a> {id}",
+        id = Slot::Id.marker(),
+        text = Slot::Text.marker()
+    );
+    let pattern = Pattern::parse(&html).unwrap();
+    assert!(pattern.writes(Slot::Id) && pattern.writes(Slot::Text) && !pattern.writes(Slot::Href));
+    let mut out = String::new();
+    pattern.write(&mut out, |slot, out| {
+        out.push_str(match slot {
+            Slot::Id => "x",
+            _ => "<b>T</b>",
+        })
+    });
+    assert_eq!(out, "<a href=\"#x\"><b>T</b></a> x");
+
+    // A marker a filter changed, cut, or made up is an error naming it.
+    let upper = Slot::Id.marker().to_uppercase();
+    assert_eq!(
+        Pattern::parse(&upper).unwrap_err(),
+        "the template changes `id`, which it may only write as it is"
+    );
+    let cut: String = Slot::Text.marker().chars().take(3).collect();
+    assert_eq!(
+        Pattern::parse(&cut).unwrap_err(),
+        "the template changes `text`, which it may only write as it is"
+    );
+    assert_eq!(
+        Pattern::parse("\u{FDD2}nothing\u{FDD2}").unwrap_err(),
+        "the template changes one of its values, which it may only write as they are"
+    );
+}

@@ -23,11 +23,12 @@ pub const FOOTNOTE_BACKREF: &str = "markup/footnote-backref.html";
 /// The notes at the end of a page: `notes`.
 pub const FOOTNOTES: &str = "markup/footnotes.html";
 
-/// Whether the Markdown stage uses the template `name` (its output changes
-/// every page's Markdown).
-pub fn is_markup(name: &str) -> bool {
-    name.starts_with("markup/")
-}
+/// A value a template must write, and what is lost without it.
+type Required = (Slot, &'static str);
+
+const HEADING_TEXT: Required = (Slot::Text, "every heading would lose its words");
+const TERM_TEXT: Required = (Slot::Text, "every glossary term would lose its words");
+const NOTES: Required = (Slot::Notes, "no page would show its notes");
 
 /// The built-in theme's markup with the default settings, for those who
 /// render Markdown without a site (benchmarks, fuzzing, tests).
@@ -59,7 +60,7 @@ impl Theme {
         for (level, both) in (1..).zip(heading.iter_mut()) {
             for (has_link, pattern) in [false, true].into_iter().zip(both.iter_mut()) {
                 let shape = json!({ "level": level, "has_link": has_link });
-                *pattern = patterns.make(HEADING, shape, &[Slot::Id, Slot::Text]);
+                *pattern = patterns.make(HEADING, shape, &[Slot::Id, Slot::Text], Some(HEADING_TEXT));
             }
         }
         let backref_slots = [Slot::Number, Slot::Occurrence, Slot::ReferenceId];
@@ -69,16 +70,23 @@ impl Theme {
                 GLOSSARY_TERM,
                 json!({}),
                 &[Slot::Href, Slot::Id, Slot::Text, Slot::Definition],
+                Some(TERM_TEXT),
             ),
             footnote_reference: patterns.make(
                 FOOTNOTE_REFERENCE,
                 json!({}),
                 &[Slot::Number, Slot::Id, Slot::NoteId],
+                None,
             ),
             footnote_backref: [false, true].map(|repeated| {
-                patterns.make(FOOTNOTE_BACKREF, json!({ "repeated": repeated }), &backref_slots)
+                patterns.make(
+                    FOOTNOTE_BACKREF,
+                    json!({ "repeated": repeated }),
+                    &backref_slots,
+                    None,
+                )
             }),
-            footnotes: patterns.make(FOOTNOTES, json!({}), &[Slot::Notes]),
+            footnotes: patterns.make(FOOTNOTES, json!({}), &[Slot::Notes], Some(NOTES)),
         };
         match patterns.errors.is_empty() {
             true => Ok(markup),
@@ -98,8 +106,15 @@ struct Patterns<'t> {
 
 impl Patterns<'_> {
     /// The pattern of `template` for the values of `shape`, with `slots`
-    /// left open; an empty one after an error (reported once a template).
-    fn make(&mut self, template: &'static str, shape: Value, slots: &[Slot]) -> Pattern {
+    /// left open, of which it must write `required`; an empty one after an
+    /// error (reported once a template).
+    fn make(
+        &mut self,
+        template: &'static str,
+        shape: Value,
+        slots: &[Slot],
+        required: Option<Required>,
+    ) -> Pattern {
         let mut values = match shape {
             Value::Object(map) => map,
             _ => Map::new(),
@@ -110,7 +125,12 @@ impl Patterns<'_> {
         }
         let context = Context::from_value(Value::Object(values)).unwrap_or_default();
         let found = self.theme.render(template, &context, 256).and_then(|html| {
-            Pattern::parse(html.trim()).map_err(|message| self.changed_value(template, message))
+            let pattern =
+                Pattern::parse(html.trim()).map_err(|message| self.changed_value(template, message))?;
+            match required {
+                Some((slot, lost)) if !pattern.writes(slot) => Err(self.never_written(template, slot, lost)),
+                _ => Ok(pattern),
+            }
         });
         match found {
             Ok(pattern) => pattern,
@@ -125,12 +145,25 @@ impl Patterns<'_> {
     }
 
     fn changed_value(&self, template: &str, message: String) -> Problem {
+        Problem::new(self.location(template), message)
+            .hint("write the value as it is (`{{ id }}`, `{{ text | safe }}`), without a filter")
+    }
+
+    fn never_written(&self, template: &str, slot: Slot, lost: &str) -> Problem {
+        let name = slot.name();
+        Problem::new(
+            self.location(template),
+            format!("the template never writes `{name}`: {lost}"),
+        )
+        .hint(format!("write `{{{{ {name} | safe }}}}` where it goes"))
+    }
+
+    fn location(&self, template: &str) -> Location {
         let file = self
             .theme
             .sources
             .get(template)
             .map_or_else(|| PathBuf::from(template), |(file, _)| file.clone());
-        Problem::new(Location::file(file), message)
-            .hint("write the value as it is (`{{ id }}`, `{{ text | safe }}`), without a filter")
+        Location::file(file)
     }
 }

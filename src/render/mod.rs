@@ -37,9 +37,9 @@ use functions::*;
 pub use functions::{CACHEBUST_DIGITS, CACHEBUST_MARK, FileHashes, ShortcodeRenderer};
 use load::*;
 pub use load::{MAX_INCLUDE_DEPTH, built_in_theme, load_theme};
+pub use markup::built_in_markup;
 #[cfg(test)]
 pub(crate) use markup::built_in_markup_for_tests;
-pub use markup::{built_in_markup, is_markup};
 
 fn escape_html(text: &str) -> String {
     escape(text)
