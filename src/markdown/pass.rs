@@ -267,12 +267,35 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
 /// reading time (which needs no finer notion of a word).
 pub(super) fn count_words(text: &str) -> usize {
     let bytes = text.as_bytes();
-    let first = bytes.first().is_some_and(|b| !b.is_ascii_whitespace());
-    let starts = bytes
-        .windows(2)
-        .filter(|pair| pair[0].is_ascii_whitespace() && !pair[1].is_ascii_whitespace())
-        .count();
-    usize::from(first) + starts
+    let Some(&first) = bytes.first() else {
+        return 0;
+    };
+    // `u8::is_ascii_whitespace` without branches: space, and tab to
+    // carriage return but the vertical tab.
+    let space = |b: u8| (b == b' ') | ((b.wrapping_sub(b'\t') < 5) & (b != 0x0b));
+    // A word starts at each byte that is not whitespace after one that is.
+    // Pairs are taken 32 at a time, a fixed count the compiler turns into
+    // vector instructions: every text of a page passes through here, most
+    // of them short, so the last pairs are padded with spaces to 32 too.
+    let starts = |before: &[u8], at: &[u8]| {
+        let in_chunk: u8 = before
+            .iter()
+            .zip(at)
+            .map(|(b, a)| u8::from(space(*b) & !space(*a)))
+            .sum();
+        usize::from(in_chunk)
+    };
+    let (before, at) = (&bytes[..bytes.len() - 1], &bytes[1..]);
+    let (before_chunks, at_chunks) = (before.chunks_exact(32), at.chunks_exact(32));
+    let (before_rest, at_rest) = (before_chunks.remainder(), at_chunks.remainder());
+    let mut words = usize::from(!space(first));
+    for (before, at) in before_chunks.zip(at_chunks) {
+        words += starts(before, at);
+    }
+    let (mut before_padded, mut at_padded) = ([b' '; 32], [b' '; 32]);
+    before_padded[..before_rest.len()].copy_from_slice(before_rest);
+    at_padded[..at_rest.len()].copy_from_slice(at_rest);
+    words + starts(&before_padded, &at_padded)
 }
 
 /// Where the events of a page go.
