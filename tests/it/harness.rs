@@ -89,6 +89,27 @@ impl Site {
     pub fn tree(&self, path: &str) -> BTreeMap<String, Vec<u8>> {
         tree(&self.root.join(path))
     }
+
+    /// [`Site::tree`] of a folder a running `watch` may be replacing: `None`
+    /// when a file went away between the listing and its reading.
+    pub fn tree_now(&self, path: &str) -> Option<BTreeMap<String, Vec<u8>>> {
+        let dir = self.root.join(path);
+        walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let relative = e
+                    .path()
+                    .strip_prefix(&dir)
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                Some((relative, std::fs::read(e.path()).ok()?))
+            })
+            .collect()
+    }
 }
 
 /// Every file under `dir`, by path relative to it, with its bytes.
