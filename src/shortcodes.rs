@@ -1,11 +1,20 @@
-//! Finding shortcode calls in Markdown, Zola style:
+//! Finding calls in Markdown, in Zola 0.23's component form and in the
+//! older shortcode form:
 //!
 //! ```text
+//! {{ <figure value="10" unit="%" label="Baseline tariff" /> }}
+//! {% <quote speaker="Josh Lipsky" role="Atlantic Council"> %}
+//! Text in *Markdown*.
+//! {% </quote> %}
+//!
 //! {{ figure(value="10", unit="%", label="Baseline tariff") }}
 //! {% quote(speaker="Josh Lipsky", role="Atlantic Council") %}
 //! Text in *Markdown*.
 //! {% end %}
 //! ```
+//!
+//! A component's attribute is a string in quotes or a value in braces
+//! (`value={10}`, `open={true}`, `items={["a", "b"]}`).
 //!
 //! This module only parses: names, arguments and where each call is. Calls
 //! inside code spans, code blocks and HTML comments are text, not calls.
@@ -53,6 +62,8 @@ pub struct SyntaxError {
     pub hint: &'static str,
 }
 
+const ATTRIBUTES_HINT: &str = "write attributes as name=\"text\" or name={value}, separated by spaces: numbers, true/false or [lists] in braces";
+
 const ARGS_HINT: &str =
     "write arguments as name=value, separated by commas: strings in quotes, numbers, true/false or [lists]";
 
@@ -63,9 +74,10 @@ const ARGS_HINT: &str =
 /// is still open, so a body may hold calls with bodies of their own.
 pub fn find(source: &str, code: &[Range<usize>]) -> Found {
     let mut result = Found::default();
-    // Calls with a body whose `{% end %}` is not found yet, outermost
-    // first; each one's span ends, for now, where its body starts.
-    let mut open: Vec<Call> = Vec::new();
+    // Calls with a body whose end tag is not found yet, outermost first,
+    // with the form they are written in; each one's span ends, for now,
+    // where its body starts.
+    let mut open: Vec<(Call, Form)> = Vec::new();
     let mut at = 0;
     while let Some(found) = source[at..].find('{') {
         let start = at + found;
@@ -90,33 +102,35 @@ pub fn find(source: &str, code: &[Range<usize>]) -> Found {
             at: start + 2,
             depth: 0,
         };
-        if block && parser.eat_str("end") && parser.eat_str("%}") {
-            if let Some(mut call) = open.pop() {
-                call.body = Some(call.span.end..start);
-                call.span.end = parser.at;
-                at = parser.at;
-                if open.is_empty() {
-                    result.calls.push(call);
+        if let Some(closing) = block.then(|| parser.end_tag()).flatten() {
+            at = parser.at;
+            match close(&mut open, closing, start..parser.at) {
+                Ok(Some(call)) if open.is_empty() => result.calls.push(call),
+                Ok(_) => {}
+                // The calls the tag leaves open end here, unmade: one
+                // error, not more for the end tags they lack. (One within
+                // a body is found again when that body is rendered.)
+                Err((error, outer)) => {
+                    if open.len() <= 1 || outer.is_some() {
+                        result.errors.push(error);
+                    }
+                    open.truncate(outer.unwrap_or(open.len().saturating_sub(1)));
                 }
             }
             continue;
         }
         parser.at = start + 2;
-        parser.skip_space();
-        let Some(name) = parser.ident() else { continue };
-        if !parser.eat('(') {
+        let Some(head) = parser.head(block, start) else {
             continue;
-        }
-        // From here on it is a call; a mistake is an error (reported when
-        // the body it stands in is rendered, if it is in one).
-        match parser.call_head(name, block, start) {
+        };
+        match head {
             // A call that reaches into code (its arguments hold a backtick
             // that opens a code span) is no call: code stays as written.
-            Ok(call) if overlaps(code, &call.span) => {}
-            Ok(call) => {
+            Ok((call, _)) if overlaps(code, &call.span) => {}
+            Ok((call, form)) => {
                 at = call.span.end;
                 if block {
-                    open.push(call);
+                    open.push((call, form));
                 } else if open.is_empty() {
                     result.calls.push(call);
                 }
@@ -129,13 +143,106 @@ pub fn find(source: &str, code: &[Range<usize>]) -> Found {
             }
         }
     }
-    result.errors.extend(open.into_iter().map(|call| SyntaxError {
-        offset: call.span.start,
-        message: format!("the shortcode `{}` has no `{{% end %}}`", call.name),
-        hint: "close a shortcode with a body with {% end %}",
-    }));
+    result
+        .errors
+        .extend(open.into_iter().map(|(call, form)| match form {
+            Form::Shortcode => SyntaxError {
+                offset: call.span.start,
+                message: format!("the shortcode `{}` has no `{{% end %}}`", call.name),
+                hint: "close a shortcode with a body with {% end %}",
+            },
+            Form::Component => SyntaxError {
+                offset: call.span.start,
+                message: format!("the component `{0}` has no `{{% </{0}> %}}`", call.name),
+                hint: "close a component with a body with {% </name> %}",
+            },
+        }));
     result.errors.sort_by_key(|e| e.offset);
     result
+}
+
+/// How a call with a body is written, which decides its end tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// `{% name(...) %}`, ended by `{% end %}`.
+    Shortcode,
+    /// `{% <name ...> %}`, ended by `{% </name> %}`.
+    Component,
+}
+
+/// An end tag: `{% end %}` (no name), or `{% </name> %}`.
+struct EndTag {
+    name: Option<String>,
+}
+
+/// Ends the innermost open call at the end tag `closing` (at `span`):
+/// the call, now with its body; `None` when nothing is open and the tag
+/// is `{% end %}` (which is then text). An error when the tag does not
+/// fit the call, with where the component the tag names is open further
+/// out, if it is.
+fn close(
+    open: &mut Vec<(Call, Form)>,
+    closing: EndTag,
+    span: Range<usize>,
+) -> Result<Option<Call>, (SyntaxError, Option<usize>)> {
+    let mismatch = |message: String, hint: &'static str| SyntaxError {
+        offset: span.start,
+        message,
+        hint,
+    };
+    let Some((call, form)) = open.last() else {
+        return match closing.name {
+            None => Ok(None),
+            Some(name) => Err((
+                mismatch(
+                    format!("`{{% </{name}> %}}` closes no component"),
+                    "remove it, or open the component before it with {% <name ...> %}",
+                ),
+                None,
+            )),
+        };
+    };
+    let outer = |name: &str| {
+        open.iter()
+            .rposition(|(c, f)| *f == Form::Component && c.name == name)
+    };
+    match (&closing.name, form) {
+        (None, Form::Component) => {
+            let error = mismatch(
+                format!(
+                    "`{{% end %}}` cannot close the component `{0}`: write `{{% </{0}> %}}`",
+                    call.name
+                ),
+                "close a component with a body with {% </name> %}",
+            );
+            return Err((error, None));
+        }
+        (Some(name), Form::Shortcode) => {
+            let error = mismatch(
+                format!(
+                    "`{{% </{name}> %}}` cannot close the shortcode `{}`: write `{{% end %}}`",
+                    call.name
+                ),
+                "close a shortcode with a body with {% end %}",
+            );
+            return Err((error, outer(name)));
+        }
+        (Some(name), Form::Component) if *name != call.name => {
+            let error = mismatch(
+                format!(
+                    "`{{% </{name}> %}}` closes `{name}`, but `{}` is the one open here",
+                    call.name
+                ),
+                "close the innermost call first",
+            );
+            return Err((error, outer(name)));
+        }
+        _ => {}
+    }
+    let (mut call, _) = open.pop().expect("checked above");
+    call.body = Some(call.span.end..span.start);
+    call.span.end = span.end;
+    Ok(Some(call))
 }
 
 /// Whether the `{` at `at` has a backslash before it that is not itself
@@ -178,190 +285,9 @@ fn in_ranges(ranges: &[Range<usize>], offset: usize) -> bool {
 /// for each level, and input must not be able to exhaust its stack.
 pub const MAX_LIST_DEPTH: usize = 32;
 
-struct Parser<'a> {
-    source: &'a str,
-    at: usize,
-    /// Lists open at `at`.
-    depth: usize,
-}
+mod parser;
 
-impl<'a> Parser<'a> {
-    fn rest(&self) -> &'a str {
-        &self.source[self.at..]
-    }
-
-    fn skip_space(&mut self) {
-        let trimmed = self.rest().trim_start();
-        self.at = self.source.len() - trimmed.len();
-    }
-
-    fn eat(&mut self, c: char) -> bool {
-        self.skip_space();
-        if self.rest().starts_with(c) {
-            self.at += c.len_utf8();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn eat_str(&mut self, s: &str) -> bool {
-        self.skip_space();
-        if self.rest().starts_with(s) {
-            self.at += s.len();
-            true
-        } else {
-            false
-        }
-    }
-
-    fn ident(&mut self) -> Option<String> {
-        let rest = self.rest();
-        let len = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        if len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-            return None;
-        }
-        self.at += len;
-        Some(rest[..len].to_string())
-    }
-
-    fn error(&self, message: impl Into<String>) -> SyntaxError {
-        SyntaxError {
-            offset: self.at,
-            message: message.into(),
-            hint: ARGS_HINT,
-        }
-    }
-
-    /// After `name(`: the arguments and the closing `}}` (or `%}` for a
-    /// call with a body, whose body is then still to be found).
-    fn call_head(&mut self, name: String, block: bool, start: usize) -> Result<Call, SyntaxError> {
-        let args = self.arguments(&name)?;
-        let close = if block { "%}" } else { "}}" };
-        if !self.eat_str(close) {
-            return Err(self.error(format!("expected `{close}` to close the call of `{name}`")));
-        }
-        Ok(Call {
-            name,
-            args,
-            span: start..self.at,
-            body: None,
-        })
-    }
-
-    /// The arguments of a call, after its `(` up to its `)`.
-    fn arguments(&mut self, name: &str) -> Result<Map<String, Value>, SyntaxError> {
-        let mut args = Map::new();
-        if self.eat(')') {
-            return Ok(args);
-        }
-        loop {
-            self.skip_space();
-            let key_at = self.at;
-            let key = self
-                .ident()
-                .ok_or_else(|| self.error(format!("expected an argument name in the call of `{name}`")))?;
-            if !self.eat('=') {
-                return Err(self.error(format!("expected `=` after `{key}`")));
-            }
-            let value = self.value()?;
-            if args.insert(key.clone(), value).is_some() {
-                return Err(SyntaxError {
-                    offset: key_at,
-                    message: format!("the argument `{key}` is given twice"),
-                    hint: "give each argument once",
-                });
-            }
-            if self.eat(')') {
-                return Ok(args);
-            }
-            if !self.eat(',') {
-                return Err(self.error("expected `,` or `)` after an argument"));
-            }
-        }
-    }
-
-    fn value(&mut self) -> Result<Value, SyntaxError> {
-        self.skip_space();
-        let rest = self.rest();
-        let Some(first) = rest.chars().next() else {
-            return Err(self.error("expected a value"));
-        };
-        match first {
-            '"' | '\'' | '`' => {
-                let inner = &rest[1..];
-                let mut out = String::new();
-                let mut chars = inner.char_indices();
-                while let Some((i, c)) = chars.next() {
-                    if c == first {
-                        self.at += 1 + i + 1;
-                        return Ok(Value::String(out));
-                    }
-                    if c == '\\' && first != '`' {
-                        match chars.next() {
-                            Some((_, 'n')) => out.push('\n'),
-                            Some((_, other)) => out.push(other),
-                            None => break,
-                        }
-                    } else {
-                        out.push(c);
-                    }
-                }
-                Err(self.error("a string is never closed"))
-            }
-            '[' => {
-                if self.depth == MAX_LIST_DEPTH {
-                    return Err(SyntaxError {
-                        offset: self.at,
-                        message: format!("lists nest more than {MAX_LIST_DEPTH} deep in this argument"),
-                        hint: "give the data as a file under content/ and its path as the argument",
-                    });
-                }
-                self.at += 1;
-                let mut items = Vec::new();
-                if self.eat(']') {
-                    return Ok(Value::Array(items));
-                }
-                self.depth += 1;
-                loop {
-                    items.push(self.value()?);
-                    if self.eat(']') {
-                        self.depth -= 1;
-                        return Ok(Value::Array(items));
-                    }
-                    if !self.eat(',') {
-                        return Err(self.error("expected `,` or `]` in a list"));
-                    }
-                }
-            }
-            _ => {
-                let len = rest
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.' | '_')))
-                    .unwrap_or(rest.len());
-                let word = &rest[..len];
-                let value = match word {
-                    "true" => Value::Bool(true),
-                    "false" => Value::Bool(false),
-                    _ => {
-                        if let Ok(i) = word.parse::<i64>() {
-                            Value::from(i)
-                        } else if let Some(n) =
-                            word.parse::<f64>().ok().and_then(serde_json::Number::from_f64)
-                        {
-                            Value::Number(n)
-                        } else {
-                            return Err(self.error(format!("`{word}` is not a value")));
-                        }
-                    }
-                };
-                self.at += len;
-                Ok(value)
-            }
-        }
-    }
-}
+use parser::Parser;
 
 #[cfg(test)]
 mod tests;

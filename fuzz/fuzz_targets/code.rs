@@ -27,10 +27,13 @@ impl ShortcodeTemplates for Echo {
 }
 
 /// The engine's syntax, and Markdown around it.
-const PIECES: [&str; 16] = [
+const PIECES: [&str; 19] = [
     "{{ figure(value=\"1\") }}",
     "{% quote(speaker=\"A\") %}",
     "{% end %}",
+    "{{ <figure value={4} /> }}",
+    "{% <quote speaker=\"B\"> %}",
+    "{% </quote> %}",
     "\\{{ figure(value=\"2\") }}",
     "{{/* figure() */}}",
     "<!-- more -->",

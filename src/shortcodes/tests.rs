@@ -132,3 +132,107 @@ fn syntax_errors_point_at_the_problem() {
     let Found { calls: _, errors, .. } = find("{{ f(a=1) }", &[]);
     assert_eq!(errors[0].message, "expected `}}` to close the call of `f`");
 }
+
+#[test]
+fn components_are_called_with_attributes_inline_and_with_a_body() {
+    let source = "A {{<figure value=\"10\" n={3} f={-1.5} ok={true} list={['a', `b`]} q='it\\'s' />}} B";
+    let found = calls(source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name, "figure");
+    assert_eq!(&source[found[0].span.clone()], &source[2..source.len() - 2]);
+    assert_eq!(
+        Value::Object(found[0].args.clone()),
+        json!({"value": "10", "n": 3, "f": -1.5, "ok": true, "list": ["a", "b"], "q": "it's"})
+    );
+
+    // Bodies nest, in either form, each closed by its own end tag.
+    let source =
+        "{% <quote speaker=\"X\"> %}a {% <card> %}b{% </card> %} {% old() %}c{% end %}{% </quote> %} after";
+    let call = &calls(source)[0];
+    assert_eq!(
+        (call.name.as_str(), call.args["speaker"].as_str()),
+        ("quote", Some("X"))
+    );
+    assert_eq!(
+        &source[call.body.clone().unwrap()],
+        "a {% <card> %}b{% </card> %} {% old() %}c{% end %}"
+    );
+    assert_eq!(&source[call.span.end..], " after");
+    assert_eq!(calls("{{ <site.card /> }}")[0].name, "site.card");
+
+    // In code, escaped, or no name after `<`: text.
+    let code = [Range { start: 0, end: 18 }];
+    assert!(
+        find("`{{ <figure /> }}` \\{{ <figure /> }} {{ < 3 }}", &code)
+            .calls
+            .is_empty()
+    );
+}
+
+#[test]
+fn component_syntax_errors_say_what_to_write() {
+    let first = |source: &str| {
+        let found = find(source, &[]);
+        assert!(found.calls.is_empty(), "{source}: {:?}", found.calls);
+        let error = found.errors.into_iter().next().expect(source);
+        (error.message, error.offset, error.hint)
+    };
+    assert_eq!(
+        first("{% <quote> %} never closed"),
+        (
+            "the component `quote` has no `{% </quote> %}`".into(),
+            0,
+            "close a component with a body with {% </name> %}"
+        )
+    );
+    assert_eq!(
+        first("{% <quote> %}x{% end %}").0,
+        "`{% end %}` cannot close the component `quote`: write `{% </quote> %}`"
+    );
+    assert_eq!(
+        first("{% quote() %}x{% </quote> %}").0,
+        "`{% </quote> %}` cannot close the shortcode `quote`: write `{% end %}`"
+    );
+    assert_eq!(
+        first("{% <quote> %}{% <card> %}x{% </quote> %}").0,
+        "`{% </quote> %}` closes `quote`, but `card` is the one open here"
+    );
+    assert_eq!(
+        first("x {% </quote> %}"),
+        (
+            "`{% </quote> %}` closes no component".into(),
+            2,
+            "remove it, or open the component before it with {% <name ...> %}"
+        )
+    );
+    assert_eq!(
+        first("{{ <figure value=\"1\"> }}").0,
+        "a call in `{{ }}` has no body: end its tag with `/>`"
+    );
+    assert_eq!(
+        first("{% <figure /> %}").0,
+        "a call with `/>` has no body: write it `{{ <figure ... /> }}`"
+    );
+    let (message, offset, hint) = first("{{ <figure value=10 /> }}");
+    assert_eq!(
+        (message.as_str(), offset),
+        ("expected a value for `value`: \"text\" or {value}", 17)
+    );
+    assert!(
+        hint.starts_with("write attributes as name=\"text\" or name={value}"),
+        "{hint}"
+    );
+    assert_eq!(
+        first("{{ <figure value /> }}").0,
+        "expected `=` after `value`: give it a value"
+    );
+    assert_eq!(
+        first("{{ <figure a=\"1\" a=\"2\" /> }}").0,
+        "the argument `a` is given twice"
+    );
+    assert_eq!(first("{{ <figure a={1 /> }}").0, "expected `}` after the value");
+    assert_eq!(
+        first("{{ <figure a=\"1\" /> }").0,
+        "expected `}}` to close the call of `figure`"
+    );
+}

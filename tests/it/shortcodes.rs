@@ -153,3 +153,48 @@ fn a_call_where_its_html_cannot_go_is_an_error_at_its_line() {
             ));
     }
 }
+
+#[test]
+fn calls_in_the_component_form_render_as_the_older_form_does() {
+    let site = site_with_shortcodes();
+    let older = "Duties rose to {{ figure(qualifier=\"over\", value=\"100\", unit=\"%\", label=\"before the pause\") }} in all.\n\n\
+         {% note(title=\"Why\") %}\nSee [alpha](@/alpha.md#first-heading) and *this*.\n\n\
+         {% note(title=\"Inner\") %}\nNested.\n{% end %}\n{% end %}\n";
+    let component = "Duties rose to {{ <figure qualifier=\"over\" value=\"100\" unit=\"%\" label=\"before the pause\" /> }} in all.\n\n\
+         {% <note title=\"Why\"> %}\nSee [alpha](@/alpha.md#first-heading) and *this*.\n\n\
+         {% <note title=\"Inner\"> %}\nNested.\n{% </note> %}\n{% </note> %}\n";
+    site.write(
+        "content/notes/first.md",
+        format!("+++\ntitle = \"First note\"\n+++\n{older}"),
+    );
+    site.write(
+        "content/notes/second.md",
+        format!("+++\ntitle = \"First note\"\n+++\n{component}"),
+    );
+    site.build();
+    let body = |path: &str| {
+        let html = site.read(path);
+        let start = html.find("<p>Duties").expect("the body");
+        html[start..html.rfind("</aside>").expect("the notes")].to_string()
+    };
+    let first = body("public/notes/first/index.html");
+    assert!(
+        first.contains("<span class=\"figure\">over 100% <small>before the pause</small></span>"),
+        "{first}"
+    );
+    assert!(first.contains("<h2>Inner</h2><p>Nested.</p>"), "{first}");
+    assert_eq!(body("public/notes/second/index.html"), first);
+}
+
+#[test]
+fn a_component_closed_by_the_wrong_tag_is_an_error_at_the_tag() {
+    let site = site_with_shortcodes();
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"First note\"\n+++\nCode stays: `{% </note> %}`\n\n{% <note title=\"Why\"> %}\nText.\n{% end %}\n",
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("content/notes/first.md:8:1: `{% end %}` cannot close the component `note`: write `{% </note> %}`")
+        .stderr_has("close a component with a body with {% </name> %}");
+}
