@@ -45,7 +45,7 @@ fn site() -> &'static Mutex<(tempfile::TempDir, Session)> {
         );
         write(
             "templates/glossary.html",
-            "{% for t in page.extra.terms %}<dt id=\"{{ t.id }}\">{{ t.term }}</dt>{% endfor %}",
+            "{% for t in glossary %}<dt id=\"{{ t.id }}\">{{ t.term }}</dt>{% endfor %}",
         );
         write(
             "templates/shortcodes/figure.html",
