@@ -37,12 +37,14 @@ pub struct Call {
     pub body: Option<Range<usize>>,
 }
 
-/// A call written to be shown, not made: `{{/* name() */}}`.
+/// A call written to be shown, not made: `{{/* name() */}}`, or one with
+/// a backslash before it (`\{{ <name /> }}`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Literal {
     /// The whole of it in the source.
     pub span: Range<usize>,
-    /// What the page shows instead: `{{ name() }}`.
+    /// Markdown that shows it as text, `{{ name() }}`, every punctuation
+    /// character escaped (see [`shown`]).
     pub text: String,
 }
 
@@ -78,6 +80,9 @@ pub fn find(source: &str, code: &[Range<usize>]) -> Found {
     // with the form they are written in; each one's span ends, for now,
     // where its body starts.
     let mut open: Vec<(Call, Form)> = Vec::new();
+    // Whether a `*/}}` (and a `*/%}`) was looked for and is not in the rest
+    // of the source: then no later `{{/*` can be a call written to be shown.
+    let mut unclosed_literals = [false; 2];
     let mut at = 0;
     while let Some(found) = source[at..].find('{') {
         let start = at + found;
@@ -87,14 +92,21 @@ pub fn find(source: &str, code: &[Range<usize>]) -> Found {
             Some(b'%') => true,
             _ => continue,
         };
-        if in_ranges(code, start) || escaped(source, start) {
+        if in_ranges(code, start) {
             continue;
         }
-        if let Some(literal) = zola_literal(source, start, block) {
+        let literal = match escaped(source, start) {
+            true => escaped_call(source, start, block),
+            false => zola_literal(source, start, block, &mut unclosed_literals),
+        };
+        if let Some(literal) = literal {
             at = literal.span.end;
             if open.is_empty() {
                 result.literals.push(literal);
             }
+            continue;
+        }
+        if escaped(source, start) {
             continue;
         }
         let mut parser = Parser {
@@ -258,15 +270,66 @@ fn escaped(source: &str, at: usize) -> bool {
 }
 
 /// The call written to be shown at `start` (`{{/* ... */}}`, or with `%`
-/// for a call with a body), if there is one.
-fn zola_literal(source: &str, start: usize, block: bool) -> Option<Literal> {
+/// for a call with a body), if there is one. `unclosed` says, for each
+/// kind, that its end is known not to follow.
+fn zola_literal(source: &str, start: usize, block: bool, unclosed: &mut [bool; 2]) -> Option<Literal> {
     let (open, close) = if block { ("{%", "%}") } else { ("{{", "}}") };
     let inner_start = start + 2 + source[start + 2..].strip_prefix("/*").map(|_| 2)?;
-    let end_of_inner = inner_start + source[inner_start..].find(&format!("*/{close}"))?;
+    if unclosed[usize::from(block)] {
+        return None;
+    }
+    let Some(end) = source[inner_start..].find(&format!("*/{close}")) else {
+        unclosed[usize::from(block)] = true;
+        return None;
+    };
+    let end_of_inner = inner_start + end;
     Some(Literal {
         span: start..end_of_inner + 2 + close.len(),
-        text: format!("{open}{}{close}", &source[inner_start..end_of_inner]),
+        text: shown(&format!("{open}{}{close}", &source[inner_start..end_of_inner])),
     })
+}
+
+/// The call or end tag at `start` with a backslash before it, to be shown
+/// as written: from the backslash to the end of the tag. `None` when no
+/// call starts there (Markdown then reads the backslash as it would).
+fn escaped_call(source: &str, start: usize, block: bool) -> Option<Literal> {
+    let mut parser = Parser {
+        source,
+        at: start + 2,
+        depth: 0,
+    };
+    let end = match block.then(|| parser.end_tag()).flatten() {
+        Some(_) => parser.at,
+        None => {
+            parser.at = start + 2;
+            match parser.head(block, start)? {
+                Ok((call, _)) => call.span.end,
+                // A call with a mistake in it is shown too, up to its close.
+                Err(_) => {
+                    let close = if block { "%}" } else { "}}" };
+                    start + 2 + source[start + 2..].find(close)? + close.len()
+                }
+            }
+        }
+    };
+    Some(Literal {
+        span: start - 1..end,
+        text: shown(&source[start..end]),
+    })
+}
+
+/// Markdown that shows `text` exactly: every ASCII punctuation character
+/// escaped with a backslash, so nothing in it is read as markup or HTML,
+/// nor made typographic.
+fn shown(text: &str) -> String {
+    let mut markdown = String::with_capacity(2 * text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            markdown.push('\\');
+        }
+        markdown.push(c);
+    }
+    markdown
 }
 
 /// Whether `span` shares a byte with one of `ranges` (sorted, apart).

@@ -113,9 +113,32 @@ fn calls_written_to_be_shown_are_not_made() {
         errors,
     } = find(source, &[]);
     assert!(calls.is_empty() && errors.is_empty(), "{calls:?} {errors:?}");
-    let shown: Vec<&str> = literals.iter().map(|l| l.text.as_str()).collect();
+    // As Markdown that shows exactly that: its punctuation escaped.
+    let shown: Vec<String> = literals.iter().map(|l| l.text.replace('\\', "")).collect();
     assert_eq!(shown, ["{{ figure(value=\"1\") }}", "{% quote() %}", "{% end %}"]);
+    assert_eq!(literals[0].text, "\\{\\{ figure\\(value\\=\\\"1\\\"\\) \\}\\}");
     assert_eq!(&source[literals[0].span.clone()], "{{/* figure(value=\"1\") */}}");
+
+    // An escaped call or end tag in either form is shown from its backslash
+    // to its end, a mistaken one too.
+    let source = "\\{{ <f a=\"1\" /> }} \\{% <q> %} \\{% </q> %} \\{% end %} \\{{ <f a=1 /> }} \\{ x";
+    let Found {
+        calls,
+        literals,
+        errors,
+    } = find(source, &[]);
+    assert!(calls.is_empty() && errors.is_empty(), "{calls:?} {errors:?}");
+    let spans: Vec<&str> = literals.iter().map(|l| &source[l.span.clone()]).collect();
+    assert_eq!(
+        spans,
+        [
+            "\\{{ <f a=\"1\" /> }}",
+            "\\{% <q> %}",
+            "\\{% </q> %}",
+            "\\{% end %}",
+            "\\{{ <f a=1 /> }}"
+        ]
+    );
 }
 
 #[test]

@@ -89,6 +89,8 @@ fn calls_escaped_commented_or_written_to_be_shown_stay_text() {
         "+++\ntitle = \"First note\"\n+++\n\
          Escaped: \\{{ figure(value=\"1\", label=\"x\") }}.\n\n\
          Shown: {{/* figure(value=\"2\") */}}.\n\n\
+         New form: \\{{ <figure value=\"4\" label=\"z\" /> }}, \\{% <note title=\"T\"> %}, \\{% </note> %}, \\{{ <figure value=5 /> }}.\n\n\
+         Shown too: {{/* <figure value=\"6\" /> */}}.\n\n\
          <!-- TODO: {{ chart(data) }} and {% end %} -->\n\n\
          Inline <!-- {{ figure(oops) }} --> comment.\n\n\
          <!--\n{{ figure(also oops) }}\n-->\n\n\
@@ -96,11 +98,24 @@ fn calls_escaped_commented_or_written_to_be_shown_stay_text() {
     );
     site.build();
     let html = site.read("public/notes/first/index.html");
+    // Shown exactly as written: no quotes made typographic, no HTML made
+    // of a component's tag.
     assert!(
-        html.contains("<p>Escaped: {{ figure(value=“1”, label=“x”) }}.</p>"),
+        html.contains("<p>Escaped: {{ figure(value=\"1\", label=\"x\") }}.</p>"),
         "{html}"
     );
-    assert!(html.contains("<p>Shown: {{ figure(value=“2”) }}.</p>"), "{html}");
+    assert!(
+        html.contains("<p>Shown: {{ figure(value=\"2\") }}.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p>New form: {{ &lt;figure value=\"4\" label=\"z\" /&gt; }}, {% &lt;note title=\"T\"&gt; %}, {% &lt;/note&gt; %}, {{ &lt;figure value=5 /&gt; }}.</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<p>Shown too: {{ &lt;figure value=\"6\" /&gt; }}.</p>"),
+        "{html}"
+    );
     assert!(
         html.contains("<!-- TODO: {{ chart(data) }} and {% end %} -->"),
         "{html}"
