@@ -61,11 +61,56 @@ impl Slot {
     /// HTML: its name between two U+FDD2, a noncharacter no input holds
     /// (see [`crate::input::is_forbidden`]) and no escaping changes.
     pub fn marker(self) -> String {
-        format!("{MARK}{}{MARK}", self.name())
+        Stand::First.marker(self)
+    }
+
+    /// A second stand-in, as unlike the first as a value can be (letters
+    /// in the other case, far longer, markup in the HTML ones) between
+    /// two U+FDD3: a template that gives the same pattern for both writes
+    /// the value as it is, while one that changes it (a filter, escaping
+    /// HTML) or measures it gives two different ones.
+    pub fn other_marker(self) -> String {
+        Stand::Second.marker(self)
+    }
+
+    fn other_value(self) -> String {
+        // Long, so that cutting it (`truncate`) shows too.
+        let name = self.name().to_uppercase();
+        let long = "_2-x".repeat(16);
+        match self {
+            Slot::Text | Slot::Notes => format!("{name} <i>2</i>{long}"),
+            _ => format!("{name}{long}"),
+        }
     }
 }
 
-const MARK: char = '\u{FDD2}';
+/// Which of the two stand-ins a template was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stand {
+    First,
+    Second,
+}
+
+impl Stand {
+    fn mark(self) -> char {
+        match self {
+            Stand::First => '\u{FDD2}',
+            Stand::Second => '\u{FDD3}',
+        }
+    }
+
+    fn value(self, slot: Slot) -> String {
+        match self {
+            Stand::First => slot.name().to_string(),
+            Stand::Second => slot.other_value(),
+        }
+    }
+
+    fn marker(self, slot: Slot) -> String {
+        let mark = self.mark();
+        format!("{mark}{}{mark}", self.value(slot))
+    }
+}
 
 /// A template's HTML, with the places where each use fills in a value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -82,22 +127,29 @@ impl Pattern {
     /// a marker that is not whole (a filter changed the value) is an error
     /// that names the slot when it can.
     pub fn parse(html: &str) -> Result<Pattern, String> {
+        Pattern::parse_with(html, Stand::First)
+    }
+
+    /// [`Pattern::parse`] of an output made with the stand-ins of `stand`.
+    pub fn parse_with(html: &str, stand: Stand) -> Result<Pattern, String> {
+        let mark = stand.mark();
         let mut pieces = Vec::new();
         let mut rest = html;
-        while let Some(start) = rest.find(MARK) {
-            let after = &rest[start + MARK.len_utf8()..];
-            let slot = after.find(MARK).and_then(|end| {
-                let name = &after[..end];
-                Slot::ALL.into_iter().find(|slot| slot.name() == name)
+        while let Some(start) = rest.find(mark) {
+            let after = &rest[start + mark.len_utf8()..];
+            let found = after.find(mark).and_then(|end| {
+                let value = &after[..end];
+                let slot = Slot::ALL.into_iter().find(|slot| stand.value(*slot) == value)?;
+                Some((slot, end))
             });
-            let Some(slot) = slot else {
+            let Some((slot, end)) = found else {
                 return Err(changed_value(after));
             };
             if start > 0 {
                 pieces.push(Piece::Html(rest[..start].to_string()));
             }
             pieces.push(Piece::Slot(slot));
-            rest = &after[slot.name().len() + MARK.len_utf8()..];
+            rest = &after[end + mark.len_utf8()..];
         }
         if !rest.is_empty() {
             pieces.push(Piece::Html(rest.to_string()));

@@ -26,7 +26,7 @@ mod summary;
 mod tests;
 
 pub use glossary::{Glossary, GlossaryTerm, TermUse};
-pub use markup::{Markup, Pattern, Slot};
+pub use markup::{Markup, Pattern, Slot, Stand};
 use pass::*;
 use raw_html::*;
 pub use raw_html::{collect_html_ids, repeated_html_ids};

@@ -10,7 +10,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::markdown::{Markup, Pattern, Slot};
+use crate::markdown::{Markup, Pattern, Slot, Stand};
 
 /// A heading's content: `level`, `has_link`; `id`, `text`.
 pub const HEADING: &str = "markup/heading.html";
@@ -115,23 +115,20 @@ impl Patterns<'_> {
         slots: &[Slot],
         required: Option<Required>,
     ) -> Pattern {
-        let mut values = match shape {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        };
-        values.insert("config".into(), self.config.clone());
-        for slot in slots {
-            values.insert(slot.name().into(), Value::String(slot.marker()));
-        }
-        let context = Context::from_value(Value::Object(values)).unwrap_or_default();
-        let found = self.theme.render(template, &context, 256).and_then(|html| {
-            let pattern =
-                Pattern::parse(html.trim()).map_err(|message| self.changed_value(template, message))?;
-            match required {
-                Some((slot, lost)) if !pattern.writes(slot) => Err(self.never_written(template, slot, lost)),
-                _ => Ok(pattern),
-            }
-        });
+        let found = self
+            .pattern(template, &shape, slots, Stand::First)
+            .and_then(|first| {
+                let second = self.pattern(template, &shape, slots, Stand::Second)?;
+                if second != first {
+                    return Err(self.depends_on_values(template, slots));
+                }
+                match required {
+                    Some((slot, lost)) if !first.writes(slot) => {
+                        Err(self.never_written(template, slot, lost))
+                    }
+                    _ => Ok(first),
+                }
+            });
         match found {
             Ok(pattern) => pattern,
             Err(problem) => {
@@ -142,6 +139,45 @@ impl Patterns<'_> {
                 Pattern::default()
             }
         }
+    }
+
+    /// The pattern of `template` rendered with the stand-ins of `stand`.
+    fn pattern(
+        &self,
+        template: &str,
+        shape: &Value,
+        slots: &[Slot],
+        stand: Stand,
+    ) -> Result<Pattern, Problem> {
+        let mut values = match shape {
+            Value::Object(map) => map.clone(),
+            _ => Map::new(),
+        };
+        values.insert("config".into(), self.config.clone());
+        for slot in slots {
+            let marker = match stand {
+                Stand::First => slot.marker(),
+                Stand::Second => slot.other_marker(),
+            };
+            values.insert(slot.name().into(), Value::String(marker));
+        }
+        let context = Context::from_value(Value::Object(values)).unwrap_or_default();
+        let html = self.theme.render(template, &context, 256)?;
+        // Only ASCII white space: a no-break space is markup of its own.
+        let html = html.trim_matches(|c: char| c.is_ascii_whitespace());
+        Pattern::parse_with(html, stand).map_err(|message| self.changed_value(template, message))
+    }
+
+    fn depends_on_values(&self, template: &str, slots: &[Slot]) -> Problem {
+        let names: Vec<String> = slots.iter().map(|slot| format!("`{}`", slot.name())).collect();
+        Problem::new(
+            self.location(template),
+            format!(
+                "the template changes or tests one of {}, which it may only write as they are",
+                names.join(", ")
+            ),
+        )
+        .hint("write each as it is (`{{ id }}`, `{{ text | safe }}`), without a filter or a test on it")
     }
 
     fn changed_value(&self, template: &str, message: String) -> Problem {

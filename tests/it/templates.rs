@@ -420,6 +420,62 @@ fn a_markup_template_may_not_change_the_values_it_stands_for() {
         .stderr_has("write the value as it is (`{{ id }}`, `{{ text | safe }}`), without a filter");
     assert!(!site.exists("public"));
 
+    // Any filter that changes or measures a value, and HTML text printed
+    // without `| safe` (escaped again), is caught the same way.
+    for (template, written, named) in [
+        (
+            "heading",
+            "{{ id | length }}",
+            "changes or tests one of `id`, `text`",
+        ),
+        (
+            "heading",
+            "{{ id | slugify }}",
+            "changes or tests one of `id`, `text`",
+        ),
+        (
+            "heading",
+            "{{ id | urlencode }}",
+            "changes or tests one of `id`, `text`",
+        ),
+        ("heading", "{{ text | striptags }}", "changes `text`"),
+        ("heading", "{{ text | lower }}", "changes `text`"),
+        ("heading", "{{ text }}", "changes `text`"),
+        (
+            "heading",
+            "{{ text | replace(from=\"T\", to=\"t\") }}",
+            "changes `text`",
+        ),
+        (
+            "glossary-term",
+            "{{ definition | truncate(length=20) }}",
+            "changes `definition`",
+        ),
+        (
+            "footnote-reference",
+            "<sup>{{ number | length }}</sup>",
+            "changes or tests one of `number`, `id`, `note_id`",
+        ),
+    ] {
+        let site = Site::base();
+        site.write(
+            "content/alpha.md",
+            "+++\ntitle = \"Alpha\"\n+++\n## Plain\n\nA[^n].\n\n[^n]: Note.\n",
+        );
+        site.write(
+            "content/glossary.toml",
+            "[[terms]]\nterm = \"plain\"\ndefinition = \"D.\"\n",
+        );
+        let text = match template {
+            "heading" => format!("<a href=\"#{{{{ id }}}}\">{{{{ text | safe }}}}</a> {written}"),
+            "glossary-term" => format!("{{{{ text | safe }}}} {written}"),
+            _ => written.to_string(),
+        };
+        site.write(&format!("templates/markup/{template}.html"), text);
+        let run = site.run(&["build"]).failure(1);
+        run.stderr_has(&format!("templates/markup/{template}.html: the template {named}"));
+    }
+
     // A value it does not have is an error at its line, once.
     site.write(
         "templates/markup/heading.html",
