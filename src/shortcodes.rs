@@ -95,18 +95,17 @@ pub fn find(source: &str, code: &[Range<usize>]) -> Found {
         if in_ranges(code, start) {
             continue;
         }
-        let literal = match escaped(source, start) {
+        let is_escaped = escaped(source, start);
+        let literal = match is_escaped {
             true => escaped_call(source, start, block),
             false => zola_literal(source, start, block, &mut unclosed_literals),
         };
         if let Some(literal) = literal {
             at = literal.span.end;
-            if open.is_empty() {
-                result.literals.push(literal);
-            }
+            result.literals.extend(Some(literal).filter(|_| open.is_empty()));
             continue;
         }
-        if escaped(source, start) {
+        if is_escaped {
             continue;
         }
         let mut parser = Parser {
@@ -116,19 +115,11 @@ pub fn find(source: &str, code: &[Range<usize>]) -> Found {
         };
         if let Some(closing) = block.then(|| parser.end_tag()).flatten() {
             at = parser.at;
-            match close(&mut open, closing, start..parser.at) {
-                Ok(Some(call)) if open.is_empty() => result.calls.push(call),
-                Ok(_) => {}
-                // The calls the tag leaves open end here, unmade: one
-                // error, not more for the end tags they lack. (One within
-                // a body is found again when that body is rendered.)
-                Err((error, outer)) => {
-                    if open.len() <= 1 || outer.is_some() {
-                        result.errors.push(error);
-                    }
-                    open.truncate(outer.unwrap_or(open.len().saturating_sub(1)));
-                }
-            }
+            // A tag that does not fit is an error; one within a body is
+            // found again when that body is rendered, and reported once.
+            let (call, error) = close(&mut open, closing, start..parser.at);
+            result.errors.extend(error);
+            result.calls.extend(call.filter(|_| open.is_empty()));
             continue;
         }
         parser.at = start + 2;
@@ -187,74 +178,74 @@ struct EndTag {
     name: Option<String>,
 }
 
-/// Ends the innermost open call at the end tag `closing` (at `span`):
-/// the call, now with its body; `None` when nothing is open and the tag
-/// is `{% end %}` (which is then text). An error when the tag does not
-/// fit the call, with where the component the tag names is open further
-/// out, if it is.
+/// Ends the innermost open call at the end tag `closing` (at `span`), and
+/// gives it, now with its body; nothing when nothing is open and the tag
+/// is `{% end %}` (which is then text). A tag that does not fit the call
+/// open there is an error, and is left out; unless it names a component
+/// open further out, which it then closes, with the calls inside it.
 fn close(
     open: &mut Vec<(Call, Form)>,
     closing: EndTag,
     span: Range<usize>,
-) -> Result<Option<Call>, (SyntaxError, Option<usize>)> {
-    let mismatch = |message: String, hint: &'static str| SyntaxError {
-        offset: span.start,
-        message,
-        hint,
+) -> (Option<Call>, Option<SyntaxError>) {
+    let error = |message: String, hint: &'static str| {
+        Some(SyntaxError {
+            offset: span.start,
+            message,
+            hint,
+        })
     };
     let Some((call, form)) = open.last() else {
         return match closing.name {
-            None => Ok(None),
-            Some(name) => Err((
-                mismatch(
+            None => (None, None),
+            Some(name) => (
+                None,
+                error(
                     format!("`{{% </{name}> %}}` closes no component"),
                     "remove it, or open the component before it with {% <name ...> %}",
                 ),
-                None,
-            )),
+            ),
         };
     };
-    let outer = |name: &str| {
-        open.iter()
-            .rposition(|(c, f)| *f == Form::Component && c.name == name)
+    let mismatch = match (&closing.name, form) {
+        (None, Form::Shortcode) => None,
+        (Some(name), Form::Component) if *name == call.name => None,
+        (None, Form::Component) => error(
+            format!(
+                "`{{% end %}}` cannot close the component `{0}`: write `{{% </{0}> %}}`",
+                call.name
+            ),
+            "close a component with a body with {% </name> %}",
+        ),
+        (Some(name), Form::Shortcode) => error(
+            format!(
+                "`{{% </{name}> %}}` cannot close the shortcode `{}`: write `{{% end %}}`",
+                call.name
+            ),
+            "close a shortcode with a body with {% end %}",
+        ),
+        (Some(name), Form::Component) => error(
+            format!(
+                "`{{% </{name}> %}}` closes `{name}`, but `{}` is the one open here",
+                call.name
+            ),
+            "close the innermost call first",
+        ),
     };
-    match (&closing.name, form) {
-        (None, Form::Component) => {
-            let error = mismatch(
-                format!(
-                    "`{{% end %}}` cannot close the component `{0}`: write `{{% </{0}> %}}`",
-                    call.name
-                ),
-                "close a component with a body with {% </name> %}",
-            );
-            return Err((error, None));
+    if mismatch.is_some() {
+        let named = closing.name.as_ref().and_then(|name| {
+            open.iter()
+                .rposition(|(call, form)| *form == Form::Component && call.name == *name)
+        });
+        match named {
+            Some(at) => open.truncate(at + 1),
+            None => return (None, mismatch),
         }
-        (Some(name), Form::Shortcode) => {
-            let error = mismatch(
-                format!(
-                    "`{{% </{name}> %}}` cannot close the shortcode `{}`: write `{{% end %}}`",
-                    call.name
-                ),
-                "close a shortcode with a body with {% end %}",
-            );
-            return Err((error, outer(name)));
-        }
-        (Some(name), Form::Component) if *name != call.name => {
-            let error = mismatch(
-                format!(
-                    "`{{% </{name}> %}}` closes `{name}`, but `{}` is the one open here",
-                    call.name
-                ),
-                "close the innermost call first",
-            );
-            return Err((error, outer(name)));
-        }
-        _ => {}
     }
-    let (mut call, _) = open.pop().expect("checked above");
+    let (mut call, _) = open.pop().expect("a call is open");
     call.body = Some(call.span.end..span.start);
     call.span.end = span.end;
-    Ok(Some(call))
+    (Some(call), mismatch)
 }
 
 /// Whether the `{` at `at` has a backslash before it that is not itself

@@ -208,17 +208,49 @@ fn component_syntax_errors_say_what_to_write() {
             "close a component with a body with {% </name> %}"
         )
     );
+    // A tag that does not fit: an error at the tag, which is left out.
+    let messages = |source: &str| -> Vec<(String, usize)> {
+        find(source, &[])
+            .errors
+            .into_iter()
+            .map(|e| (e.message, e.offset))
+            .collect()
+    };
     assert_eq!(
-        first("{% <quote> %}x{% end %}").0,
-        "`{% end %}` cannot close the component `quote`: write `{% </quote> %}`"
+        messages("{% <quote> %}x{% end %}y{% </quote> %}"),
+        [(
+            "`{% end %}` cannot close the component `quote`: write `{% </quote> %}`".into(),
+            14
+        )]
     );
     assert_eq!(
-        first("{% quote() %}x{% </quote> %}").0,
-        "`{% </quote> %}` cannot close the shortcode `quote`: write `{% end %}`"
+        messages("{% quote() %}x{% </quote> %}y{% end %}"),
+        [(
+            "`{% </quote> %}` cannot close the shortcode `quote`: write `{% end %}`".into(),
+            14
+        )]
     );
+    // One naming a component open further out closes it, and the calls
+    // inside it are left unclosed.
+    let found = find("{% <quote> %}{% <card> %}x{% </quote> %} after", &[]);
     assert_eq!(
-        first("{% <quote> %}{% <card> %}x{% </quote> %}").0,
-        "`{% </quote> %}` closes `quote`, but `card` is the one open here"
+        found
+            .errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>(),
+        ["`{% </quote> %}` closes `quote`, but `card` is the one open here"]
+    );
+    assert_eq!(found.calls.len(), 1);
+    assert_eq!(found.calls[0].name, "quote");
+    // A wrong end tag deep inside bodies is the one error, at its place.
+    let source = "{% <box> %}\n{% <side> %}\ny\n{% end %}\n{% </side> %}\n{% </box> %}\n";
+    assert_eq!(
+        messages(source),
+        [(
+            "`{% end %}` cannot close the component `side`: write `{% </side> %}`".into(),
+            27
+        )]
     );
     assert_eq!(
         first("x {% </quote> %}"),
