@@ -208,6 +208,48 @@ fn component_syntax_errors_say_what_to_write() {
             "close a component with a body with {% </name> %}"
         )
     );
+    assert_eq!(
+        first("x {% </quote> %}"),
+        (
+            "`{% </quote> %}` closes no component".into(),
+            2,
+            "remove it, or open the component before it with {% <name ...> %}"
+        )
+    );
+    assert_eq!(
+        first("{{ <figure value=\"1\"> }}").0,
+        "a call in `{{ }}` has no body: end its tag with `/>`"
+    );
+    assert_eq!(
+        first("{% <figure /> %}").0,
+        "a call with `/>` has no body: write it `{{ <figure ... /> }}`"
+    );
+    let (message, offset, hint) = first("{{ <figure value=10 /> }}");
+    assert_eq!(
+        (message.as_str(), offset),
+        ("expected a value for `value`: \"text\" or {value}", 17)
+    );
+    assert!(
+        hint.starts_with("write attributes as name=\"text\" or name={value}"),
+        "{hint}"
+    );
+    assert_eq!(
+        first("{{ <figure value /> }}").0,
+        "expected `=` after `value`: give it a value"
+    );
+    assert_eq!(
+        first("{{ <figure a=\"1\" a=\"2\" /> }}").0,
+        "the argument `a` is given twice"
+    );
+    assert_eq!(first("{{ <figure a={1 /> }}").0, "expected `}` after the value");
+    assert_eq!(
+        first("{{ <figure a=\"1\" /> }").0,
+        "expected `}}` to close the call of `figure`"
+    );
+}
+
+#[test]
+fn an_end_tag_that_does_not_fit_is_an_error_at_the_tag() {
     // A tag that does not fit: an error at the tag, which is left out.
     let messages = |source: &str| -> Vec<(String, usize)> {
         find(source, &[])
@@ -251,43 +293,5 @@ fn component_syntax_errors_say_what_to_write() {
             "`{% end %}` cannot close the component `side`: write `{% </side> %}`".into(),
             27
         )]
-    );
-    assert_eq!(
-        first("x {% </quote> %}"),
-        (
-            "`{% </quote> %}` closes no component".into(),
-            2,
-            "remove it, or open the component before it with {% <name ...> %}"
-        )
-    );
-    assert_eq!(
-        first("{{ <figure value=\"1\"> }}").0,
-        "a call in `{{ }}` has no body: end its tag with `/>`"
-    );
-    assert_eq!(
-        first("{% <figure /> %}").0,
-        "a call with `/>` has no body: write it `{{ <figure ... /> }}`"
-    );
-    let (message, offset, hint) = first("{{ <figure value=10 /> }}");
-    assert_eq!(
-        (message.as_str(), offset),
-        ("expected a value for `value`: \"text\" or {value}", 17)
-    );
-    assert!(
-        hint.starts_with("write attributes as name=\"text\" or name={value}"),
-        "{hint}"
-    );
-    assert_eq!(
-        first("{{ <figure value /> }}").0,
-        "expected `=` after `value`: give it a value"
-    );
-    assert_eq!(
-        first("{{ <figure a=\"1\" a=\"2\" /> }}").0,
-        "the argument `a` is given twice"
-    );
-    assert_eq!(first("{{ <figure a={1 /> }}").0, "expected `}` after the value");
-    assert_eq!(
-        first("{{ <figure a=\"1\" /> }").0,
-        "expected `}}` to close the call of `figure`"
     );
 }
