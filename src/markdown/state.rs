@@ -170,15 +170,18 @@ impl<'f> State<'f> {
                 Event::Text(t) | Event::Code(t) => text.push_str(t),
                 Event::SoftBreak | Event::HardBreak => text.push(' '),
                 Event::Start(Tag::Link { .. }) => has_link = true,
+                // A footnote's reference (written as HTML by then) or a
+                // link in raw HTML.
+                Event::Html(html) | Event::InlineHtml(html) => has_link |= holds_link(html),
                 _ => {}
             }
         }
         if crate::placeholders::any(&text) {
             let fragments = self.fragments;
             text = crate::placeholders::replace(&text, |i, out| {
-                out.push_str(&crate::placeholders::text_of(
-                    fragments.get(i).map_or("", String::as_str),
-                ));
+                let fragment = fragments.get(i).map_or("", String::as_str);
+                has_link |= holds_link(fragment);
+                out.push_str(&crate::placeholders::text_of(fragment));
             });
         }
         (text, has_link)
@@ -290,6 +293,13 @@ impl<'f> State<'f> {
         }
         body.push_str("</li>\n");
     }
+}
+
+/// Whether `html` opens an `a` element, which a link may not hold.
+fn holds_link(html: &str) -> bool {
+    html.as_bytes().windows(3).any(|w| {
+        w[0] == b'<' && w[1].eq_ignore_ascii_case(&b'a') && (w[2].is_ascii_whitespace() || w[2] == b'>')
+    })
 }
 
 /// Whether `id` has the form of a note's or a note reference's id

@@ -384,3 +384,21 @@ fn a_pattern_fills_each_slot_where_the_template_wrote_it() {
         "the template changes one of its values, which it may only write as they are"
     );
 }
+
+#[test]
+fn a_heading_holding_a_note_reference_or_a_raw_link_links_to_itself_after_its_text() {
+    for (source, inner) in [
+        (
+            "## Tariffs[^1]\n\n[^1]: A note.\n",
+            "Tariffs<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\">1</a></sup> <a class=\"heading-anchor\"",
+        ),
+        (
+            "## See <A HREF=\"https://example.org/\">this</A>\n",
+            "See <A HREF=\"https://example.org/\">this</A> <a class=\"heading-anchor\"",
+        ),
+        ("## Plain <abbr>US</abbr>\n", "<a class=\"heading-link\" href=\"#plain-us\">Plain <abbr>US</abbr></a>"),
+    ] {
+        let html = render(source, &mut KeepLinks, None).html;
+        assert!(html.contains(inner), "{source}\n{html}");
+    }
+}
