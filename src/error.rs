@@ -18,7 +18,16 @@ pub struct Location {
     /// 1-based column in characters, when known.
     pub column: Option<u32>,
     /// The text of the line, to print under the message with a caret.
-    pub line_text: Option<String>,
+    pub line_text: Option<LineText>,
+}
+
+/// A line as a message shows it: of a long line, only the part around the
+/// column a message can show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineText {
+    pub text: Box<str>,
+    /// The characters of the line before `text`.
+    pub from: u32,
 }
 
 impl Location {
@@ -35,15 +44,26 @@ impl Location {
     /// The position of byte `offset` of `text`, the contents of `path`.
     pub fn at_offset(path: impl Into<PathBuf>, text: &str, offset: usize) -> Self {
         let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-        let line = text[..line_start].matches('\n').count() + 1;
-        let column = text[line_start..offset].chars().count() + 1;
-        let line_text = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let bytes = text.as_bytes();
+        let line_start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[offset..]).map_or(text.len(), |i| offset + i);
+        // Counted by bytes, quickly: a file may hold thousands of problems
+        // on one long line.
+        let line = memchr::memchr_iter(b'\n', &bytes[..line_start]).count() + 1;
+        let column = chars_in(&text[line_start..offset]);
+        // What a message can show of the line: a window around the column,
+        // a character wider each side than it shows, so that it still
+        // sees where the line goes on.
+        let from = back_chars(text, offset, EXCERPT + 1).max(line_start);
+        let to = forward_chars(text, offset, EXCERPT + 1).min(line_end);
+        let line_text = LineText {
+            text: text[from..to].trim_end_matches('\r').into(),
+            from: u32::try_from(chars_in(&text[line_start..from])).unwrap_or(u32::MAX),
+        };
         Location {
             path: path.into(),
             line: Some(u32::try_from(line).unwrap_or(u32::MAX)),
-            column: Some(u32::try_from(column).unwrap_or(u32::MAX)),
+            column: Some(u32::try_from(column + 1).unwrap_or(u32::MAX)),
             line_text: Some(line_text),
         }
     }
@@ -67,6 +87,32 @@ impl Location {
             );
         Self::at_offset(path, text, offset)
     }
+}
+
+/// The characters of `text`, counted by bytes (all but UTF-8's
+/// continuation bytes), which the compiler vectorises.
+fn chars_in(text: &str) -> usize {
+    let starts = |bytes: &[u8]| bytes.iter().map(|b| u8::from(b & 0xc0 != 0x80)).sum::<u8>();
+    let chunks = text.as_bytes().chunks_exact(64);
+    let rest = usize::from(starts(chunks.remainder()));
+    chunks.map(|chunk| usize::from(starts(chunk))).sum::<usize>() + rest
+}
+
+/// The byte offset `count` characters before `offset` in `text` (or 0).
+fn back_chars(text: &str, offset: usize, count: usize) -> usize {
+    text[..offset]
+        .char_indices()
+        .rev()
+        .nth(count.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// The byte offset `count` characters after `offset` in `text` (or its end).
+fn forward_chars(text: &str, offset: usize, count: usize) -> usize {
+    text[offset..]
+        .char_indices()
+        .nth(count)
+        .map_or(text.len(), |(i, _)| offset + i)
 }
 
 /// Byte offset where 1-based `line` starts (the end of the text if it has fewer lines).
@@ -128,8 +174,11 @@ impl fmt::Display for Problem {
         if let (Some(line), Some(text)) = (self.at.line, &self.at.line_text) {
             let number = line.to_string();
             let pad = " ".repeat(number.len());
-            let column = self.at.column.map(|c| (c as usize).saturating_sub(1));
-            let (shown, caret) = line_excerpt(&text.replace('\t', " "), column.unwrap_or(0));
+            let column = self
+                .at
+                .column
+                .map(|c| (c as usize).saturating_sub(1 + text.from as usize));
+            let (shown, caret) = line_excerpt(&text.text.replace('\t', " "), column.unwrap_or(0));
             write!(f, "\n{pad} |\n{number} | {shown}")?;
             if column.is_some() {
                 write!(f, "\n{pad} | {}^", " ".repeat(caret))?;
@@ -290,11 +339,49 @@ impl std::error::Error for Error {}
 #[derive(Debug)]
 pub struct Errors(Vec<Error>);
 
+/// A file's problems are reported this many at most: past them, a
+/// message says how many more there are.
+pub const MAX_PER_FILE: usize = 100;
+
+/// `errors` (sorted by file) with at most [`MAX_PER_FILE`] for each file,
+/// and for a file that has more, one that counts the rest.
+fn at_most_per_file(errors: Vec<Error>) -> Vec<Error> {
+    let mut kept: Vec<Error> = Vec::with_capacity(errors.len().min(4 * MAX_PER_FILE));
+    let mut run = 0;
+    let mut left_out = 0;
+    let mut last: Option<(PathBuf, Kind)> = None;
+    let flush = |kept: &mut Vec<Error>, last: &Option<(PathBuf, Kind)>, left_out: usize| {
+        if let (Some((path, kind)), true) = (last, left_out > 0) {
+            let problem = Problem::new(
+                Location::file(path),
+                format!("{left_out} more problems in this file, not shown"),
+            )
+            .hint("fix the ones above, then build again");
+            kept.push(Error::new(*kind, problem));
+        }
+    };
+    for error in errors {
+        let path = &error.location().path;
+        if last.as_ref().is_none_or(|(p, _)| p != path) {
+            flush(&mut kept, &last, left_out);
+            last = Some((path.clone(), error.kind));
+            (run, left_out) = (0, 0);
+        }
+        run += 1;
+        match run <= MAX_PER_FILE {
+            true => kept.push(error),
+            false => left_out += 1,
+        }
+    }
+    flush(&mut kept, &last, left_out);
+    kept
+}
+
 impl Errors {
     pub fn new(mut errors: Vec<Error>) -> Self {
         errors.sort_by_cached_key(Error::sort_key);
         errors.dedup_by(|a, b| a.to_string() == b.to_string());
-        Errors(errors)
+        Errors(at_most_per_file(errors))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Error> {
@@ -420,11 +507,11 @@ mod tests {
         let offset = text.find("\"a\"").unwrap();
         let at = Location::at_offset("content/x.md", text, offset);
         assert_eq!((at.line, at.column), (Some(3), Some(10)));
-        assert_eq!(at.line_text.as_deref(), Some("weight = \"a\""));
+        assert_eq!(at.line_text.as_ref().map(|l| &*l.text), Some("weight = \"a\""));
         let at = Location::at_line_column("x", text, 2, 11);
         assert_eq!(&text[text.find('x').unwrap()..][..1], "x");
         assert_eq!(at.column, Some(11));
-        assert_eq!(at.line_text.as_deref(), Some("title = \"é x\""));
+        assert_eq!(at.line_text.as_ref().map(|l| &*l.text), Some("title = \"é x\""));
     }
 
     #[test]
@@ -459,5 +546,49 @@ mod tests {
     fn control_characters_are_escaped() {
         let problem = Problem::new(Location::file("a\u{1b}[31m.md"), "key `\u{7}`");
         assert_eq!(problem.to_string(), "a\\u{1b}[31m.md: key `\\u{7}`");
+    }
+
+    #[test]
+    fn a_long_line_keeps_only_what_a_message_shows_and_shows_the_same() {
+        let line = "é—a\tb".repeat(400);
+        let text = format!("x\n{line}\ny");
+        for column in (0..line.chars().count()).step_by(37).chain([1599]) {
+            let offset = 2 + line.char_indices().nth(column).unwrap().0;
+            let at = Location::at_offset("f.md", &text, offset);
+            assert!(
+                at.line_text.as_ref().unwrap().text.chars().count() <= 2 * EXCERPT + 2,
+                "{column}"
+            );
+            let shown = Problem::new(at, "here").to_string();
+            let (whole, caret) = line_excerpt(&line.replace('\t', " "), column);
+            let expected = format!(
+                "f.md:2:{}: here\n  |\n2 | {whole}\n  | {}^",
+                column + 1,
+                " ".repeat(caret)
+            );
+            assert_eq!(shown, expected, "column {column}");
+        }
+    }
+
+    #[test]
+    fn a_file_reports_at_most_a_hundred_problems() {
+        let text = "x ".repeat(300);
+        let errors: Vec<Error> = (0..300)
+            .map(|i| Error::lint(Problem::new(Location::at_offset("f.md", &text, 2 * i), "bad")))
+            .chain([Error::lint(Problem::new(Location::file("g.md"), "other"))])
+            .collect();
+        let errors = Errors::new(errors);
+        let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), MAX_PER_FILE + 2);
+        assert!(
+            shown[MAX_PER_FILE - 1].starts_with("f.md:1:199: bad"),
+            "{}",
+            shown[MAX_PER_FILE - 1]
+        );
+        assert_eq!(
+            shown[MAX_PER_FILE],
+            "f.md: 200 more problems in this file, not shown\n  = hint: fix the ones above, then build again"
+        );
+        assert_eq!(shown[MAX_PER_FILE + 1], "g.md: other");
     }
 }

@@ -396,7 +396,10 @@ fn a_heading_holding_a_note_reference_or_a_raw_link_links_to_itself_after_its_te
             "## See <A HREF=\"https://example.org/\">this</A>\n",
             "See <A HREF=\"https://example.org/\">this</A> <a class=\"heading-anchor\"",
         ),
-        ("## Plain <abbr>US</abbr>\n", "<a class=\"heading-link\" href=\"#plain-us\">Plain <abbr>US</abbr></a>"),
+        (
+            "## Plain <abbr>US</abbr>\n",
+            "<a class=\"heading-link\" href=\"#plain-us\">Plain <abbr>US</abbr></a>",
+        ),
     ] {
         let html = render(source, &mut KeepLinks, None).html;
         assert!(html.contains(inner), "{source}\n{html}");
