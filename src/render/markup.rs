@@ -88,10 +88,37 @@ impl Theme {
             }),
             footnotes: patterns.make(FOOTNOTES, json!({}), &[Slot::Notes], Some(NOTES)),
         };
+        patterns.errors.extend(self.misspelt_markup());
         match patterns.errors.is_empty() {
             true => Ok(markup),
             false => Err(patterns.errors),
         }
+    }
+
+    /// A template under `markup/` named nearly as one of the markup
+    /// templates, which would otherwise go unused without a word (others
+    /// there may be parts the markup templates include).
+    fn misspelt_markup(&self) -> Vec<Error> {
+        let known = [
+            HEADING,
+            GLOSSARY_TERM,
+            FOOTNOTE_REFERENCE,
+            FOOTNOTE_BACKREF,
+            FOOTNOTES,
+        ];
+        self.sources
+            .iter()
+            .filter(|(name, _)| name.starts_with("markup/") && !known.contains(&name.as_str()))
+            .filter_map(|(name, (file, _))| {
+                let near = crate::suggest::nearest(name, &known)?;
+                let problem = Problem::new(
+                    Location::file(file),
+                    format!("`{name}` is not one of the markup templates, so nothing uses it"),
+                )
+                .hint(format!("did you mean `{near}`? rename the file"));
+                Some(Error::template(problem))
+            })
+            .collect()
     }
 }
 
