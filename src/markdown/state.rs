@@ -231,7 +231,10 @@ impl<'f> State<'f> {
                 _ => Ok(()),
             };
         });
-        self.ids.insert(ref_id);
+        // The page holds the id only where the theme's markup writes it.
+        if self.markup.footnote_reference.writes(Slot::Id) {
+            self.ids.insert(ref_id);
+        }
         html
     }
 

@@ -169,6 +169,9 @@ impl<'a> Parser<'a> {
                 Some('"' | '\'') => self.value().map_err(in_attribute)?,
                 Some('{') => {
                     self.at += 1;
+                    if self.eat('}') {
+                        return Err(self.attribute_error(format!("`{key}={{}}` holds no value")));
+                    }
                     let value = self.value().map_err(in_attribute)?;
                     if !self.eat('}') {
                         return Err(self.attribute_error("expected `}` after the value"));

@@ -242,6 +242,7 @@ fn component_syntax_errors_say_what_to_write() {
         "the argument `a` is given twice"
     );
     assert_eq!(first("{{ <figure a={1 /> }}").0, "expected `}` after the value");
+    assert_eq!(first("{{ <figure a={ } /> }}").0, "`a={}` holds no value");
     assert_eq!(
         first("{{ <figure a=\"1\" /> }").0,
         "expected `}}` to close the call of `figure`"

@@ -491,3 +491,19 @@ fn a_markup_template_may_not_change_the_values_it_stands_for() {
         run.describe()
     );
 }
+
+#[test]
+fn a_note_reference_without_an_id_in_the_markup_gives_the_page_no_such_id() {
+    let site = Site::base();
+    site.write(
+        "content/alpha.md",
+        "+++\ntitle = \"Alpha\"\n+++\nA[^n] and [back](#fnref-1).\n\n[^n]: Note.\n",
+    );
+    site.write(
+        "templates/markup/footnote-reference.html",
+        "<sup>{{ number }}</sup>",
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("content/alpha.md:4:11: broken link: `#fnref-1` has no heading with the id `fnref-1`");
+}
