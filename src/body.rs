@@ -69,6 +69,7 @@ pub fn render(
         templates,
         terms,
         taken_ids,
+        body_ids: markdown::IdSet::default(),
         errors: &mut errors,
     };
     let rendered = pass.render_at(source, 0, 0);
@@ -82,6 +83,9 @@ struct Pass<'p, 'g> {
     templates: Option<&'p dyn ShortcodeTemplates>,
     terms: Option<&'p mut TermUse<'g>>,
     taken_ids: Option<&'p markdown::IdSet>,
+    /// The ids the bodies of calls rendered so far took, which the
+    /// Markdown rendered after them must not take again.
+    body_ids: markdown::IdSet,
     errors: &'p mut Vec<BodyError>,
 }
 
@@ -156,6 +160,7 @@ impl Pass<'_, '_> {
             markup: self.markup,
             fragments,
             taken_ids: self.taken_ids,
+            body_ids: (!self.body_ids.is_empty()).then_some(&self.body_ids),
         };
         let mut rendered = markdown::render_in(source, &mut shifted, self.terms.as_deref_mut(), around);
         shift_lints(&mut rendered, map, base);
@@ -208,6 +213,7 @@ impl Pass<'_, '_> {
             }
             Some(body) => {
                 let inner = self.render_at(&source[body.clone()], base + body.start, depth + 1);
+                self.body_ids.extend(inner.ids.iter().cloned());
                 rendered.ids.extend(inner.ids);
                 rendered.word_count += inner.word_count;
                 rendered.lints.extend(inner.lints);
@@ -217,7 +223,10 @@ impl Pass<'_, '_> {
         };
         match templates.render(&call.name, &call.args, body_html.as_deref()) {
             Ok(html) => {
-                markdown::collect_html_ids(&html, &mut rendered.ids);
+                let mut ids = markdown::IdSet::default();
+                markdown::collect_html_ids(&html, &mut ids);
+                self.body_ids.extend(ids.iter().cloned());
+                rendered.ids.extend(ids);
                 html
             }
             Err(problem) => {

@@ -159,6 +159,7 @@ pub fn render(
         markup,
         fragments: &[],
         taken_ids: None,
+        body_ids: None,
     };
     render_in(source, links, terms, around)
 }
@@ -177,6 +178,9 @@ pub struct Around<'a> {
     /// a heading never takes one, and one written in the Markdown is
     /// reported as used twice.
     pub taken_ids: Option<&'a IdSet>,
+    /// The ids the bodies of calls on the page took before this Markdown
+    /// renders (they render first): taken too.
+    pub body_ids: Option<&'a IdSet>,
 }
 
 /// [`render`] of a document that stands in a page holding `around`.

@@ -37,6 +37,8 @@ pub(super) struct State<'f> {
     pub(super) fragments: &'f [String],
     /// The ids of the page around the document (see [`Around::taken_ids`]).
     pub(super) taken: Option<&'f IdSet>,
+    /// The ids of the calls' bodies (see [`Around::body_ids`]).
+    pub(super) body_ids: Option<&'f IdSet>,
     pub(super) ids: IdSet,
     /// The last number added to each heading id base.
     pub(super) suffixes: PathMap<usize>,
@@ -55,6 +57,7 @@ impl<'f> State<'f> {
             markup: around.markup,
             fragments: around.fragments,
             taken: around.taken_ids,
+            body_ids: around.body_ids,
             // Room for the ids of a usual page (a dozen headings and notes), so
             // the sets do not grow as it renders; the ids are kept, so not much more.
             ids: IdSet::with_capacity_and_hasher(14, PathHasher::default()),
@@ -95,7 +98,9 @@ impl<'f> State<'f> {
     /// Records the ids raw HTML defines, and reports one defined twice.
     /// Whether the page already has an element with the id `id`.
     pub(super) fn is_taken(&self, id: &str) -> bool {
-        self.ids.contains(id) || self.taken.is_some_and(|taken| taken.contains(id))
+        self.ids.contains(id)
+            || self.taken.is_some_and(|taken| taken.contains(id))
+            || self.body_ids.is_some_and(|taken| taken.contains(id))
     }
 
     pub(super) fn html_ids(&mut self, html: &str, span: Range<usize>) {

@@ -213,3 +213,21 @@ fn a_component_closed_by_the_wrong_tag_is_an_error_at_the_tag() {
         .stderr_has("content/notes/first.md:8:1: `{% end %}` cannot close the component `note`: write `{% </note> %}`")
         .stderr_has("close a component with a body with {% </name> %}");
 }
+
+#[test]
+fn a_heading_never_takes_an_id_a_calls_body_or_output_holds() {
+    let site = site_with_shortcodes();
+    site.write(
+        "templates/shortcodes/marked.html",
+        "<span id=\"marked\">{{ body | safe }}</span>",
+    );
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"First note\"\n+++\n## Same\n\n{% <note title=\"N\"> %}\n## Same\n{% </note> %}\n\n{% <note title=\"M\"> %}\n## Same\n{% </note> %}\n\n{% <marked> %}x{% </marked> %}\n\n## Marked\n",
+    );
+    site.build();
+    let html = site.read("public/notes/first/index.html");
+    for id in ["same", "same-1", "same-2", "marked", "marked-1"] {
+        assert_eq!(html.matches(&format!(" id=\"{id}\"")).count(), 1, "{id}: {html}");
+    }
+}
