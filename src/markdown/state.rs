@@ -73,7 +73,14 @@ impl<'f> State<'f> {
 
     /// A unique id from `base`: `base`, then `base-1`, `base-2`, ...
     pub(super) fn unique_id(&mut self, base: &str) -> String {
-        let base = if base.is_empty() { "section" } else { base };
+        // A base in the form of a note reference's id (`fnref-1`) stays in
+        // that form with any number after it: it takes a word first.
+        let base = match base {
+            "" => "section".to_string(),
+            _ if is_note_id(base) && is_note_id(&format!("{base}-1")) => format!("{base}-heading"),
+            _ => base.to_string(),
+        };
+        let base = base.as_str();
         let mut id = base.to_string();
         // Start from the last suffix this base got, so a page with
         // thousands of equal headings does not try every number again.

@@ -405,3 +405,25 @@ fn a_heading_holding_a_note_reference_or_a_raw_link_links_to_itself_after_its_te
         assert!(html.contains(inner), "{source}\n{html}");
     }
 }
+
+#[test]
+fn a_heading_named_like_a_note_gets_an_id_of_its_own_at_once() {
+    // `fnref-1-1`, `fnref-1-2`, ... all have a note reference's form: the
+    // search for a free number must not go on for ever.
+    let rendered = render(
+        "## fnref 1\n\n## fn 2\n\n## FNREF 1 1\n\n## fnref 1\n\n## fnref\n",
+        &mut KeepLinks,
+        None,
+    );
+    let ids: Vec<&str> = rendered.toc.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "fnref-1-heading",
+            "fn-2-1",
+            "fnref-1-1-heading",
+            "fnref-1-heading-1",
+            "fnref"
+        ]
+    );
+}
