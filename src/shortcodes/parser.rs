@@ -129,6 +129,18 @@ impl<'a> Parser<'a> {
                 hint: "write {{ <name ... /> }}, or {% <name ...> %}body{% </name> %} for a call with a body",
             });
         }
+        self.close_head(name, args, close, start)
+    }
+
+    /// The `close` (`}}` or `%}`) that ends the call of `name` starting at
+    /// `start`, and the call.
+    fn close_head(
+        &mut self,
+        name: String,
+        args: Map<String, Value>,
+        close: &str,
+        start: usize,
+    ) -> Result<Call, SyntaxError> {
         if !self.eat_str(close) {
             return Err(self.error(format!("expected `{close}` to close the call of `{name}`")));
         }
@@ -184,13 +196,7 @@ impl<'a> Parser<'a> {
                     );
                 }
             };
-            if args.insert(key.clone(), value).is_some() {
-                return Err(SyntaxError {
-                    offset: key_at,
-                    message: format!("the argument `{key}` is given twice"),
-                    hint: "give each argument once",
-                });
-            }
+            insert_once(&mut args, key, key_at, value)?;
         }
     }
 
@@ -215,15 +221,7 @@ impl<'a> Parser<'a> {
     fn call_head(&mut self, name: String, block: bool, start: usize) -> Result<Call, SyntaxError> {
         let args = self.arguments(&name)?;
         let close = if block { "%}" } else { "}}" };
-        if !self.eat_str(close) {
-            return Err(self.error(format!("expected `{close}` to close the call of `{name}`")));
-        }
-        Ok(Call {
-            name,
-            args,
-            span: start..self.at,
-            body: None,
-        })
+        self.close_head(name, args, close, start)
     }
 
     /// The arguments of a call, after its `(` up to its `)`.
@@ -242,13 +240,7 @@ impl<'a> Parser<'a> {
                 return Err(self.error(format!("expected `=` after `{key}`")));
             }
             let value = self.value()?;
-            if args.insert(key.clone(), value).is_some() {
-                return Err(SyntaxError {
-                    offset: key_at,
-                    message: format!("the argument `{key}` is given twice"),
-                    hint: "give each argument once",
-                });
-            }
+            insert_once(&mut args, key, key_at, value)?;
             if self.eat(')') {
                 return Ok(args);
             }
@@ -336,4 +328,23 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+/// `args` with `key` (written at `key_at`) set to `value`; an error when it
+/// is there already.
+fn insert_once(
+    args: &mut Map<String, Value>,
+    key: String,
+    key_at: usize,
+    value: Value,
+) -> Result<(), SyntaxError> {
+    if args.contains_key(&key) {
+        return Err(SyntaxError {
+            offset: key_at,
+            message: format!("the argument `{key}` is given twice"),
+            hint: "give each argument once",
+        });
+    }
+    args.insert(key, value);
+    Ok(())
 }

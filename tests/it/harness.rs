@@ -93,27 +93,18 @@ impl Site {
     /// [`Site::tree`] of a folder a running `watch` may be replacing: `None`
     /// when a file went away between the listing and its reading.
     pub fn tree_now(&self, path: &str) -> Option<BTreeMap<String, Vec<u8>>> {
-        let dir = self.root.join(path);
-        walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let relative = e
-                    .path()
-                    .strip_prefix(&dir)
-                    .ok()?
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                Some((relative, std::fs::read(e.path()).ok()?))
-            })
-            .collect()
+        tree_if_whole(&self.root.join(path))
     }
 }
 
 /// Every file under `dir`, by path relative to it, with its bytes.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    tree_if_whole(dir).expect("every file listed under the folder is read")
+}
+
+/// [`tree`], or `None` when a file went away between the listing and its
+/// reading.
+fn tree_if_whole(dir: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -123,10 +114,10 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let relative = e
                 .path()
                 .strip_prefix(dir)
-                .unwrap()
+                .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            (relative, std::fs::read(e.path()).unwrap())
+            Some((relative, std::fs::read(e.path()).ok()?))
         })
         .collect()
 }
