@@ -14,12 +14,33 @@ use crate::error::Problem;
 use crate::markdown::{self, LinkRewriter, Rendered, TermUse};
 use crate::shortcodes::{self, Call};
 
-/// Renders shortcode templates (`templates/shortcodes/NAME.html`).
+/// Renders what Markdown calls: the theme's components, and shortcode
+/// templates (`templates/shortcodes/NAME.html`).
 pub trait ShortcodeTemplates {
-    /// The shortcodes that exist, to suggest one for a misspelt name.
+    /// The names that may be called, to suggest one for a misspelt name.
     fn names(&self) -> Vec<String>;
     /// Renders `name` with `args`, and `body` (HTML) for calls with a body.
-    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, Problem>;
+    fn render(
+        &self,
+        name: &str,
+        args: &Map<String, Value>,
+        body: Option<&str>,
+    ) -> Result<String, CallFailure>;
+}
+
+/// Why a call did not render.
+#[derive(Debug)]
+pub enum CallFailure {
+    /// The template failed.
+    Template(Problem),
+    /// The arguments do not fit what is called: one is unknown, missing
+    /// or of the wrong type. `argument` names the one written wrong, when
+    /// the call writes it.
+    Arguments {
+        argument: Option<String>,
+        message: String,
+        hint: String,
+    },
 }
 
 /// A problem in the body, at a byte offset of the body's text.
@@ -185,18 +206,20 @@ impl Pass<'_, '_> {
             let known: Vec<&str> = names.iter().map(String::as_str).collect();
             let hint = match crate::suggest::did_you_mean(&call.name, &known, str::to_string) {
                 Some(hint) => hint,
-                None if known.is_empty() => {
-                    format!("create templates/shortcodes/{}.html to define it", call.name)
-                }
+                None if known.is_empty() => format!(
+                    "define it in a template with {{% component {}(...) %}}",
+                    call.name
+                ),
                 None => format!(
-                    "the shortcodes are {}; create templates/shortcodes/{}.html to add one",
+                    "there are {}; define `{}` in a template with {{% component {}(...) %}}",
                     known.join(", "),
+                    call.name,
                     call.name
                 ),
             };
             self.errors.push(BodyError::Shortcode {
                 offset: base + call.span.start,
-                message: format!("there is no shortcode `{}`", call.name),
+                message: format!("there is no component or shortcode `{}`", call.name),
                 hint,
             });
             return String::new();
@@ -206,7 +229,7 @@ impl Pass<'_, '_> {
             Some(body) if depth >= MAX_DEPTH => {
                 self.errors.push(BodyError::Shortcode {
                     offset: base + body.start,
-                    message: format!("shortcodes are nested more than {MAX_DEPTH} deep"),
+                    message: format!("calls are nested more than {MAX_DEPTH} deep"),
                     hint: "nest fewer shortcodes inside each other".to_string(),
                 });
                 Some(String::new())
@@ -229,11 +252,27 @@ impl Pass<'_, '_> {
                 rendered.ids.extend(ids);
                 html
             }
-            Err(problem) => {
+            Err(CallFailure::Template(problem)) => {
                 self.errors.push(BodyError::Template {
                     offset: base + call.span.start,
                     name: call.name.clone(),
                     problem,
+                });
+                String::new()
+            }
+            Err(CallFailure::Arguments {
+                argument,
+                message,
+                hint,
+            }) => {
+                let written = call
+                    .arg_offsets
+                    .iter()
+                    .find(|(name, _)| Some(name) == argument.as_ref());
+                self.errors.push(BodyError::Shortcode {
+                    offset: base + written.map_or(call.span.start, |(_, at)| *at),
+                    message,
+                    hint,
                 });
                 String::new()
             }
@@ -347,17 +386,17 @@ mod tests {
             name: &str,
             args: &Map<String, Value>,
             body: Option<&str>,
-        ) -> Result<String, Problem> {
+        ) -> Result<String, CallFailure> {
             match name {
                 "figure" => Ok(format!(
                     "<b id=\"fig\">{}</b>",
                     args["value"].as_str().unwrap_or("?")
                 )),
                 "quote" => Ok(format!("<blockquote>{}</blockquote>\n", body.unwrap_or(""))),
-                _ => Err(Problem::new(
+                _ => Err(CallFailure::Template(Problem::new(
                     Location::file("templates/shortcodes/broken.html"),
                     "boom",
-                )),
+                ))),
             }
         }
     }
@@ -456,7 +495,7 @@ mod tests {
                 hint,
             } => {
                 assert_eq!(*offset, 3);
-                assert_eq!(message, "there is no shortcode `figur`");
+                assert_eq!(message, "there is no component or shortcode `figur`");
                 assert_eq!(hint, "did you mean `figure`?");
             }
             other => panic!("{other:?}"),

@@ -36,7 +36,6 @@ pub mod scaffold;
 pub mod serve;
 pub mod shortcodes;
 pub mod suggest;
-pub mod template_depth;
 pub mod urls;
 pub mod walk;
 pub mod watch;

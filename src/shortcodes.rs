@@ -31,6 +31,8 @@ use serde_json::{Map, Value};
 pub struct Call {
     pub name: String,
     pub args: Map<String, Value>,
+    /// Where each argument's name is written, in the order written.
+    pub arg_offsets: Vec<(String, usize)>,
     /// The whole call, from `{{`/`{%` to `}}` or the end tag's `%}`.
     pub span: Range<usize>,
     /// The text between `%}` and `{% end %}`, for calls with a body.

@@ -4,8 +4,7 @@
 //! comments, glossary terms, the summary marker, character references.
 #![no_main]
 
-use explainer::body::{self, ShortcodeTemplates};
-use explainer::error::Problem;
+use explainer::body::{self, CallFailure, ShortcodeTemplates};
 use explainer::markdown::{Glossary, GlossaryTerm, KeepLinks, TermUse};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
@@ -17,7 +16,7 @@ impl ShortcodeTemplates for Echo {
         vec!["figure".into(), "quote".into()]
     }
 
-    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, Problem> {
+    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, CallFailure> {
         Ok(format!(
             "<{name} data-args=\"{}\">{}</{name}>",
             args.len(),

@@ -1,6 +1,6 @@
 //! The whole pipeline on one page: the fuzzed text is the only page of a
 //! small site, built in memory (front matter, Markdown, links, shortcodes,
-//! templates); any text gives a page or errors, never a panic.
+//! components, templates); any text gives a page or errors, never a panic.
 #![no_main]
 
 use std::path::PathBuf;
@@ -54,6 +54,10 @@ fn site() -> &'static Mutex<(tempfile::TempDir, Session)> {
         write(
             "templates/shortcodes/quote.html",
             "<blockquote>{{ body | safe }}</blockquote>",
+        );
+        write(
+            "templates/parts.html",
+            "{% component note(text: string, level: integer = 1) %}<aside>{{ level }} {{ text }}</aside>{% endcomponent note %}",
         );
         let options = Options {
             root: root.clone(),

@@ -2,8 +2,7 @@
 //! at offsets inside it, and bodies render through a stand-in template.
 #![no_main]
 
-use explainer::body::{self, ShortcodeTemplates};
-use explainer::error::Problem;
+use explainer::body::{self, CallFailure, ShortcodeTemplates};
 use explainer::markdown::KeepLinks;
 use explainer::shortcodes;
 use libfuzzer_sys::fuzz_target;
@@ -16,7 +15,7 @@ impl ShortcodeTemplates for Echo {
         vec!["figure".into(), "quote".into()]
     }
 
-    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, Problem> {
+    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, CallFailure> {
         Ok(format!(
             "<{name} data-args=\"{}\">{}</{name}>",
             args.len(),

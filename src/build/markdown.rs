@@ -219,7 +219,7 @@ fn body_error(error: BodyError, at: &dyn Fn(usize) -> Location) -> Error {
                 .filter(|variable| !variable.contains('.'));
             let message = match needs {
                 Some(argument) => format!("the shortcode `{name}` needs an argument `{argument}`"),
-                None => format!("the shortcode `{name}` failed: {message} ({})", problem.at),
+                None => format!("the call of `{name}` failed: {message} ({})", problem.at),
             };
             let hint = match needs {
                 Some(argument) => format!("add {argument}=... to the call"),

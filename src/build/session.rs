@@ -99,6 +99,7 @@ impl Snapshot {
 
 impl Session {
     pub fn new(options: Options, retention: Retention) -> Self {
+        worker_threads_with_room();
         Session {
             options,
             retention,
@@ -494,4 +495,23 @@ fn file_hashes(content: &Content, theme: Option<&Theme>) -> FileHashes {
         .map(|a| (a.source.clone(), ThemeSource::File(a.file.clone())));
     let theme_files = theme.map(|t| t.static_files.as_slice()).unwrap_or_default();
     FileHashes::new(assets.chain(theme_files.iter().map(|f| (f.output.clone(), f.source.clone()))))
+}
+
+/// Each thread that renders pages gets a stack of this size: Tera 2 calls
+/// itself for each template a page includes (up to
+/// [`crate::render::MAX_CHAIN_DEPTH`]) and each component it calls, and
+/// the threads' default of 2 MiB is not enough for the deepest of them in
+/// a build without optimisation. Only the part used is ever touched.
+const WORKER_STACK: usize = 16 << 20;
+
+/// Sets up the worker threads, once, before anything runs on them; later
+/// calls leave them as they are.
+fn worker_threads_with_room() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Fails only if the pool runs already, which then keeps its stacks.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK)
+            .build_global();
+    });
 }

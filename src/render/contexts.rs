@@ -1,6 +1,9 @@
 //! The values templates see: `config`, `page`, `section`, `current_path`,
 //! and the listings of pages that sections hold.
 
+use tera::value::Key;
+use tera::{Map as TeraMap, Value as TeraValue};
+
 use super::*;
 use crate::content::glossary::GLOSSARY_FILE;
 
@@ -17,17 +20,17 @@ pub struct Contexts<'a> {
     /// The rendered Markdown of each section and page.
     sections: &'a [&'a Rendered],
     pages: &'a [&'a Rendered],
-    config: Value,
+    config: TeraValue,
     base_url: Option<String>,
     /// Each page as listings show it: every field but `content`.
-    page_listings: Vec<Arc<Value>>,
+    page_listings: Vec<TeraValue>,
     /// In a one-shot build, each page's listing is made when first needed
     /// (by its section, as a rule), owned: moved into its section's
     /// `section.pages`, handed back here after the section renders, then
     /// moved into the page's own context. No listing is copied, none is
     /// kept for a next render, and only those of the sections being
     /// rendered are in memory at once.
-    lent_listings: Vec<Mutex<Option<Value>>>,
+    lent_listings: Vec<Mutex<Option<TeraValue>>>,
     /// Each page's HTML, when the build gave it away (see
     /// [`Contexts::with_contents`]): moved into the page's context instead
     /// of copied. `None` where it stays in the rendered Markdown.
@@ -38,14 +41,14 @@ pub struct Contexts<'a> {
 
 /// A section's `section.pages` from its last render, with the listing keys
 /// it was made of; empty while the section renders.
-pub(super) type SectionPages = Mutex<Option<(Vec<u64>, Vec<Value>)>>;
+pub(super) type SectionPages = Mutex<Option<(Vec<u64>, Vec<TeraValue>)>>;
 
 /// Listings built by earlier renders, reused while what they are made of
 /// is the same.
 #[derive(Debug, Default)]
 pub struct ListingCache {
     /// Each page's listing, by source file, with its listing key.
-    pages: PathMap<(u64, Arc<Value>)>,
+    pages: PathMap<(u64, TeraValue)>,
     /// Each section's `section.pages` from its last render, by source file,
     /// with the listing keys it was made of. A section renders with this
     /// array patched where listings changed, and hands it back after, so a
@@ -92,7 +95,7 @@ impl<'a> Contexts<'a> {
             section_pages,
             sections,
             pages,
-            config: serde_json::to_value(config).unwrap_or(Value::Null),
+            config: TeraValue::from_serializable(config),
             base_url: config.base_url.clone(),
             page_listings: Vec::new(),
             lent_listings: Vec::new(),
@@ -103,12 +106,12 @@ impl<'a> Contexts<'a> {
             contexts.lent_listings = content.pages.iter().map(|_| Mutex::new(None)).collect();
             return contexts;
         }
-        let reusable: Vec<Option<Arc<Value>>> = content
+        let reusable: Vec<Option<TeraValue>> = content
             .pages
             .iter()
             .zip(listing_keys)
             .map(|(page, key)| match cache.get(&page.doc.source) {
-                Some((cached, value)) if cached == key => Some(Arc::clone(value)),
+                Some((cached, value)) if cached == key => Some(value.clone()),
                 _ => None,
             })
             .collect();
@@ -116,7 +119,7 @@ impl<'a> Contexts<'a> {
         contexts.page_listings = reusable
             .into_par_iter()
             .enumerate()
-            .map(|(i, reused)| reused.unwrap_or_else(|| Arc::new(contexts.listing(i))))
+            .map(|(i, reused)| reused.unwrap_or_else(|| contexts.listing(i)))
             .collect();
         // Only the listings made anew go into the cache; pages that are gone leave it.
         for (i, reused) in reusable_flags.iter().enumerate() {
@@ -124,7 +127,7 @@ impl<'a> Contexts<'a> {
                 let page = &content.pages[i];
                 cache.insert(
                     page.doc.source.clone(),
-                    (listing_keys[i], Arc::clone(&contexts.page_listings[i])),
+                    (listing_keys[i], contexts.page_listings[i].clone()),
                 );
             }
         }
@@ -146,24 +149,24 @@ impl<'a> Contexts<'a> {
 
     /// Page `i` as listings show it: every field but `content`, and the
     /// neighbours' briefs as `lower` and `higher`.
-    pub(super) fn listing(&self, i: usize) -> Value {
+    pub(super) fn listing(&self, i: usize) -> TeraValue {
         let page = &self.content.pages[i];
         let mut value = self.document(&page.doc, self.pages[i], Some(page.section));
         let (lower, higher) = self.neighbours(i);
         let brief = |n: usize| self.brief(&self.content.pages[n].doc);
         if self.fields.neighbours {
-            value.insert("lower".into(), lower.map_or(Value::Null, brief));
-            value.insert("higher".into(), higher.map_or(Value::Null, brief));
+            value.insert(Key::Str("lower"), lower.map_or_else(TeraValue::none, brief));
+            value.insert(Key::Str("higher"), higher.map_or_else(TeraValue::none, brief));
         }
-        Value::Object(value)
+        TeraValue::from(value)
     }
 
     /// Page `i`'s listing: in a one-shot build, the one its section handed
     /// back, or made now; a copy of the kept one otherwise.
-    pub(super) fn listing_of(&self, i: usize) -> Value {
+    pub(super) fn listing_of(&self, i: usize) -> TeraValue {
         match self.lent_listings.get(i) {
             Some(slot) => lock(slot).take().unwrap_or_else(|| self.listing(i)),
-            None => (*self.page_listings[i]).clone(),
+            None => self.page_listings[i].clone(),
         }
     }
 
@@ -176,106 +179,93 @@ impl<'a> Contexts<'a> {
         (at.checked_sub(1).map(|i| list[i]), list.get(at + 1).copied())
     }
 
-    pub(super) fn permalink(&self, path: &str) -> Value {
+    pub(super) fn permalink(&self, path: &str) -> TeraValue {
         match &self.base_url {
-            Some(base) => Value::String(format!("{base}{}", urls::without_root(&urls::from_root(path)))),
-            None => Value::Null,
+            Some(base) => TeraValue::from(format!("{base}{}", urls::without_root(&urls::from_root(path)))),
+            None => TeraValue::none(),
         }
     }
 
     /// A short description of a page, for `lower`/`higher`.
-    pub(super) fn brief(&self, doc: &Document) -> Value {
-        // Made directly, as in `document`: each field through serde costs more.
+    pub(super) fn brief(&self, doc: &Document) -> TeraValue {
         let front = &doc.front;
-        let mut map = Map::new();
-        map.insert("title".into(), Value::String(front.title.clone()));
+        let mut map = TeraMap::default();
+        map.insert(Key::Str("title"), text(&front.title));
+        map.insert(Key::Str("description"), optional(front.description.as_deref()));
         map.insert(
-            "description".into(),
-            front.description.clone().map_or(Value::Null, Value::String),
+            Key::Str("date"),
+            optional(front.date.as_ref().map(|d| d.text.as_str())),
         );
-        map.insert(
-            "date".into(),
-            front
-                .date
-                .as_ref()
-                .map_or(Value::Null, |d| Value::String(d.text.clone())),
-        );
-        map.insert("path".into(), Value::String(doc.path.clone()));
-        map.insert("permalink".into(), self.permalink(&doc.path));
-        map.insert("relative_path".into(), Value::String(doc.source.clone()));
-        Value::Object(map)
+        map.insert(Key::Str("path"), text(&doc.path));
+        map.insert(Key::Str("permalink"), self.permalink(&doc.path));
+        map.insert(Key::Str("relative_path"), text(&doc.source));
+        TeraValue::from(map)
     }
 
     /// The fields pages and sections share.
-    pub(super) fn document(
-        &self,
-        doc: &Document,
-        rendered: &Rendered,
-        parent: Option<usize>,
-    ) -> Map<String, Value> {
+    pub(super) fn document(&self, doc: &Document, rendered: &Rendered, parent: Option<usize>) -> TeraMap {
         let front = &doc.front;
-        let ancestors: Vec<Value> = parent
+        let ancestors: Vec<TeraValue> = parent
             .filter(|_| self.fields.ancestors)
             .map(|s| self.content.section_chain(s))
             .unwrap_or_default()
             .into_iter()
             .map(|s| {
                 let section = &self.content.sections[s].doc;
-                let mut map = Map::new();
-                map.insert("title".into(), Value::String(section.front.title.clone()));
-                map.insert("path".into(), Value::String(section.path.clone()));
-                map.insert("relative_path".into(), Value::String(section.source.clone()));
-                Value::Object(map)
+                let mut map = TeraMap::default();
+                map.insert(Key::Str("title"), text(&section.front.title));
+                map.insert(Key::Str("path"), text(&section.path));
+                map.insert(Key::Str("relative_path"), text(&section.source));
+                TeraValue::from(map)
             })
             .collect();
         let slug = doc.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        // Values made directly: going through serde for each field costs
-        // more than the listing's other work together.
-        let text = |t: &str| Value::String(t.to_string());
-        let optional = |t: Option<&str>| t.map_or(Value::Null, text);
-        let mut map = Map::new();
-        map.insert("title".into(), text(&front.title));
-        map.insert("description".into(), optional(front.description.as_deref()));
+        let mut map = TeraMap::default();
+        map.insert(Key::Str("title"), text(&front.title));
+        map.insert(Key::Str("description"), optional(front.description.as_deref()));
         map.insert(
-            "date".into(),
+            Key::Str("date"),
             optional(front.date.as_ref().map(|d| d.text.as_str())),
         );
         map.insert(
-            "updated".into(),
+            Key::Str("updated"),
             optional(front.updated.as_ref().map(|d| d.text.as_str())),
         );
-        map.insert("slug".into(), text(slug));
-        map.insert("path".into(), text(&doc.path));
-        map.insert("permalink".into(), self.permalink(&doc.path));
-        map.insert("summary".into(), optional(rendered.summary.as_deref()));
+        map.insert(Key::Str("slug"), text(slug));
+        map.insert(Key::Str("path"), text(&doc.path));
+        map.insert(Key::Str("permalink"), self.permalink(&doc.path));
+        map.insert(Key::Str("summary"), optional(rendered.summary.as_deref()));
         if self.fields.toc {
-            map.insert("toc".into(), toc_value(&rendered.toc));
+            map.insert(Key::Str("toc"), toc_value(&rendered.toc));
         }
-        map.insert("relative_path".into(), text(&doc.source));
-        map.insert("weight".into(), front.weight.map_or(Value::Null, Value::from));
-        map.insert("word_count".into(), Value::from(rendered.word_count));
+        map.insert(Key::Str("relative_path"), text(&doc.source));
+        map.insert(Key::Str("weight"), TeraValue::from(front.weight));
+        map.insert(Key::Str("word_count"), TeraValue::from(rendered.word_count));
         map.insert(
-            "reading_time".into(),
-            Value::from(reading_time(rendered.word_count)),
+            Key::Str("reading_time"),
+            TeraValue::from(reading_time(rendered.word_count)),
         );
-        map.insert("extra".into(), front.extra.clone());
+        map.insert(Key::Str("extra"), TeraValue::from_serializable(&front.extra));
         if self.fields.ancestors {
-            map.insert("ancestors".into(), Value::Array(ancestors));
+            map.insert(Key::Str("ancestors"), TeraValue::from(ancestors));
         }
         map
     }
 
     /// The variables every template gets, and `name` set to `value`.
-    /// (Built as one JSON object and moved into the context: inserting
-    /// values one by one would copy each of them again.)
-    pub(super) fn context(&self, current_path: &str, name: &str, value: Option<Value>) -> Context {
-        let mut map = Map::new();
-        map.insert("config".into(), self.config.clone());
-        map.insert("current_path".into(), Value::String(current_path.to_string()));
+    pub(super) fn context(
+        &self,
+        current_path: &str,
+        name: &'static str,
+        value: Option<TeraValue>,
+    ) -> Context {
+        let mut context = Context::new();
+        context.insert_value("config", self.config.clone());
+        context.insert_value("current_path", text(current_path));
         if let Some(value) = value {
-            map.insert(name.into(), value);
+            context.insert_value(name, value);
         }
-        Context::from_value(Value::Object(map)).unwrap_or_default()
+        context
     }
 
     /// The length of page `index`'s rendered Markdown.
@@ -294,17 +284,14 @@ impl<'a> Contexts<'a> {
     /// are the neighbours' briefs) and its content.
     pub fn page(&self, index: usize) -> Context {
         let rendered = self.pages[index];
-        let mut page = match self.listing_of(index) {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        };
+        let mut page = self.listing_of(index).into_map().unwrap_or_default();
         let content = match self.contents.get(index).map(|slot| lock(slot).take()) {
             Some(Some(html)) => html,
             _ => rendered.html.clone(),
         };
-        page.insert("content".into(), Value::String(content));
+        page.insert(Key::Str("content"), TeraValue::from(content));
         let doc = &self.content.pages[index].doc;
-        let mut context = self.context(&doc.path, "page", Some(Value::Object(page)));
+        let mut context = self.context(&doc.path, "page", Some(TeraValue::from(page)));
         if let Some(glossary) = self
             .content
             .glossary
@@ -321,41 +308,44 @@ impl<'a> Contexts<'a> {
         let rendered = self.sections[index];
         let section = &self.content.sections[index];
         let mut value = self.document(&section.doc, rendered, section.parent);
-        value.insert("content".into(), Value::String(rendered.html.clone()));
+        value.insert(Key::Str("content"), TeraValue::from(rendered.html.as_str()));
         let keys = self.section_keys(index);
         let kept = self
             .section_pages
             .get(&section.doc.source)
             .and_then(|slot| lock(slot).take());
-        let pages: Vec<Value> = match kept {
+        let pages: Vec<TeraValue> = match kept {
             Some((old_keys, mut pages)) if old_keys.len() == keys.len() => {
                 for (at, (new, old)) in keys.iter().zip(&old_keys).enumerate() {
                     if new != old {
-                        pages[at] = (*self.page_listings[section.pages[at]]).clone();
+                        pages[at] = self.page_listings[section.pages[at]].clone();
                     }
                 }
                 pages
             }
             _ => section.pages.par_iter().map(|&p| self.listing_of(p)).collect(),
         };
-        value.insert("pages".into(), Value::Array(pages));
+        value.insert(Key::Str("pages"), TeraValue::from(pages));
         let subsections = section
             .subsections
             .iter()
             .map(|&s| {
                 let doc = &self.content.sections[s].doc;
-                json!({
-                    "title": doc.front.title,
-                    "description": doc.front.description,
-                    "path": doc.path,
-                    "permalink": self.permalink(&doc.path),
-                    "relative_path": doc.source,
-                    "extra": doc.front.extra,
-                })
+                let mut map = TeraMap::default();
+                map.insert(Key::Str("title"), text(&doc.front.title));
+                map.insert(
+                    Key::Str("description"),
+                    optional(doc.front.description.as_deref()),
+                );
+                map.insert(Key::Str("path"), text(&doc.path));
+                map.insert(Key::Str("permalink"), self.permalink(&doc.path));
+                map.insert(Key::Str("relative_path"), text(&doc.source));
+                map.insert(Key::Str("extra"), TeraValue::from_serializable(&doc.front.extra));
+                TeraValue::from(map)
             })
-            .collect();
-        value.insert("subsections".into(), Value::Array(subsections));
-        self.context(&section.doc.path, "section", Some(Value::Object(value)))
+            .collect::<Vec<_>>();
+        value.insert(Key::Str("subsections"), TeraValue::from(subsections));
+        self.context(&section.doc.path, "section", Some(TeraValue::from(value)))
     }
 
     /// Takes back `section.pages` from a section's rendered context: in a
@@ -363,12 +353,13 @@ impl<'a> Contexts<'a> {
     /// array is kept, to patch for the section's next render.
     pub fn section_done(&self, index: usize, mut context: Context) {
         let section = &self.content.sections[index];
-        let Some(Value::Object(mut value)) = context.remove("section") else {
+        let Some(mut value) = context.remove("section").and_then(TeraValue::into_map) else {
             return;
         };
-        let Some(Value::Array(pages)) = value.remove("pages") else {
+        let Some(pages) = value.shift_remove(&Key::Str("pages")) else {
             return;
         };
+        let pages = pages.as_array().map(<[TeraValue]>::to_vec).unwrap_or_default();
         if self.lent_listings.is_empty() {
             if let Some(slot) = self.section_pages.get(&section.doc.source) {
                 *lock(slot) = Some((self.section_keys(index), pages));
@@ -396,21 +387,30 @@ impl<'a> Contexts<'a> {
     }
 }
 
-/// The table of contents as templates see it: what serialising it gives,
-/// made directly.
-pub(super) fn toc_value(toc: &[Heading]) -> Value {
-    Value::Array(
-        toc.iter()
-            .map(|heading| {
-                let mut map = Map::new();
-                map.insert("level".into(), Value::from(heading.level));
-                map.insert("id".into(), Value::String(heading.id.clone()));
-                map.insert("title".into(), Value::String(heading.title.clone()));
-                map.insert("children".into(), toc_value(&heading.children));
-                Value::Object(map)
-            })
-            .collect(),
-    )
+/// The table of contents as templates see it.
+pub(super) fn toc_value(toc: &[Heading]) -> TeraValue {
+    let entries: Vec<TeraValue> = toc
+        .iter()
+        .map(|heading| {
+            let mut map = TeraMap::default();
+            map.insert(Key::Str("level"), TeraValue::from(heading.level));
+            map.insert(Key::Str("id"), text(&heading.id));
+            map.insert(Key::Str("title"), text(&heading.title));
+            map.insert(Key::Str("children"), toc_value(&heading.children));
+            TeraValue::from(map)
+        })
+        .collect();
+    TeraValue::from(entries)
+}
+
+/// Text for a template.
+fn text(text: &str) -> TeraValue {
+    TeraValue::from(text)
+}
+
+/// Text, or none.
+fn optional(text: Option<&str>) -> TeraValue {
+    text.map_or_else(TeraValue::none, TeraValue::from)
 }
 
 /// A mutex's value, also after a thread panicked holding it.

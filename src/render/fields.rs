@@ -8,7 +8,8 @@ use super::*;
 /// names, as a word anywhere in its source, is left out of every context:
 /// what no template reads cannot change a page. Templates that may read a
 /// field without naming it (a subscript or an attribute given by a value,
-/// a `key, value` loop, `json_encode`, `__tera_context`) get every field.
+/// a `key, value` loop, a spread, `json_encode`, `__tera_context`) get
+/// every field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CostlyFields {
     /// `toc`.
@@ -63,6 +64,8 @@ pub(super) fn reads_fields_unnamed(text: &str) -> bool {
     if text.contains("__tera_context") || text.contains("json_encode") {
         return true;
     }
+    // A spread (`{...page}`) copies every field; `keys`, `values` and
+    // `pairs` list them.
     tag_contents(text).any(|tag| {
         let trimmed = tag.trim_start_matches('-').trim_start();
         let key_value_loop = trimmed
@@ -72,7 +75,10 @@ pub(super) fn reads_fields_unnamed(text: &str) -> bool {
             .is_some_and(|(variables, _)| variables.contains(','));
         let compact: String = tag.chars().filter(|c| !c.is_whitespace()).collect();
         key_value_loop
-            || compact.contains("|get(")
+            || compact.contains("...")
+            || ["|get(", "|keys", "|values", "|pairs"]
+                .iter()
+                .any(|f| compact.contains(f))
             || named_by_value(&compact, "attribute=")
             || subscript_by_value(&compact)
     })
@@ -118,8 +124,8 @@ pub(super) fn subscript_by_value(compact: &str) -> bool {
     let bytes = compact.as_bytes();
     (1..bytes.len()).any(|at| {
         let before = bytes[at - 1];
-        let subscript =
-            bytes[at] == b'[' && (before.is_ascii_alphanumeric() || matches!(before, b'_' | b']' | b')'));
+        let subscript = bytes[at] == b'['
+            && (before.is_ascii_alphanumeric() || matches!(before, b'_' | b']' | b')' | b'?'));
         if !subscript {
             return false;
         }

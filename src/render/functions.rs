@@ -2,6 +2,12 @@
 //! `load_data`, and shortcodes rendered through their templates.
 
 use super::*;
+use crate::body::CallFailure;
+
+/// An error a template function gives.
+fn fail<T>(message: String) -> TeraResult<T> {
+    Err(tera::Error::message(message))
+}
 
 /// The files of the output that are copied, not rendered (assets under
 /// `content/`, the theme's stylesheet and icons), for
@@ -60,46 +66,47 @@ pub(super) struct GetUrl {
     pub(super) files: Arc<FileHashes>,
 }
 
-impl tera::Function for GetUrl {
-    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let path = match args.get("path") {
-            Some(Value::String(path)) => path,
-            Some(other) => return Err(format!("`get_url` needs `path` as text, not `{other}`").into()),
-            None => return Err("`get_url` needs a `path`, e.g. get_url(path=\"@/rare-earths.md\")".into()),
-        };
-        let cachebust = match args.get("cachebust") {
-            None | Some(Value::Bool(false)) => false,
-            Some(Value::Bool(true)) => true,
-            Some(other) => {
-                return Err(format!("`get_url` needs `cachebust` as true or false, not `{other}`").into());
+impl GetUrl {
+    pub(super) fn call(&self, kwargs: &Kwargs) -> TeraResult<tera::Value> {
+        let path = match kwargs.get::<tera::Value>("path")? {
+            Some(value) => match value.as_str() {
+                Some(path) => path.to_string(),
+                None => return fail(format!("`get_url` needs `path` as text, not `{value}`")),
+            },
+            None => {
+                return fail("`get_url` needs a `path`, e.g. get_url(path=\"@/rare-earths.md\")".to_string());
             }
+        };
+        let cachebust = match kwargs.get::<tera::Value>("cachebust")? {
+            None => false,
+            Some(value) => match value.as_bool() {
+                Some(cachebust) => cachebust,
+                None => {
+                    return fail(format!(
+                        "`get_url` needs `cachebust` as true or false, not `{value}`"
+                    ));
+                }
+            },
         };
         let target = match path.strip_prefix("@/") {
             Some(source) => self.index.by_source(source),
-            None => self.index.by_output(path),
+            None => self.index.by_output(&path),
         };
+        // Escaped here and marked safe, so it prints as it is wherever it goes.
+        let url = |text: String| Ok(tera::Value::safe_string(&escape(&text)));
         match target {
             Some(Target::File(file)) if cachebust => {
-                let hash = self.files.hash(file)?;
-                Ok(Value::String(format!(
-                    "{}{CACHEBUST_MARK}{hash}",
-                    escape(&urls::from_root(file))
-                )))
+                let hash = self.files.hash(file).or_else(fail)?;
+                url(format!("{}{CACHEBUST_MARK}{hash}", urls::from_root(file)))
             }
             Some(Target::Document { .. }) if cachebust => {
-                Err(format!("`cachebust` applies to files, and `{path}` is a page").into())
+                fail(format!("`cachebust` applies to files, and `{path}` is a page"))
             }
-            Some(Target::Document { file, .. } | Target::File(file)) => {
-                Ok(Value::String(escape(&urls::from_root(file))))
-            }
-            Some(Target::Unusable) => Ok(Value::String(String::new())),
-            Some(Target::Draft) => Err(format!("`{path}` is a draft, which this build leaves out").into()),
-            None => Err(format!("`{path}` is not a page or file of this site").into()),
+            Some(Target::Document { file, .. } | Target::File(file)) => url(urls::from_root(file)),
+            Some(Target::Unusable) => url(String::new()),
+            Some(Target::Draft) => fail(format!("`{path}` is a draft, which this build leaves out")),
+            None => fail(format!("`{path}` is not a page or file of this site")),
         }
-    }
-
-    fn is_safe(&self) -> bool {
-        true
     }
 }
 
@@ -108,39 +115,51 @@ pub(super) struct LoadData {
     pub(super) data: Arc<DataFiles>,
 }
 
-impl tera::Function for LoadData {
-    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let Some(Value::String(path)) = args.get("path") else {
-            return Err(
-                "`load_data` needs a `path` as text, e.g. load_data(path=\"data/figures.toml\")".into(),
-            );
+impl LoadData {
+    pub(super) fn call(&self, kwargs: &Kwargs) -> TeraResult<tera::Value> {
+        let Some(path) = kwargs.get::<tera::Value>("path")?.filter(tera::Value::is_string) else {
+            return Err(tera::Error::message(
+                "`load_data` needs a `path` as text, e.g. load_data(path=\"data/figures.toml\")",
+            ));
         };
-        match self.data.load(path) {
-            Ok(value) => Ok((*value).clone()),
-            Err(problem) => Err(format!("{}: {}", problem.at, problem.message).into()),
+        match self.data.load(path.as_str().unwrap_or_default()) {
+            Ok(value) => Ok(tera::Value::from_serializable(&*value)),
+            Err(problem) => Err(tera::Error::message(format!(
+                "{}: {}",
+                problem.at, problem.message
+            ))),
         }
     }
 }
 
-/// Renders `templates/shortcodes/NAME.html` with the call's arguments as
-/// variables, `body` (the HTML of the call's body, for calls with one) and
-/// `config`.
+/// Renders what Markdown calls: `templates/shortcodes/NAME.html` with the
+/// call's arguments as variables, `body` (the HTML of the call's body, for
+/// calls with one) and `config`; or, where there is no such template, the
+/// component `NAME`, whose `@config` argument is the site's settings.
 pub struct ShortcodeRenderer<'a> {
     pub theme: &'a Theme,
-    config: Value,
+    config: tera::Value,
+    implicits: Context,
     names: Vec<String>,
 }
 
 impl<'a> ShortcodeRenderer<'a> {
     pub fn new(theme: &'a Theme, config: &Config) -> Self {
-        let names = theme
+        let mut names: Vec<String> = theme
             .template_names()
             .filter_map(|t| t.strip_prefix("shortcodes/")?.strip_suffix(".html"))
             .map(str::to_string)
             .collect();
+        names.extend(theme.component_names());
+        names.sort();
+        names.dedup();
+        let config = tera::Value::from_serializable(config);
+        let mut implicits = Context::new();
+        implicits.insert_value("config", config.clone());
         ShortcodeRenderer {
             theme,
-            config: serde_json::to_value(config).unwrap_or(Value::Null),
+            config,
+            implicits,
             names,
         }
     }
@@ -151,17 +170,27 @@ impl ShortcodeTemplates for ShortcodeRenderer<'_> {
         self.names.clone()
     }
 
-    fn render(&self, name: &str, args: &Map<String, Value>, body: Option<&str>) -> Result<String, Problem> {
+    fn render(
+        &self,
+        name: &str,
+        args: &Map<String, Value>,
+        body: Option<&str>,
+    ) -> Result<String, CallFailure> {
+        let template = format!("shortcodes/{name}.html");
+        if !self.theme.has_template(&template) {
+            return self.theme.render_component(name, args, body, &self.implicits);
+        }
         let mut context = Context::new();
-        context.insert("config", &self.config);
+        context.insert_value("config", self.config.clone());
         for (key, value) in args {
-            context.insert(key.as_str(), value);
+            context.insert(key.clone(), value);
         }
         if let Some(body) = body {
             context.insert("body", body);
         }
         let size = 1024 + body.map_or(0, str::len);
         self.theme
-            .render(&format!("shortcodes/{name}.html"), &context, size)
+            .render(&template, &context, size)
+            .map_err(CallFailure::Template)
     }
 }

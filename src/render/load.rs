@@ -20,27 +20,27 @@ pub fn built_in_theme() -> Result<Theme, Vec<Error>> {
 }
 
 /// The theme of `files`, read from `dir` with `errors`.
-fn from_files(files: ThemeFiles, dir: &Path, mut errors: Vec<Error>) -> Result<Theme, Vec<Error>> {
-    let parsed = parse_all(&files.sources, &mut errors);
-    errors.extend(check_references(&files.sources, &parsed));
+fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Result<Theme, Vec<Error>> {
+    files.replace_overridden_components();
+    let links: BTreeMap<&str, Links> = files
+        .sources
+        .iter()
+        .map(|(name, (_, text))| (name.as_str(), Links::of(text)))
+        .collect();
+    errors.extend(chains::check(&files.sources, &links));
     if !errors.is_empty() {
         return Err(errors);
     }
-    let hashes = template_hashes(&files.sources, &parsed);
-    let mut tera = Tera::default();
-    // Escape what could break out of text or a quoted attribute, but not `/`,
-    // so URLs and paths print as they are.
-    tera.set_escape_fn(escape_html);
-    // The templates parsed above, not parsed a second time.
-    tera.templates.extend(parsed);
-    tera.build_inheritance_chains()
-        .and_then(|()| tera.check_macro_files())
-        .map_err(|e| {
-            vec![Error::template(Problem::new(
-                Location::file(dir),
-                error_chain(&e).join(": "),
-            ))]
-        })?;
+    let compiled = match compile::compile(&files.sources) {
+        Ok(compiled) if errors.is_empty() => compiled,
+        Ok(_) => return Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            return Err(errors);
+        }
+    };
+    let dependencies = dependencies(&links);
+    let hashes = template_hashes(&files.sources, &dependencies);
     let static_files = files
         .statics
         .into_iter()
@@ -50,13 +50,14 @@ fn from_files(files: ThemeFiles, dir: &Path, mut errors: Vec<Error>) -> Result<T
         .sources
         .iter()
         .map(|(name, (_, text))| {
-            let deps = tera.templates.get(name).map(dependencies).unwrap_or_default();
+            let deps = dependencies.get(name.as_str()).cloned().unwrap_or_default();
             (name.clone(), (CostlyFields::read_by(text), deps))
         })
         .collect();
     let fixed_ids = fixed_ids(&files.sources);
     Ok(Theme {
-        tera,
+        tera: compiled.tera,
+        left_out: compiled.left_out,
         sources: files.sources,
         hashes,
         static_files,
@@ -87,6 +88,26 @@ impl ThemeFiles {
             }
         }
         files
+    }
+
+    /// Leaves out a built-in template whose components a site's own
+    /// templates all define again: a site's component replaces the
+    /// built-in one of its name, wherever the site defines it.
+    pub(super) fn replace_overridden_components(&mut self) {
+        let built_in = |file: &Path| file.starts_with(BUILT_IN_LABEL);
+        let own: HashSet<String> = self
+            .sources
+            .values()
+            .filter(|(file, _)| !built_in(file))
+            .flat_map(|(_, text)| Links::of(text).defines)
+            .collect();
+        if own.is_empty() {
+            return;
+        }
+        self.sources.retain(|_, (file, text)| {
+            let defines = Links::of(text).defines;
+            !(built_in(file) && !defines.is_empty() && defines.iter().all(|c| own.contains(c)))
+        });
     }
 
     /// Reads every file under `dir` over the ones there are; without a
@@ -159,35 +180,6 @@ impl ThemeFiles {
     }
 }
 
-/// Parses each template on its own, so every syntax error is reported;
-/// in parallel, as parsing is most of the cost of a small site's build.
-pub(super) fn parse_all(
-    sources: &BTreeMap<String, (PathBuf, String)>,
-    errors: &mut Vec<Error>,
-) -> BTreeMap<String, tera::Template> {
-    let results: Vec<(String, Result<tera::Template, Error>)> = sources
-        .par_iter()
-        .map(|(name, (file, text))| {
-            let template = match crate::template_depth::too_deep(file, text) {
-                Some(problem) => Err(Error::template(problem)),
-                None => tera::Template::new(name, None, text)
-                    .map_err(|e| Error::template(syntax_problem(file, text, &e))),
-            };
-            (name.clone(), template)
-        })
-        .collect();
-    let mut parsed = BTreeMap::new();
-    for (name, result) in results {
-        match result {
-            Ok(template) => {
-                parsed.insert(name, template);
-            }
-            Err(error) => errors.push(error),
-        }
-    }
-    parsed
-}
-
 /// The ids the theme's pages hold of their own (`top`, and every literal
 /// `id` of the templates), which no heading may take.
 pub(super) fn fixed_ids(sources: &BTreeMap<String, (PathBuf, String)>) -> crate::markdown::IdSet {
@@ -206,235 +198,124 @@ pub(super) fn fixed_ids(sources: &BTreeMap<String, (PathBuf, String)>) -> crate:
 }
 
 /// For each template, a hash of its source and its dependencies' hashes, so
-/// a change to a parent or an included file changes the hash of every
-/// template that uses it.
+/// a change to a parent, an included file or a component it calls changes
+/// the hash of every template that uses it. Walked with a stack of its
+/// own: a chain of components may be thousands of templates long.
 pub(super) fn template_hashes(
     sources: &BTreeMap<String, (PathBuf, String)>,
-    parsed: &BTreeMap<String, tera::Template>,
+    dependencies: &HashMap<&str, Vec<String>>,
 ) -> HashMap<String, u64> {
-    pub(super) fn hash_of(
-        name: &str,
-        sources: &BTreeMap<String, (PathBuf, String)>,
-        parsed: &BTreeMap<String, tera::Template>,
-        done: &mut HashMap<String, u64>,
-        visiting: &mut HashSet<String>,
-    ) -> u64 {
-        if let Some(hash) = done.get(name) {
-            return *hash;
-        }
-        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-        name.hash(&mut hasher);
-        if let Some((_, text)) = sources.get(name) {
-            text.hash(&mut hasher);
-        }
-        if visiting.insert(name.to_string())
-            && let Some(template) = parsed.get(name)
-        {
-            for dep in dependencies(template) {
-                hash_of(&dep, sources, parsed, done, visiting).hash(&mut hasher);
+    let mut done: HashMap<String, u64> = HashMap::new();
+    let mut on_path: HashSet<&str> = HashSet::new();
+    for start in sources.keys() {
+        // (template, whether its dependencies were pushed already)
+        let mut stack: Vec<(&str, bool)> = vec![(start.as_str(), false)];
+        while let Some((name, expanded)) = stack.pop() {
+            if done.contains_key(name) {
+                continue;
             }
-            visiting.remove(name);
+            let deps = dependencies.get(name).map(Vec::as_slice).unwrap_or_default();
+            if !expanded {
+                on_path.insert(name);
+                stack.push((name, true));
+                // A dependency on the path (a loop) counts as its name only.
+                let pending = deps
+                    .iter()
+                    .filter(|d| !done.contains_key(d.as_str()) && !on_path.contains(d.as_str()));
+                stack.extend(pending.map(|d| (d.as_str(), false)));
+                continue;
+            }
+            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+            name.hash(&mut hasher);
+            if let Some((_, text)) = sources.get(name) {
+                text.hash(&mut hasher);
+            }
+            for dep in deps {
+                done.get(dep.as_str()).copied().unwrap_or(0).hash(&mut hasher);
+            }
+            on_path.remove(name);
+            done.insert(name.to_string(), hasher.finish());
         }
-        let hash = hasher.finish();
-        done.insert(name.to_string(), hash);
-        hash
-    }
-    let mut done = HashMap::new();
-    for name in sources.keys() {
-        hash_of(name, sources, parsed, &mut done, &mut HashSet::new());
     }
     done
 }
 
-/// The templates `template` extends, imports macros from or includes, by
-/// name, sorted.
-pub(super) fn dependencies(template: &tera::Template) -> Vec<String> {
-    let mut deps: Vec<String> = template.parent.iter().cloned().collect();
-    deps.extend(template.imported_macro_files.iter().map(|(file, _)| file.clone()));
-    let mut includes = Vec::new();
-    collect_includes(&template.ast, &mut includes);
-    deps.extend(includes.into_iter().flat_map(|(names, _)| names));
-    deps.sort();
-    deps.dedup();
-    deps
-}
-
-/// A Tera syntax error, at the line and column Tera gives.
-pub(super) fn syntax_problem(file: &Path, text: &str, error: &tera::Error) -> Problem {
-    let report = error.to_string();
-    let position = report
-        .split_once("--> ")
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .and_then(|pos| pos.split_once(':'))
-        .and_then(|(line, column)| Some((line.parse().ok()?, column.parse().ok()?)));
-    let expected = report
-        .lines()
-        .find_map(|line| line.trim_start().strip_prefix("= "))
-        .unwrap_or("invalid syntax");
-    let at = match position {
-        Some((line, column)) => Location::at_line_column(file, text, line, column),
-        None => Location::file(file),
-    };
-    Problem::new(at, format!("template syntax error: {expected}"))
-        .hint("check that every {{ has its }}, every {% its %}, and every block its end tag")
-}
-
-/// Finds `extends`, `import` and `include` of templates that do not exist,
-/// and `include` cycles (which Tera would follow until the stack overflows).
-pub(super) fn check_references(
-    sources: &BTreeMap<String, (PathBuf, String)>,
-    parsed: &BTreeMap<String, tera::Template>,
-) -> Vec<Error> {
-    let mut errors = Vec::new();
-    let exists = |name: &str| sources.contains_key(name);
-    let mut includes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (name, template) in parsed {
-        let (file, text) = &sources[name];
-        let missing = |kind: &str, target: &str| {
-            Error::template(
-                Problem::new(
-                    locate_quoted(file, text, target),
-                    format!("{kind} template `{target}`, which does not exist"),
-                )
-                .hint(format!("create templates/{target}, or fix the name")),
-            )
-        };
-        if let Some(parent) = &template.parent
-            && !exists(parent)
-        {
-            errors.push(missing("extends", parent));
+/// The templates each template extends, includes, or calls a component
+/// of, by name, sorted.
+pub(super) fn dependencies<'a>(links: &BTreeMap<&'a str, Links>) -> HashMap<&'a str, Vec<String>> {
+    let mut defined_in: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (name, links) in links {
+        for component in &links.defines {
+            defined_in.entry(component.as_str()).or_default().push(name);
         }
-        for (imported, _) in &template.imported_macro_files {
-            if !exists(imported) {
-                errors.push(missing("imports macros from", imported));
+    }
+    links
+        .iter()
+        .map(|(name, links)| {
+            let mut deps: Vec<String> = links.extends.iter().cloned().collect();
+            deps.extend(links.includes.iter().cloned());
+            for call in &links.calls {
+                let found = defined_in.get(call.as_str()).into_iter().flatten();
+                deps.extend(found.map(|t| t.to_string()));
+            }
+            deps.sort();
+            deps.dedup();
+            deps.retain(|dep| dep != name);
+            (*name, deps)
+        })
+        .collect()
+}
+
+/// What a template's tags name of other templates.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Links {
+    /// `{% extends "x" %}`.
+    pub extends: Option<String>,
+    /// `{% include "x" %}`.
+    pub includes: Vec<String>,
+    /// The components it calls: `{{ <name ... /> }}`, `{% <name> %}`.
+    pub calls: Vec<String>,
+    /// The components it defines: `{% component name(...) %}`.
+    pub defines: Vec<String>,
+}
+
+impl Links {
+    /// Read from the tags of a template's source.
+    pub fn of(text: &str) -> Links {
+        let mut links = Links::default();
+        let quoted = |rest: &str| {
+            let rest = rest.trim_start();
+            let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+            rest[1..].split(quote).next().map(str::to_string)
+        };
+        let name = |rest: &str| {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+                .collect();
+            Some(name).filter(|n| !n.is_empty())
+        };
+        for tag in super::fields::tag_contents(text) {
+            let tag = tag.trim_matches(|c: char| c == '-' || c.is_whitespace());
+            if let Some(rest) = tag.strip_prefix("extends") {
+                links.extends = quoted(rest);
+            } else if let Some(rest) = tag.strip_prefix("include") {
+                links.includes.extend(quoted(rest));
+            } else if let Some(rest) = tag.strip_prefix("component ") {
+                links.defines.extend(name(rest.trim_start()));
+            }
+            // Calls may sit anywhere in an expression, and a body's end
+            // tag names the component too.
+            for (at, _) in tag.match_indices('<') {
+                let rest = tag[at + 1..].trim_start_matches('/');
+                links
+                    .calls
+                    .extend(name(rest).filter(|n| !n.starts_with(|c: char| c.is_ascii_digit())));
             }
         }
-        let mut found = Vec::new();
-        collect_includes(&template.ast, &mut found);
-        let mut targets = Vec::new();
-        for (names, ignore_missing) in found {
-            match names.iter().find(|n| exists(n)) {
-                Some(target) => targets.push(target.clone()),
-                None if ignore_missing => {}
-                None => errors.push(missing("includes", &names[0])),
-            }
-        }
-        includes.insert(name, targets);
-    }
-    // Each template's chain of includes: one that comes back to a template
-    // on it is a loop, one longer than the renderer's stack takes is too deep.
-    let mut reported: HashSet<&str> = HashSet::new();
-    let mut heights: HashMap<&str, usize> = HashMap::new();
-    for start in includes.keys() {
-        let mut path: Vec<&str> = Vec::new();
-        let Err(fault) = include_height(&includes, start, &mut path, &mut heights) else {
-            continue;
-        };
-        let chain = match &fault {
-            IncludeFault::Loop(chain) | IncludeFault::TooDeep(chain) => chain,
-        };
-        if !reported.insert(chain[0]) {
-            continue;
-        }
-        let (file, text) = &sources[chain[0]];
-        let (message, hint) = match &fault {
-            IncludeFault::Loop(_) => (
-                format!("templates include each other in a loop: {}", chain.join(" -> ")),
-                "remove one of these includes".to_string(),
-            ),
-            IncludeFault::TooDeep(_) => (
-                format!(
-                    "templates include each other more than {MAX_INCLUDE_DEPTH} deep: {} -> ...",
-                    chain.iter().take(4).copied().collect::<Vec<_>>().join(" -> ")
-                ),
-                format!("keep chains of includes to {MAX_INCLUDE_DEPTH} templates at most"),
-            ),
-        };
-        errors.push(Error::template(
-            Problem::new(locate_quoted(file, text, chain[1]), message).hint(hint),
-        ));
-        reported.extend(chain.iter().copied());
-    }
-    errors
-}
-
-/// Templates include templates this deep at most: rendering calls itself
-/// for each level.
-pub const MAX_INCLUDE_DEPTH: usize = 32;
-
-/// What is wrong with a chain of includes: the templates on it, in order.
-pub(super) enum IncludeFault<'a> {
-    /// The last template is one met before.
-    Loop(Vec<&'a str>),
-    /// Longer than [`MAX_INCLUDE_DEPTH`].
-    TooDeep(Vec<&'a str>),
-}
-
-/// How many levels of includes lie below `name`, with `path` the chain
-/// that led to it; `heights` keeps each template's, so that every template
-/// is walked once.
-pub(super) fn include_height<'a>(
-    graph: &BTreeMap<&'a str, Vec<String>>,
-    name: &'a str,
-    path: &mut Vec<&'a str>,
-    heights: &mut HashMap<&'a str, usize>,
-) -> Result<usize, IncludeFault<'a>> {
-    let too_deep = |path: &[&'a str]| {
-        let mut chain = path.to_vec();
-        chain.push(name);
-        IncludeFault::TooDeep(chain)
-    };
-    if let Some(&height) = heights.get(name) {
-        return match path.len() + height > MAX_INCLUDE_DEPTH {
-            true => Err(too_deep(path)),
-            false => Ok(height),
-        };
-    }
-    if let Some(at) = path.iter().position(|p| *p == name) {
-        let mut cycle = path[at..].to_vec();
-        cycle.push(name);
-        return Err(IncludeFault::Loop(cycle));
-    }
-    if path.len() > MAX_INCLUDE_DEPTH {
-        return Err(too_deep(path));
-    }
-    path.push(name);
-    let mut height = 0;
-    for next in graph.get(name).into_iter().flatten() {
-        let Some((&next, _)) = graph.get_key_value(next.as_str()) else {
-            continue;
-        };
-        height = height.max(1 + include_height(graph, next, path, heights)?);
-    }
-    path.pop();
-    heights.insert(name, height);
-    Ok(height)
-}
-
-pub(super) fn collect_includes(nodes: &[tera::ast::Node], found: &mut Vec<(Vec<String>, bool)>) {
-    use tera::ast::Node;
-    for node in nodes {
-        match node {
-            Node::Include(_, names, ignore_missing) => found.push((names.clone(), *ignore_missing)),
-            Node::Block(_, block, _) => collect_includes(&block.body, found),
-            Node::MacroDefinition(_, definition, _) => collect_includes(&definition.body, found),
-            Node::FilterSection(_, section, _) => collect_includes(&section.body, found),
-            Node::Forloop(_, forloop, _) => {
-                collect_includes(&forloop.body, found);
-                if let Some(empty) = &forloop.empty_body {
-                    collect_includes(empty, found);
-                }
-            }
-            Node::If(condition, _) => {
-                for (_, _, body) in &condition.conditions {
-                    collect_includes(body, found);
-                }
-                if let Some((_, body)) = &condition.otherwise {
-                    collect_includes(body, found);
-                }
-            }
-            _ => {}
-        }
+        links.calls.sort();
+        links.calls.dedup();
+        links
     }
 }
 
@@ -448,15 +329,4 @@ pub(super) fn locate_quoted(file: &Path, text: &str, name: &str) -> Location {
             || Location::file(file),
             |at| Location::at_offset(file, text, at + 1),
         )
-}
-
-/// The messages of a Tera error and its causes, outermost first.
-pub(super) fn error_chain(error: &tera::Error) -> Vec<String> {
-    let mut messages = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(cause) = source {
-        messages.push(cause.to_string());
-        source = cause.source();
-    }
-    messages
 }

@@ -188,7 +188,10 @@ impl Patterns<'_> {
             };
             values.insert(slot.name().into(), Value::String(marker));
         }
-        let context = Context::from_value(Value::Object(values)).unwrap_or_default();
+        let mut context = Context::new();
+        for (key, value) in values {
+            context.insert(key, &value);
+        }
         let html = self.theme.render(template, &context, 256)?;
         // Only ASCII white space: a no-break space is markup of its own.
         let html = html.trim_matches(|c: char| c.is_ascii_whitespace());

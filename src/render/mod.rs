@@ -1,19 +1,18 @@
 //! Tera: the theme's templates loaded once, the context each page is
 //! rendered with, and the `get_url` and `load_data` functions.
 //!
-//! Template errors point at the template's line: syntax errors carry one;
-//! for runtime errors Tera gives none, so the failing variable, filter or
-//! function is looked up in the template's source and its parents.
+//! Template errors point at the template's line and column, from the
+//! spans Tera 2 gives for syntax and runtime errors alike.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::error::Error as _;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
-use tera::{Context, Tera};
+use serde_json::{Map, Value};
+
+use tera::{Context, Kwargs, State, Tera, TeraResult};
 
 use crate::body::ShortcodeTemplates;
 use crate::config::Config;
@@ -23,27 +22,31 @@ use crate::error::{Error, Location, Problem, site_path};
 use crate::markdown::{Heading, Rendered, escape};
 use crate::path_map::PathMap;
 
+mod chains;
+mod compile;
+mod components;
 mod contexts;
 mod fields;
 mod functions;
 mod load;
 mod markup;
+mod tera1;
 #[cfg(test)]
 mod tests;
 
+pub use chains::MAX_CHAIN_DEPTH;
+pub use compile::TERA_MIGRATION_GUIDE;
 pub use contexts::{Contexts, ListingCache, reading_time};
 pub use fields::CostlyFields;
 use functions::*;
 pub use functions::{CACHEBUST_DIGITS, CACHEBUST_MARK, FileHashes, ShortcodeRenderer};
+use load::Links;
 use load::*;
-pub use load::{MAX_INCLUDE_DEPTH, built_in_theme, load_theme};
+pub use load::{built_in_theme, load_theme};
 pub use markup::built_in_markup;
 #[cfg(test)]
 pub(crate) use markup::built_in_markup_for_tests;
 
-fn escape_html(text: &str) -> String {
-    escape(text)
-}
 use crate::urls::{self, Target, UrlIndex};
 
 /// The folder, relative to the site root.
@@ -123,6 +126,9 @@ pub fn template_of(content: &Content, at: DocRef) -> &str {
 /// The loaded templates and the theme's other files.
 pub struct Theme {
     pub(super) tera: Tera,
+    /// Built-in templates the site's own break, with the error, reported
+    /// when a page renders with one.
+    pub(super) left_out: BTreeMap<String, Problem>,
     /// Template name -> (file for messages, source), to locate errors.
     pub(super) sources: BTreeMap<String, (PathBuf, String)>,
     /// Template name -> a hash of its source and of every template it
@@ -182,115 +188,66 @@ impl Theme {
     /// Registers `get_url` and `load_data`, which answer from this build's
     /// addresses, files and content folder.
     pub fn register_functions(&mut self, index: Arc<UrlIndex>, files: Arc<FileHashes>, data: Arc<DataFiles>) {
-        self.tera.register_function("get_url", GetUrl { index, files });
-        self.tera.register_function("load_data", LoadData { data });
+        let get_url = GetUrl { index, files };
+        self.tera
+            .register_function("get_url", move |kwargs: Kwargs, _: &State| get_url.call(&kwargs));
+        let load_data = LoadData { data };
+        self.tera
+            .register_function("load_data", move |kwargs: Kwargs, _: &State| {
+                load_data.call(&kwargs)
+            });
     }
 
-    /// Renders `template`; the error names the template's line when it can
-    /// be found. `size_hint` is the room the output starts with (a page's
-    /// content and its frame fit at once, instead of the output being
-    /// copied each time it outgrows its buffer).
+    /// Renders `template`; the error names the template's line and column.
+    /// `size_hint` is the room the output starts with (a page's content and
+    /// its frame fit at once, instead of the output being copied each time
+    /// it outgrows its buffer).
     pub fn render(&self, template: &str, context: &Context, size_hint: usize) -> Result<String, Problem> {
+        if let Some(problem) = self.left_out.get(template) {
+            return Err(problem.clone());
+        }
         let mut output = Vec::with_capacity(size_hint);
         self.tera
             .render_to(template, context, &mut output)
-            .map_err(|e| self.runtime_problem(template, &e))?;
+            .map_err(|e| self.problem(&e, Some(template)))?;
         // Tera writes only strings: the bytes are UTF-8.
         Ok(String::from_utf8(output).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
-    fn runtime_problem(&self, template: &str, error: &tera::Error) -> Problem {
-        let chain = error_chain(error);
-        // Tera says where the fault is when it is in a parent template.
-        let happened_in = chain[0]
-            .split_once("(error happened in '")
-            .and_then(|(_, rest)| rest.split_once('\''))
-            .map(|(name, _)| name.to_string());
-        let message = chain
-            .iter()
-            .rev()
-            .find(|m| !m.starts_with("Failed to render") && !m.contains(" call '"))
-            .cloned()
-            .unwrap_or_else(|| chain.join(": "));
-        let message = message
-            .split(" while rendering '")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
+    /// Where a component calls itself, for Tera's error on components
+    /// nested too deep, which says neither which nor where: the first
+    /// call of a component inside its own template, the site's first.
+    fn endless_component(&self) -> Option<Problem> {
+        let mut sources: Vec<&(PathBuf, String)> = self.sources.values().collect();
+        sources.sort_by_key(|(file, _)| file.starts_with(BUILT_IN_LABEL));
+        sources.into_iter().find_map(|(file, text)| {
+            let links = Links::of(text);
+            let name = links.defines.iter().find(|name| links.calls.contains(name))?;
+            let at = text.find(&format!("<{name}"))?;
+            let problem = Problem::new(
+                Location::at_offset(file, text, at + 1),
+                format!("template error: the component `{name}` calls itself more deeply than Tera allows (20 calls)"),
+            );
+            Some(problem.hint("give the component a condition under which it stops calling itself"))
+        })
+    }
 
-        let mut order: Vec<&str> = Vec::new();
-        if let Some(name) = &happened_in {
-            order.push(name);
-        }
-        order.push(template);
-        if let Ok(t) = self.tera.get_template(template) {
-            order.extend(t.parents.iter().map(String::as_str));
-        }
-        order.extend(self.sources.keys().map(String::as_str));
-
-        let at = candidates(&chain)
-            .iter()
-            .find_map(|needle| {
-                order.iter().find_map(|name| {
-                    let (file, text) = self.sources.get(*name)?;
-                    find_in_tags(text, needle).map(|offset| Location::at_offset(file, text, offset))
-                })
-            })
-            .or_else(|| {
-                let name = happened_in.as_deref().unwrap_or(template);
-                self.sources.get(name).map(|(file, _)| Location::file(file))
-            })
-            .unwrap_or_else(|| Location::file(format!("{TEMPLATES_DIR}/{template}")));
-        let hint = if message.contains("calls deep") {
-            "give the macro a condition under which it stops calling itself"
-        } else if message.starts_with("Variable `") {
-            "check the name, or guard it with {% if ... %} or the `default` filter"
-        } else if message.starts_with("Filter `") {
-            "check the type of the value the filter is applied to"
-        } else {
-            "check the expression on this line"
+    /// A Tera error as a problem at its template's line; one Tera gives no
+    /// place for is put at `template`, the one being rendered.
+    pub(super) fn problem(&self, error: &tera::Error, template: Option<&str>) -> Problem {
+        let fallback = match template.and_then(|t| self.sources.get(t)) {
+            Some((file, _)) => Location::file(file),
+            None => Location::file(TEMPLATES_DIR),
         };
-        Problem::new(at, format!("template error: {message}")).hint(hint)
-    }
-}
-
-/// Names a Tera error quotes (`page.nope`, `upper`, `x`), innermost first.
-fn candidates(chain: &[String]) -> Vec<String> {
-    let mut found = Vec::new();
-    for message in chain.iter().rev() {
-        for quote in ['`', '\''] {
-            let mut parts = message.split(quote);
-            parts.next();
-            while let (Some(inside), Some(_)) = (parts.next(), parts.next()) {
-                if !inside.is_empty() && !inside.ends_with(".html") && !found.iter().any(|f| f == inside) {
-                    found.push(inside.to_string());
-                }
-            }
+        if error.to_string().contains("recursion depth for components")
+            && let Some(problem) = self.endless_component()
+        {
+            return problem;
         }
+        let mut problems = compile::problems(error, &self.sources, &fallback);
+        problems.truncate(1);
+        problems
+            .pop()
+            .unwrap_or_else(|| Problem::new(Location::file(TEMPLATES_DIR), error.to_string()))
     }
-    found
-}
-
-/// Byte offset of `needle` as a whole word inside a `{{ }}` or `{% %}` tag.
-fn find_in_tags(text: &str, needle: &str) -> Option<usize> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut from = 0;
-    while let Some(found) = text[from..].find(needle) {
-        let at = from + found;
-        from = at + needle.len().max(1);
-        let before = text[..at].chars().next_back();
-        let after = text[at + needle.len()..].chars().next();
-        let whole_word = !before.is_some_and(is_word) && !after.is_some_and(is_word);
-        let open = text[..at].rfind("{{").max(text[..at].rfind("{%"));
-        let close = text[..at].rfind("}}").max(text[..at].rfind("%}"));
-        let in_tag = match (open, close) {
-            (Some(o), Some(c)) => o > c,
-            (Some(_), None) => true,
-            _ => false,
-        };
-        if whole_word && in_tag {
-            return Some(at);
-        }
-    }
-    None
 }

@@ -137,7 +137,7 @@ impl<'a> Parser<'a> {
     fn close_head(
         &mut self,
         name: String,
-        args: Map<String, Value>,
+        (args, arg_offsets): Arguments,
         close: &str,
         start: usize,
     ) -> Result<Call, SyntaxError> {
@@ -147,6 +147,7 @@ impl<'a> Parser<'a> {
         Ok(Call {
             name,
             args,
+            arg_offsets,
             span: start..self.at,
             body: None,
         })
@@ -154,8 +155,8 @@ impl<'a> Parser<'a> {
 
     /// A component's attributes: `name="text"` or `name={value}`, up to
     /// the `/>` or `>` that ends its tag.
-    fn attributes(&mut self, name: &str) -> Result<Map<String, Value>, SyntaxError> {
-        let mut args = Map::new();
+    fn attributes(&mut self, name: &str) -> Result<Arguments, SyntaxError> {
+        let mut args = Arguments::default();
         loop {
             self.skip_space();
             if self.rest().starts_with("/>") || self.rest().starts_with('>') {
@@ -225,8 +226,8 @@ impl<'a> Parser<'a> {
     }
 
     /// The arguments of a call, after its `(` up to its `)`.
-    fn arguments(&mut self, name: &str) -> Result<Map<String, Value>, SyntaxError> {
-        let mut args = Map::new();
+    fn arguments(&mut self, name: &str) -> Result<Arguments, SyntaxError> {
+        let mut args = Arguments::default();
         if self.eat(')') {
             return Ok(args);
         }
@@ -330,10 +331,13 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// A call's arguments, and where each name is written.
+type Arguments = (Map<String, Value>, Vec<(String, usize)>);
+
 /// `args` with `key` (written at `key_at`) set to `value`; an error when it
 /// is there already.
 fn insert_once(
-    args: &mut Map<String, Value>,
+    (args, offsets): &mut Arguments,
     key: String,
     key_at: usize,
     value: Value,
@@ -345,6 +349,7 @@ fn insert_once(
             hint: "give each argument once",
         });
     }
+    offsets.push((key.clone(), key_at));
     args.insert(key, value);
     Ok(())
 }

@@ -53,7 +53,7 @@ fn toml_and_yaml_front_matter_give_the_same_page() {
         site.remove("content/notes/first.md");
         site.write(
             "templates/page.html",
-            "{{ page.title }}|{{ page.date }}|{{ page.extra.figures.0.value }}{{ page.extra.figures.0.unit }}|{{ page.content | safe }}",
+            "{{ page.title }}|{{ page.date }}|{{ page.extra.figures[0].value }}{{ page.extra.figures[0].unit }}|{{ page.content | safe }}",
         );
         site.build();
     }

@@ -150,7 +150,7 @@ fn eject_writes_the_theme_and_the_build_does_not_change() {
     other.remove("templates/style.css");
     let outside = other.outside();
     run_in(&outside, &["theme", "eject", "--root", "site"]).success();
-    assert!(other.exists("templates/shortcodes/quote.html"));
+    assert!(other.exists("templates/components/quote.html"));
 }
 
 #[test]
@@ -386,11 +386,11 @@ fn eject_replaces_links_and_never_writes_through_them() {
     // A linked folder inside templates/, and templates/ itself a link.
     let theme = site.outside().join("shared-theme");
     std::fs::create_dir(&theme).unwrap();
-    site.remove("templates/shortcodes");
-    std::os::unix::fs::symlink(&theme, site.root.join("templates/shortcodes")).unwrap();
+    site.remove("templates/components");
+    std::os::unix::fs::symlink(&theme, site.root.join("templates/components")).unwrap();
     site.run(&["theme", "eject", "--force"])
         .failure(2)
-        .stderr_has("templates/shortcodes: this is a symbolic link (to ");
+        .stderr_has("templates/components: this is a symbolic link (to ");
     site.remove("templates");
     std::os::unix::fs::symlink(&theme, site.root.join("templates")).unwrap();
     site.run(&["theme", "eject", "--force"])

@@ -79,8 +79,8 @@ fn an_error_in_the_site_template_names_the_site_file() {
     );
     site.run(&["build"])
         .failure(1)
-        .stderr_has("templates/page.html:1:")
-        .stderr_has("Variable `page.titel` not found");
+        .stderr_has("templates/page.html:1:53: template error: Field `titel` is not defined")
+        .stderr_has("{{ page.titel }}");
 }
 
 #[test]
