@@ -17,6 +17,10 @@
 # of explainer to each peer measured in the same run. A peer that is not
 # on PATH is reported as missing; explainer's rows run anyway.
 #
+# EXPLAINER_BEFORE=PATH adds that explainer binary (a build of an earlier
+# commit) as the tool "before", timed in the same rounds, with the ratio of
+# this tree's build to it: a change's cost or gain measured in one run.
+#
 # BENCH_DIR sets the work folder (default: a folder in /dev/shm, a tmpfs,
 # when there is one; set it to a disk folder to measure on disk).
 set -euo pipefail
@@ -137,6 +141,9 @@ for n in "${sizes[@]}"; do
     tool_outs=()
     tool_commands=()
     add_tool explainer "$site/out-explainer" "$explainer" build --quiet --root "$site/explainer" --output "$site/out-explainer"
+    if [ -n "${EXPLAINER_BEFORE:-}" ]; then
+        add_tool before "$site/out-before" "$EXPLAINER_BEFORE" build --quiet --root "$site/explainer" --output "$site/out-before"
+    fi
     if command -v hugo >/dev/null; then
         add_tool hugo "$site/out-hugo" hugo --quiet -s "$site/hugo" -d "$site/out-hugo"
     fi
@@ -150,6 +157,8 @@ for n in "${sizes[@]}"; do
     ours=$(result_of explainer "$results")
     [ -n "$ours" ] || { echo "explainer failed to build the corpus" >&2; exit 1; }
     row explainer "$ours"
+    before=$(result_of before "$results")
+    [ -z "${EXPLAINER_BEFORE:-}" ] || row before "$before"
     hugo=$(result_of hugo "$results")
     row hugo "$hugo"
     zola=$(result_of zola "$results")
@@ -160,6 +169,7 @@ for n in "${sizes[@]}"; do
     row "Markdown only" "$markdown"
     ours_median=${ours%% *}
     line="explainer / cp -r: $(ratio "$ours_median" "${floor%% *}"); explainer / Markdown only: $(ratio "$ours_median" "${markdown%% *}")"
+    [ -n "$before" ] && line="$line; explainer / before: $(ratio "$ours_median" "${before%% *}")"
     [ -n "$hugo" ] && line="$line; explainer / hugo: $(ratio "$ours_median" "${hugo%% *}")"
     [ -n "$zola" ] && line="$line; explainer / zola: $(ratio "$ours_median" "${zola%% *}")"
     echo "$line"

@@ -65,8 +65,9 @@ pub(super) fn glossary(content: &Content) -> Option<Glossary> {
 }
 
 /// The hash of what every document's Markdown may refer to besides the
-/// addresses and settings: the glossary, the shortcode templates, the ids
-/// the theme's pages hold, the theme's markup.
+/// addresses and settings: the glossary, the components and shortcode
+/// templates it may call, the ids the theme's pages hold, the theme's
+/// markup.
 pub(super) fn env_hash(
     shared: u64,
     content: &Content,
@@ -78,12 +79,7 @@ pub(super) fn env_hash(
         shared,
         markup,
         content.glossary.as_ref().map(|g| &g.terms),
-        shortcodes.map(|s| {
-            s.names()
-                .iter()
-                .map(|n| theme.map_or(0, |t| t.template_hash(&format!("shortcodes/{n}.html"))))
-                .collect::<Vec<_>>()
-        }),
+        shortcodes.and(theme).map(Theme::callable_hash),
         theme.map(fixed_ids_hash),
     ))
 }

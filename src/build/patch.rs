@@ -111,8 +111,8 @@ impl Session {
 
 /// The hash of what every document's Markdown may refer to, with `theme`
 /// in place of the snapshot's: when it differs, every page's Markdown must
-/// be rendered again (a shortcode template, or one it includes, changed;
-/// the markup; the ids the theme's pages hold).
+/// be rendered again (a component or shortcode template, or one it
+/// includes or calls, changed; the markup; the ids the theme's pages hold).
 fn markdown_env(theme: &Theme, last: &Snapshot) -> Option<u64> {
     let shortcodes = ShortcodeRenderer::new(theme, &last.config);
     let markup = theme.markup(&last.config).ok()?;

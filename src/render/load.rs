@@ -55,7 +55,13 @@ fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Res
         })
         .collect();
     let fixed_ids = fixed_ids(&files.sources);
+    let callable = links
+        .iter()
+        .filter(|(name, links)| !links.defines.is_empty() || name.starts_with("shortcodes/"))
+        .map(|(name, _)| name.to_string())
+        .collect();
     Ok(Theme {
+        callable,
         tera: compiled.tera,
         left_out: compiled.left_out,
         sources: files.sources,

@@ -138,6 +138,9 @@ pub struct Theme {
     /// Template name -> the costlier fields its own source may read, and
     /// the templates it extends, imports or includes.
     pub(super) reads: HashMap<String, (CostlyFields, Vec<String>)>,
+    /// The templates that Markdown may call: those that define components,
+    /// and the shortcode templates.
+    pub(super) callable: Vec<String>,
     /// The ids the templates write as they are (`id="main"`), and `top`,
     /// which a page's "back to top" link means: no heading may take one.
     pub fixed_ids: crate::markdown::IdSet,
@@ -155,6 +158,16 @@ impl std::fmt::Debug for Theme {
 impl Theme {
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
+    }
+
+    /// A hash of every template Markdown may call and everything each uses:
+    /// when it changes, every page's Markdown renders again.
+    pub fn callable_hash(&self) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+        for name in &self.callable {
+            (name, self.template_hash(name)).hash(&mut hasher);
+        }
+        hasher.finish()
     }
 
     /// A hash of the template and everything it uses; 0 for a missing one.

@@ -33,7 +33,7 @@ const RENAMED: &[(&str, &str, &str)] = &[
         "it was removed: a build reads no environment",
     ),
     ("filter", "wordcount", "it is still there: check the spelling"),
-    ("test", "divisibleby", "write `divisible_by(value=...)`"),
+    ("test", "divisibleby", "write `divisible_by(divisor=...)`"),
     ("test", "object", "write `map`"),
     (
         "test",
@@ -134,6 +134,20 @@ mod tests {
         assert_eq!(filter.1, "write `escape_html`");
         let test = explain("Unknown test `divisibleby`", "{% if x is divisibleby(3) %}").unwrap();
         assert!(test.1.contains("divisible_by"));
+        let concat = explain("Unknown filter `concat`", "{{ a | concat(with=b) }}").unwrap();
+        assert!(concat.1.contains("[...list, item]"), "{concat:?}");
+        let object = explain("Unknown test `object`", "{% if x is object %}").unwrap();
+        assert_eq!(object.1, "write `map`");
+        let item = explain("Found integer but expected identifier.", "{{ list.0 }}").unwrap();
+        assert_eq!(item.1, "write `list[0]`");
+        let escape = explain("unexpected escape character", "{{ \"\\u003c\" }}").unwrap();
+        assert!(escape.1.contains("write \\\\ for a backslash"), "{escape:?}");
+        let int = explain(
+            "The float 1.5 cannot be converted to an int (non-integer)",
+            "{{ x | int }}",
+        )
+        .unwrap();
+        assert!(int.1.contains("`//`"), "{int:?}");
         assert_eq!(explain("Unknown filter `nope`", "{{ x | nope }}"), None);
         assert_eq!(explain("Field `x` is not defined", "{{ macro_name }}"), None);
     }

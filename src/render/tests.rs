@@ -94,3 +94,31 @@ fn links_are_what_a_template_extends_includes_defines_and_calls() {
     assert_eq!(links.defines, ["card"]);
     assert_eq!(links.calls, ["icon", "ui.panel"]);
 }
+
+#[test]
+fn the_readme_lists_every_built_in_component_with_its_arguments() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("## The built-in theme and its components").unwrap();
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |end| end + 3)];
+    let theme = built_in_theme().unwrap();
+    let names = theme.component_names();
+    assert!(names.len() >= 10, "{names:?}");
+    for name in names {
+        let row = section
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("the README has no row for the component `{name}`"));
+        let info = theme.tera.get_component_definition(&name).unwrap();
+        for arg in info.args() {
+            let written = match arg.arg_type() {
+                Some(typ) => format!("`{}: {}", arg.name(), typ.as_str()),
+                None => format!("`{}`", arg.name()),
+            };
+            assert!(
+                row.contains(&written),
+                "{name}: the README lacks {written}: {row}"
+            );
+        }
+    }
+}

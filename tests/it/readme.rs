@@ -58,6 +58,10 @@ fn a_site_written_from_the_readme_guide_builds() {
     );
     assert!(page.contains("href=\"../style.css\""), "{page}");
     assert!(
+        page.contains("<aside class=\"note note--info\"><strong>In short:</strong> <p>The steps came first, the pause after.</p>"),
+        "{page}"
+    );
+    assert!(
         page.contains("<time datetime=\"2025-05\">May 2025</time>"),
         "{page}"
     );

@@ -646,5 +646,39 @@ fn templates_the_markdown_uses_render_every_page_again() {
     watch.wait_for_line("templates/parts/sig.html changed");
     let first = site.read("public/notes/first/index.html");
     assert!(first.contains("<b>new</b>"), "{first}");
+
+    // A component, and one it calls, each defined in a file of its own.
+    site.write(
+        "content/notes/first.md",
+        "+++\ntitle = \"First note\"\n+++\n{{ <stamp /> }}\n",
+    );
+    site.write(
+        "templates/parts/stamp.html",
+        "{% component stamp() %}<i>{{ <ink /> }}</i>{% endcomponent stamp %}",
+    );
+    site.write(
+        "templates/parts/ink.html",
+        "{% component ink() %}blue{% endcomponent ink %}",
+    );
+    let shows = |text: &str| {
+        wait_until(Duration::from_secs(10), || {
+            std::fs::read_to_string(site.root.join("public/notes/first/index.html"))
+                .is_ok_and(|html| html.contains(text))
+        })
+    };
+    assert!(
+        shows("<i>blue</i>"),
+        "{}",
+        site.read("public/notes/first/index.html")
+    );
+    site.write(
+        "templates/parts/ink.html",
+        "{% component ink() %}red{% endcomponent ink %}",
+    );
+    assert!(
+        shows("<i>red</i>"),
+        "{}",
+        site.read("public/notes/first/index.html")
+    );
     stop_and_compare(&site, watch);
 }
