@@ -21,3 +21,4 @@ mod storm;
 mod templates;
 mod theme;
 mod watch;
+mod zola_components;
