@@ -180,76 +180,68 @@ impl<'a> Contexts<'a> {
     }
 
     pub(super) fn permalink(&self, path: &str) -> TeraValue {
-        match &self.base_url {
-            Some(base) => TeraValue::from(format!("{base}{}", urls::without_root(&urls::from_root(path)))),
-            None => TeraValue::none(),
-        }
+        self.permalink_text(path)
+            .map_or_else(TeraValue::none, TeraValue::from)
+    }
+
+    /// The absolute address of `path`, with a `base_url`.
+    fn permalink_text(&self, path: &str) -> Option<String> {
+        let base = self.base_url.as_ref()?;
+        Some(format!("{base}{}", urls::without_root(&urls::from_root(path))))
     }
 
     /// A short description of a page, for `lower`/`higher`.
     pub(super) fn brief(&self, doc: &Document) -> TeraValue {
         let front = &doc.front;
-        let mut map = TeraMap::default();
-        map.insert(Key::Str("title"), text(&front.title));
-        map.insert(Key::Str("description"), optional(front.description.as_deref()));
-        map.insert(
-            Key::Str("date"),
-            optional(front.date.as_ref().map(|d| d.text.as_str())),
-        );
-        map.insert(Key::Str("path"), text(&doc.path));
-        map.insert(Key::Str("permalink"), self.permalink(&doc.path));
-        map.insert(Key::Str("relative_path"), text(&doc.source));
-        TeraValue::from(map)
+        TeraValue::from_serializable(&Brief {
+            title: &front.title,
+            description: front.description.as_deref(),
+            date: front.date.as_ref().map(|d| d.text.as_str()),
+            path: &doc.path,
+            permalink: self.permalink_text(&doc.path),
+            relative_path: &doc.source,
+        })
     }
 
-    /// The fields pages and sections share.
+    /// The fields pages and sections share, as a map (built in one pass
+    /// from a struct: a map built and then converted would be built twice).
     pub(super) fn document(&self, doc: &Document, rendered: &Rendered, parent: Option<usize>) -> TeraMap {
         let front = &doc.front;
-        let ancestors: Vec<TeraValue> = parent
-            .filter(|_| self.fields.ancestors)
-            .map(|s| self.content.section_chain(s))
+        let ancestors = self.fields.ancestors.then(|| {
+            parent
+                .map(|s| self.content.section_chain(s))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| {
+                    let section = &self.content.sections[s].doc;
+                    Ancestor {
+                        title: &section.front.title,
+                        path: &section.path,
+                        relative_path: &section.source,
+                    }
+                })
+                .collect()
+        });
+        let fields = DocumentFields {
+            title: &front.title,
+            description: front.description.as_deref(),
+            date: front.date.as_ref().map(|d| d.text.as_str()),
+            updated: front.updated.as_ref().map(|d| d.text.as_str()),
+            slug: doc.path.trim_end_matches('/').rsplit('/').next().unwrap_or(""),
+            path: &doc.path,
+            permalink: self.permalink_text(&doc.path),
+            summary: rendered.summary.as_deref(),
+            toc: self.fields.toc.then_some(rendered.toc.as_slice()),
+            relative_path: &doc.source,
+            weight: front.weight,
+            word_count: rendered.word_count,
+            reading_time: reading_time(rendered.word_count),
+            extra: &front.extra,
+            ancestors,
+        };
+        TeraValue::from_serializable(&fields)
+            .into_map()
             .unwrap_or_default()
-            .into_iter()
-            .map(|s| {
-                let section = &self.content.sections[s].doc;
-                let mut map = TeraMap::default();
-                map.insert(Key::Str("title"), text(&section.front.title));
-                map.insert(Key::Str("path"), text(&section.path));
-                map.insert(Key::Str("relative_path"), text(&section.source));
-                TeraValue::from(map)
-            })
-            .collect();
-        let slug = doc.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-        let mut map = TeraMap::default();
-        map.insert(Key::Str("title"), text(&front.title));
-        map.insert(Key::Str("description"), optional(front.description.as_deref()));
-        map.insert(
-            Key::Str("date"),
-            optional(front.date.as_ref().map(|d| d.text.as_str())),
-        );
-        map.insert(
-            Key::Str("updated"),
-            optional(front.updated.as_ref().map(|d| d.text.as_str())),
-        );
-        map.insert(Key::Str("slug"), text(slug));
-        map.insert(Key::Str("path"), text(&doc.path));
-        map.insert(Key::Str("permalink"), self.permalink(&doc.path));
-        map.insert(Key::Str("summary"), optional(rendered.summary.as_deref()));
-        if self.fields.toc {
-            map.insert(Key::Str("toc"), toc_value(&rendered.toc));
-        }
-        map.insert(Key::Str("relative_path"), text(&doc.source));
-        map.insert(Key::Str("weight"), TeraValue::from(front.weight));
-        map.insert(Key::Str("word_count"), TeraValue::from(rendered.word_count));
-        map.insert(
-            Key::Str("reading_time"),
-            TeraValue::from(reading_time(rendered.word_count)),
-        );
-        map.insert(Key::Str("extra"), TeraValue::from_serializable(&front.extra));
-        if self.fields.ancestors {
-            map.insert(Key::Str("ancestors"), TeraValue::from(ancestors));
-        }
-        map
     }
 
     /// The variables every template gets, and `name` set to `value`.
@@ -387,20 +379,45 @@ impl<'a> Contexts<'a> {
     }
 }
 
-/// The table of contents as templates see it.
-pub(super) fn toc_value(toc: &[Heading]) -> TeraValue {
-    let entries: Vec<TeraValue> = toc
-        .iter()
-        .map(|heading| {
-            let mut map = TeraMap::default();
-            map.insert(Key::Str("level"), TeraValue::from(heading.level));
-            map.insert(Key::Str("id"), text(&heading.id));
-            map.insert(Key::Str("title"), text(&heading.title));
-            map.insert(Key::Str("children"), toc_value(&heading.children));
-            TeraValue::from(map)
-        })
-        .collect();
-    TeraValue::from(entries)
+/// The fields pages and sections share, as templates see them.
+#[derive(serde::Serialize)]
+struct DocumentFields<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    slug: &'a str,
+    path: &'a str,
+    permalink: Option<String>,
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    toc: Option<&'a [Heading]>,
+    relative_path: &'a str,
+    weight: Option<i64>,
+    word_count: usize,
+    reading_time: usize,
+    extra: &'a Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ancestors: Option<Vec<Ancestor<'a>>>,
+}
+
+/// A section above a document.
+#[derive(serde::Serialize)]
+struct Ancestor<'a> {
+    title: &'a str,
+    path: &'a str,
+    relative_path: &'a str,
+}
+
+/// A page as `lower` and `higher` show it.
+#[derive(serde::Serialize)]
+struct Brief<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    date: Option<&'a str>,
+    path: &'a str,
+    permalink: Option<String>,
+    relative_path: &'a str,
 }
 
 /// Text for a template.

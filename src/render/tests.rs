@@ -1,24 +1,4 @@
-use super::contexts::toc_value;
 use super::*;
-
-#[test]
-fn toc_is_what_serialising_it_gives() {
-    let heading = |level, id: &str, children| Heading {
-        level,
-        id: id.to_string(),
-        title: format!("Title of {id}"),
-        children,
-    };
-    let toc = vec![
-        heading(2, "a", vec![heading(3, "a-1", vec![heading(4, "a-1-x", vec![])])]),
-        heading(2, "b", vec![]),
-    ];
-    assert_eq!(toc_value(&toc), tera::Value::from_serializable(&toc));
-    assert_eq!(
-        toc_value(&[]),
-        tera::Value::from_serializable(&Vec::<Heading>::new())
-    );
-}
 
 #[test]
 fn costly_fields_are_those_a_template_names() {
