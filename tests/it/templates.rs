@@ -323,6 +323,28 @@ fn chains_of_includes_up_to_the_limit_render_and_longer_ones_are_an_error() {
 }
 
 #[test]
+fn chains_of_extends_too_long_or_in_a_loop_are_an_error_not_a_crash() {
+    let site = Site::base();
+    site.write("templates/page.html", "{% extends \"layout/0.html\" %}");
+    for i in 0..3000 {
+        site.write(
+            &format!("templates/layout/{i}.html"),
+            format!("{{% extends \"layout/{}.html\" %}}", i + 1),
+        );
+    }
+    site.write("templates/layout/3000.html", "end");
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates/layout/0.html:1:13: templates extend each other more than 32 deep: layout/0.html -> layout/1.html -> layout/2.html -> layout/3.html -> ...");
+    site.remove("templates/layout");
+    site.write("templates/layout/0.html", "{% extends \"layout/1.html\" %}");
+    site.write("templates/layout/1.html", "{% extends \"layout/0.html\" %}");
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates extend each other in a loop: layout/0.html -> layout/1.html -> layout/0.html");
+}
+
+#[test]
 fn linked_templates_inside_the_templates_folder_are_used() {
     let site = Site::base();
     site.write(
