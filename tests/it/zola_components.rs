@@ -47,10 +47,11 @@ fn a_call_with_the_wrong_arguments_is_an_error_at_the_argument() {
     let site = Site::fixture("zola-components");
     site.write(
         "content/_index.md",
-        "+++\ntitle = \"The allotment\"\n+++\nBeds: {{ <stat value=\"42\" label=\"raised beds\" /> }}\n\n{% <callout kind=\"tip\"> %}\nNo title.\n{% </callout> %}\n",
+        "+++\ntitle = \"The allotment\"\n+++\nBeds: {{ <stat value=\"42\" label=\"raised beds\" /> }}\n\n{% <callout kind=\"tip\"> %}\nNo title.\n{% </callout> %}\n\n{{ <quote speaker=\"A\" /> }}\n",
     );
     site.run(&["build"])
         .failure(1)
         .stderr_has("content/_index.md:4:16: `value` of the component `stat` is a string, and `stat` takes an integer there")
-        .stderr_has("content/_index.md:6:1: the component `callout` needs the argument `title`");
+        .stderr_has("content/_index.md:6:1: the component `callout` needs the argument `title`")
+        .stderr_has("content/_index.md:10:1: the call of `quote` failed: a quote needs its words");
 }
