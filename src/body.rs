@@ -230,7 +230,7 @@ impl Pass<'_, '_> {
                 self.errors.push(BodyError::Shortcode {
                     offset: base + body.start,
                     message: format!("calls are nested more than {MAX_DEPTH} deep"),
-                    hint: "nest fewer shortcodes inside each other".to_string(),
+                    hint: "nest fewer calls inside each other".to_string(),
                 });
                 Some(String::new())
             }

@@ -231,6 +231,7 @@ impl Cli {
 /// Parses the command line, runs it, and gives the exit code: 0 on success,
 /// 1 on errors in the site, 2 on bad arguments.
 pub fn main() -> ExitCode {
+    crate::build::worker_threads_with_room();
     let cli = Cli::parse();
     let verbosity = cli.verbosity();
     let result = match &cli.command {

@@ -208,8 +208,13 @@ fn body_error(error: BodyError, at: &dyn Fn(usize) -> Location) -> Error {
             problem,
         } => {
             let message = problem.message.trim_start_matches("template error: ");
-            let needs = message
-                .strip_prefix("Variable `")
+            // A shortcode template sees its arguments as variables: one it
+            // lacks is an argument the call lacks. A component's arguments
+            // are checked before it renders.
+            let shortcode = problem.at.path.ends_with(format!("shortcodes/{name}.html"));
+            let needs = Some(message)
+                .filter(|_| shortcode)
+                .and_then(|message| message.strip_prefix("Variable `"))
                 .and_then(|rest| rest.split_once('`'))
                 .map(|(variable, _)| variable)
                 .filter(|variable| !variable.contains('.'));

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use retention::Retention;
-pub use session::Session;
+pub use session::{Session, worker_threads_with_room};
 
 use crate::error::{Errors, Problem, site_path};
 use crate::output::{self, Plan, Staging};

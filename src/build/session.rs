@@ -497,16 +497,18 @@ fn file_hashes(content: &Content, theme: Option<&Theme>) -> FileHashes {
     FileHashes::new(assets.chain(theme_files.iter().map(|f| (f.output.clone(), f.source.clone()))))
 }
 
-/// Each thread that renders pages gets a stack of this size: Tera 2 calls
+/// Each thread that renders pages gets a stack of this size. Tera 2 calls
 /// itself for each template a page includes (up to
-/// [`crate::render::MAX_CHAIN_DEPTH`]) and each component it calls, and
-/// the threads' default of 2 MiB is not enough for the deepest of them in
-/// a build without optimisation. Only the part used is ever touched.
-const WORKER_STACK: usize = 16 << 20;
+/// [`crate::render::MAX_CHAIN_DEPTH`]) within each component a component
+/// calls (up to 20): the deepest of these, 20 components each through 32
+/// includes, needs about 64 MiB in a build without optimisation and a
+/// quarter of that in a release build, where the threads' default is 2
+/// MiB. Only the part a render uses is ever touched.
+const WORKER_STACK: usize = 128 << 20;
 
 /// Sets up the worker threads, once, before anything runs on them; later
 /// calls leave them as they are.
-fn worker_threads_with_room() {
+pub fn worker_threads_with_room() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // Fails only if the pool runs already, which then keeps its stacks.

@@ -4,6 +4,7 @@
 //! is better named with every template on it.
 
 use super::*;
+use load::Named;
 
 /// Templates include, or extend, templates this deep at most.
 pub const MAX_CHAIN_DEPTH: usize = 32;
@@ -14,23 +15,52 @@ pub(super) fn check(
     sources: &BTreeMap<String, (PathBuf, String)>,
     links: &BTreeMap<&str, Links>,
 ) -> Vec<Error> {
-    let includes: BTreeMap<&str, Vec<String>> = links
+    let includes: BTreeMap<&str, Vec<Named>> = links
         .iter()
         .map(|(name, l)| (*name, l.includes.clone()))
         .collect();
-    let extends: BTreeMap<&str, Vec<String>> = links
+    let extends: BTreeMap<&str, Vec<Named>> = links
         .iter()
         .map(|(name, l)| (*name, l.extends.iter().cloned().collect()))
         .collect();
     let mut errors = faults(sources, &includes, "include");
     errors.extend(faults(sources, &extends, "extend"));
+    errors.extend(included_children(sources, links));
+    errors
+}
+
+/// Includes of a template that extends another: Tera 2 renders only the
+/// included template's own blocks, without its parent, which would lose
+/// the parent's content without a word.
+fn included_children(
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    links: &BTreeMap<&str, Links>,
+) -> Vec<Error> {
+    let mut errors = Vec::new();
+    for (name, template) in links {
+        for include in &template.includes {
+            let Some(parent) = links.get(include.name.as_str()).and_then(|l| l.extends.as_ref()) else {
+                continue;
+            };
+            let (file, text) = &sources[*name];
+            let problem = Problem::new(
+                Location::at_offset(file, text, include.at),
+                format!(
+                    "includes `{}`, which extends `{}`: an include renders only its blocks, not its parent",
+                    include.name, parent.name
+                ),
+            )
+            .hint("include a template that extends nothing, or make the part a component");
+            errors.push(Error::template(problem));
+        }
+    }
     errors
 }
 
 /// The faults of one kind of link (`verb`: "include", "extend").
 fn faults(
     sources: &BTreeMap<String, (PathBuf, String)>,
-    graph: &BTreeMap<&str, Vec<String>>,
+    graph: &BTreeMap<&str, Vec<Named>>,
     verb: &str,
 ) -> Vec<Error> {
     let mut errors = Vec::new();
@@ -51,6 +81,8 @@ fn faults(
             continue;
         }
         let (file, text) = &sources[chain[0]];
+        // Where the first template names the second.
+        let named = graph[chain[0]].iter().find(|n| n.name == chain[1]).map(|n| n.at);
         let (message, hint) = match &fault {
             Fault::Loop(_) => (
                 format!("templates {verb} each other in a loop: {}", chain.join(" -> ")),
@@ -64,9 +96,8 @@ fn faults(
                 format!("keep chains of {verb}s to {MAX_CHAIN_DEPTH} templates at most"),
             ),
         };
-        errors.push(Error::template(
-            Problem::new(locate_quoted(file, text, chain[1]), message).hint(hint),
-        ));
+        let at = named.map_or_else(|| Location::file(file), |at| Location::at_offset(file, text, at));
+        errors.push(Error::template(Problem::new(at, message).hint(hint)));
         reported.extend(chain.iter().copied());
     }
     errors
@@ -84,7 +115,7 @@ enum Fault<'a> {
 /// led to it; `heights` keeps each template's, so that every template is
 /// walked once.
 fn height<'a>(
-    graph: &BTreeMap<&'a str, Vec<String>>,
+    graph: &BTreeMap<&'a str, Vec<Named>>,
     name: &'a str,
     path: &mut Vec<&'a str>,
     heights: &mut HashMap<&'a str, usize>,
@@ -111,7 +142,7 @@ fn height<'a>(
     path.push(name);
     let mut below = 0;
     for next in graph.get(name).into_iter().flatten() {
-        let Some((&next, _)) = graph.get_key_value(next.as_str()) else {
+        let Some((&next, _)) = graph.get_key_value(next.name.as_str()) else {
             continue;
         };
         below = below.max(1 + height(graph, next, path, heights)?);

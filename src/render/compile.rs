@@ -31,6 +31,29 @@ pub(super) fn new_tera() -> Tera {
     tera
 }
 
+/// Uses of `__tera_context`, which Tera 2 makes from a map without an
+/// order: a page printing it would differ from build to build, where the
+/// same input must give the same site.
+pub(super) fn unordered_context(sources: &BTreeMap<String, (PathBuf, String)>) -> Vec<Error> {
+    const NAME: &str = "__tera_context";
+    let mut errors = Vec::new();
+    for (file, text) in sources.values() {
+        let Some(at) = load::live_tags(text)
+            .into_iter()
+            .find_map(|(offset, tag)| Some(offset + tag.find(NAME)?))
+        else {
+            continue;
+        };
+        let problem = Problem::new(
+            Location::at_offset(file, text, at),
+            format!("`{NAME}` lists the variables in a different order on each run, so the page would change from build to build"),
+        )
+        .hint("print the values themselves, or one of them whole: `{{ page | json_encode }}`");
+        errors.push(Error::template(problem));
+    }
+    errors
+}
+
 /// A theme compiled, and the built-in templates left out of it.
 pub(super) struct Compiled {
     pub tera: Tera,
@@ -215,9 +238,34 @@ pub(super) fn problems(
             ),
         )
         .hint("remove one of these includes"),
+        ErrorKind::Msg(text) if text.contains("` is defined in both `") => {
+            twice_defined(text, sources).unwrap_or_else(|| explained(fallback.clone(), text, false))
+        }
         _ => explained(fallback.clone(), &error.to_string(), false),
     };
     vec![problem]
+}
+
+/// Tera's "Component `x` is defined in both `a` and `b`", at the
+/// definition in `b`.
+fn twice_defined(text: &str, sources: &BTreeMap<String, (PathBuf, String)>) -> Option<Problem> {
+    let mut quoted = text.split('`').skip(1).step_by(2);
+    let (component, first, second) = (quoted.next()?, quoted.next()?, quoted.next()?);
+    let (file, source) = sources.get(second)?;
+    let at = load::live_tags(source).into_iter().find_map(|(offset, tag)| {
+        let inner = tag.trim_matches(|c: char| c == '-' || c.is_whitespace());
+        let name = inner.strip_prefix("component")?.trim_start();
+        name.starts_with(component)
+            .then(|| offset + tag.find(component).unwrap_or(0))
+    })?;
+    let first_file = sources
+        .get(first)
+        .map_or_else(|| first.to_string(), |(file, _)| file.display().to_string());
+    let problem = Problem::new(
+        Location::at_offset(file, source, at),
+        format!("the component `{component}` is defined here and in {first_file}"),
+    );
+    Some(problem.hint("define each component once: only a built-in one gives way to a site's of its name"))
 }
 
 /// One report of Tera's text (`error: MESSAGE`, then ` --> NAME:LINE:COLUMN`).
@@ -274,8 +322,8 @@ fn hint_for(message: &str, syntax: bool) -> &'static str {
         "define it in a template: {% component name(arg: string) %}...{% endcomponent name %}"
     } else if has("Unknown filter") || has("Unknown test") || has("Unknown function") {
         "check the name against the README's list of filters, tests and functions"
-    } else if has("is defined in both") {
-        "give each component one definition: a site's file of the same path replaces the built-in theme's"
+    } else if has("is defined in both") || has("already contains a component") {
+        "define each component once: only a built-in one gives way to a site's of its name"
     } else if has("Component argument") || has("in component call") || has(") missing.") {
         "check the arguments against the component's definition"
     } else if has("Invalid type for the value") {

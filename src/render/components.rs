@@ -80,12 +80,33 @@ fn check_argument(info: &ComponentInfo, key: &str, value: &TeraValue) -> Result<
     }
 }
 
-/// Whether every argument the component requires is given.
+/// Whether every argument the component requires is given, and every
+/// `@name` it takes without a default is one a call from Markdown has.
 fn check_required(
     info: &ComponentInfo,
     args: &Map<String, Value>,
     implicits: &Context,
 ) -> Result<(), CallFailure> {
+    let unavailable = info.args().iter().find(|arg| {
+        arg.is_implicit()
+            && arg.default().is_none()
+            && !args.contains_key(arg.name())
+            && !implicits.contains_key(arg.name())
+    });
+    if let Some(arg) = unavailable {
+        return Err(CallFailure::Arguments {
+            argument: None,
+            message: format!(
+                "the component `{}` takes `@{}`, which a call from Markdown does not have",
+                info.name(),
+                arg.name()
+            ),
+            hint: format!(
+                "give it in the call ({}=...), or give it a default; from Markdown, `@config` is there",
+                arg.name()
+            ),
+        });
+    }
     let missing = info.args().iter().find(|arg| {
         arg.is_required()
             && !args.contains_key(arg.name())

@@ -134,8 +134,9 @@ impl LoadData {
 
 /// Renders what Markdown calls: `templates/shortcodes/NAME.html` with the
 /// call's arguments as variables, `body` (the HTML of the call's body, for
-/// calls with one) and `config`; or, where there is no such template, the
-/// component `NAME`, whose `@config` argument is the site's settings.
+/// calls with one) and `config`; or, where there is no such template (or
+/// it defines components), the component `NAME`, whose `@config` argument
+/// is the site's settings.
 pub struct ShortcodeRenderer<'a> {
     pub theme: &'a Theme,
     config: tera::Value,
@@ -177,7 +178,10 @@ impl ShortcodeTemplates for ShortcodeRenderer<'_> {
         body: Option<&str>,
     ) -> Result<String, CallFailure> {
         let template = format!("shortcodes/{name}.html");
-        if !self.theme.has_template(&template) {
+        // A file there that defines components is not a shortcode template.
+        let shortcode =
+            self.theme.has_template(&template) && !self.theme.defining_components.contains(&template);
+        if !shortcode {
             return self.theme.render_component(name, args, body, &self.implicits);
         }
         let mut context = Context::new();

@@ -28,6 +28,7 @@ fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Res
         .map(|(name, (_, text))| (name.as_str(), Links::of(text)))
         .collect();
     errors.extend(chains::check(&files.sources, &links));
+    errors.extend(compile::unordered_context(&files.sources));
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -55,13 +56,19 @@ fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Res
         })
         .collect();
     let fixed_ids = fixed_ids(&files.sources);
-    let callable = links
+    let defining_components: HashSet<String> = links
         .iter()
-        .filter(|(name, links)| !links.defines.is_empty() || name.starts_with("shortcodes/"))
+        .filter(|(_, links)| !links.defines.is_empty())
         .map(|(name, _)| name.to_string())
+        .collect();
+    let callable = links
+        .keys()
+        .filter(|name| defining_components.contains(**name) || name.starts_with("shortcodes/"))
+        .map(|name| name.to_string())
         .collect();
     Ok(Theme {
         callable,
+        defining_components,
         tera: compiled.tera,
         left_out: compiled.left_out,
         sources: files.sources,
@@ -258,8 +265,8 @@ pub(super) fn dependencies<'a>(links: &BTreeMap<&'a str, Links>) -> HashMap<&'a 
     links
         .iter()
         .map(|(name, links)| {
-            let mut deps: Vec<String> = links.extends.iter().cloned().collect();
-            deps.extend(links.includes.iter().cloned());
+            let mut deps: Vec<String> = links.extends.iter().map(|n| n.name.clone()).collect();
+            deps.extend(links.includes.iter().map(|n| n.name.clone()));
             for call in &links.calls {
                 let found = defined_in.get(call.as_str()).into_iter().flatten();
                 deps.extend(found.map(|t| t.to_string()));
@@ -276,23 +283,33 @@ pub(super) fn dependencies<'a>(links: &BTreeMap<&'a str, Links>) -> HashMap<&'a 
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Links {
     /// `{% extends "x" %}`.
-    pub extends: Option<String>,
-    /// `{% include "x" %}`.
-    pub includes: Vec<String>,
+    pub extends: Option<Named>,
+    /// `{% include "x" %}`, each.
+    pub includes: Vec<Named>,
     /// The components it calls: `{{ <name ... /> }}`, `{% <name> %}`.
     pub calls: Vec<String>,
     /// The components it defines: `{% component name(...) %}`.
     pub defines: Vec<String>,
 }
 
+/// A template named in another, and the byte offset of the name there.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Named {
+    pub name: String,
+    pub at: usize,
+}
+
 impl Links {
-    /// Read from the tags of a template's source.
+    /// Read from the tags of a template's source that Tera reads: not
+    /// those in comments or `raw` blocks, which are text.
     pub fn of(text: &str) -> Links {
         let mut links = Links::default();
-        let quoted = |rest: &str| {
-            let rest = rest.trim_start();
-            let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
-            rest[1..].split(quote).next().map(str::to_string)
+        let quoted = |tag: &str, rest: &str, offset: usize| {
+            let trimmed = rest.trim_start();
+            let quote = trimmed.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+            let name = trimmed[1..].split(quote).next()?.to_string();
+            let at = offset + (tag.len() - trimmed.len()) + 1;
+            Some(Named { name, at })
         };
         let name = |rest: &str| {
             let name: String = rest
@@ -301,12 +318,17 @@ impl Links {
                 .collect();
             Some(name).filter(|n| !n.is_empty())
         };
-        for tag in super::fields::tag_contents(text) {
-            let tag = tag.trim_matches(|c: char| c == '-' || c.is_whitespace());
+        for (offset, inner) in live_tags(text) {
+            let lead = inner.len()
+                - inner
+                    .trim_start_matches(|c: char| c == '-' || c.is_whitespace())
+                    .len();
+            let tag = inner.trim_matches(|c: char| c == '-' || c.is_whitespace());
+            let offset = offset + lead;
             if let Some(rest) = tag.strip_prefix("extends") {
-                links.extends = quoted(rest);
+                links.extends = quoted(tag, rest, offset);
             } else if let Some(rest) = tag.strip_prefix("include") {
-                links.includes.extend(quoted(rest));
+                links.includes.extend(quoted(tag, rest, offset));
             } else if let Some(rest) = tag.strip_prefix("component ") {
                 links.defines.extend(name(rest.trim_start()));
             }
@@ -323,6 +345,58 @@ impl Links {
         links.calls.dedup();
         links
     }
+}
+
+/// The tags Tera reads in `text`: the offset and the text inside each
+/// `{{ }}` and `{% %}`, leaving out comments (`{# #}`) and what a
+/// `{% raw %}` block holds.
+pub(crate) fn live_tags(text: &str) -> Vec<(usize, &str)> {
+    let mut tags = Vec::new();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('{') {
+        let start = at + found;
+        let close = match text.as_bytes().get(start + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => "#}",
+            _ => {
+                at = start + 1;
+                continue;
+            }
+        };
+        let inner_start = start + 2;
+        let Some(length) = text[inner_start..].find(close) else {
+            break;
+        };
+        let inner = &text[inner_start..inner_start + length];
+        at = inner_start + length + 2;
+        if close == "#}" {
+            continue;
+        }
+        tags.push((inner_start, inner));
+        if close == "%}" && inner.trim_matches(|c: char| c == '-' || c.is_whitespace()) == "raw" {
+            at = end_of_raw(text, at);
+        }
+    }
+    tags
+}
+
+/// Where the `{% endraw %}` after `from` ends, or the end of `text`.
+fn end_of_raw(text: &str, from: usize) -> usize {
+    let mut at = from;
+    while let Some(found) = text[at..].find("{%") {
+        let start = at + found;
+        let Some(length) = text[start + 2..].find("%}") else {
+            return text.len();
+        };
+        at = start + 2 + length + 2;
+        if text[start + 2..start + 2 + length].trim_matches(|c: char| c == '-' || c.is_whitespace())
+            == "endraw"
+        {
+            return at;
+        }
+    }
+    text.len()
 }
 
 /// The first `"name"` or `'name'` in a template, or the file itself.

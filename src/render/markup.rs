@@ -48,8 +48,14 @@ pub(crate) fn built_in_markup_for_tests() -> &'static Markup {
 
 impl Theme {
     /// The theme's markup for what the Markdown adds, with `config` as the
-    /// templates see it.
+    /// templates see it. Rendered on a worker thread, whose stack has room
+    /// for the deepest templates (see `build::session`), whatever thread
+    /// asks.
     pub fn markup(&self, config: &Config) -> Result<Markup, Vec<Error>> {
+        rayon::scope(|_| self.markup_here(config))
+    }
+
+    fn markup_here(&self, config: &Config) -> Result<Markup, Vec<Error>> {
         let mut patterns = Patterns {
             theme: self,
             config: serde_json::to_value(config).unwrap_or(Value::Null),

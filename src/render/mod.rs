@@ -141,6 +141,8 @@ pub struct Theme {
     /// The templates that Markdown may call: those that define components,
     /// and the shortcode templates.
     pub(super) callable: Vec<String>,
+    /// The templates that define components.
+    pub(super) defining_components: HashSet<String>,
     /// The ids the templates write as they are (`id="main"`), and `top`,
     /// which a page's "back to top" link means: no heading may take one.
     pub fixed_ids: crate::markdown::IdSet,
@@ -227,22 +229,35 @@ impl Theme {
         Ok(String::from_utf8(output).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
-    /// Where a component calls itself, for Tera's error on components
-    /// nested too deep, which says neither which nor where: the first
-    /// call of a component inside its own template, the site's first.
-    fn endless_component(&self) -> Option<Problem> {
-        let mut sources: Vec<&(PathBuf, String)> = self.sources.values().collect();
-        sources.sort_by_key(|(file, _)| file.starts_with(BUILT_IN_LABEL));
-        sources.into_iter().find_map(|(file, text)| {
+    /// Tera's error on components nested too deep says neither which nor
+    /// where: said again at the first place a site's own template calls a
+    /// component it defines itself, or in general at `fallback`.
+    fn components_too_deep(&self, fallback: Location) -> Problem {
+        let own = self
+            .sources
+            .values()
+            .filter(|(file, _)| !file.starts_with(BUILT_IN_LABEL));
+        let calling_itself = own.into_iter().find_map(|(file, text)| {
             let links = Links::of(text);
             let name = links.defines.iter().find(|name| links.calls.contains(name))?;
-            let at = text.find(&format!("<{name}"))?;
-            let problem = Problem::new(
-                Location::at_offset(file, text, at + 1),
-                format!("template error: the component `{name}` calls itself more deeply than Tera allows (20 calls)"),
-            );
-            Some(problem.hint("give the component a condition under which it stops calling itself"))
-        })
+            let at = load::live_tags(text)
+                .into_iter()
+                .find_map(|(offset, tag)| Some(offset + tag.find(&format!("<{name}"))? + 1))?;
+            Some((name.clone(), Location::at_offset(file, text, at)))
+        });
+        let limit = "Tera stops at 20 components inside one another";
+        match calling_itself {
+            Some((name, at)) => Problem::new(
+                at,
+                format!("template error: the component `{name}` calls itself too deeply: {limit}"),
+            )
+            .hint("give the component a condition under which it stops calling itself"),
+            None => Problem::new(
+                fallback,
+                format!("template error: components call components too deeply: {limit}"),
+            )
+            .hint("look for components that call one another in a loop, or nest fewer of them"),
+        }
     }
 
     /// A Tera error as a problem at its template's line; one Tera gives no
@@ -252,10 +267,8 @@ impl Theme {
             Some((file, _)) => Location::file(file),
             None => Location::file(TEMPLATES_DIR),
         };
-        if error.to_string().contains("recursion depth for components")
-            && let Some(problem) = self.endless_component()
-        {
-            return problem;
+        if error.to_string().contains("recursion depth for components") {
+            return self.components_too_deep(fallback);
         }
         let mut problems = compile::problems(error, &self.sources, &fallback);
         problems.truncate(1);

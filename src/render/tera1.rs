@@ -6,7 +6,6 @@
 /// Filters, tests and functions of Tera 1 that Tera 2 renamed or removed,
 /// with what to write instead.
 const RENAMED: &[(&str, &str, &str)] = &[
-    ("filter", "escape", "write `escape_html`"),
     ("filter", "as_str", "write `str`"),
     ("filter", "linebreaksbr", "write `newlines_to_br`"),
     ("filter", "trim_start_matches", "write `trim_start(pat=\"...\")`"),
@@ -91,15 +90,19 @@ pub(super) fn explain(message: &str, line: &str) -> Option<(String, String)> {
             "Tera 2 reads \\n, \\t, \\r, \\\", \\' and \\\\ in strings: write \\\\ for a backslash",
         );
     }
-    let list_item = [
-        "Found integer but expected identifier",
-        "Found float but expected identifier",
-    ];
-    if list_item.iter().any(|m| message.contains(m)) {
-        return said(
-            "a list item is written `list.0`, which Tera 2 does not read",
-            "write `list[0]`",
-        );
+    if message.contains("but expected identifier") {
+        if dotted_number(&compact) {
+            return said(
+                "a list item is written `list.0`, which Tera 2 does not read",
+                "write `list[0]`",
+            );
+        }
+        if positional_argument(&compact) {
+            return said(
+                "an argument is given by its place, as Tera 1 allowed for some",
+                "give every argument of a filter, test or function by name: `round(precision=2)`, `truncate(length=5)`, `divisible_by(divisor=3)`",
+            );
+        }
     }
     if message.contains("cannot be converted to an int") {
         return said(
@@ -118,6 +121,28 @@ pub(super) fn explain(message: &str, line: &str) -> Option<(String, String)> {
         .map(|(kind, name, hint)| (format!("Tera 2 has no {kind} `{name}`"), hint.to_string()))
 }
 
+/// Whether `line` holds a name followed by a dot and a digit (`list.0`).
+fn dotted_number(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    (1..bytes.len().saturating_sub(1)).any(|at| {
+        let before = bytes[at - 1];
+        bytes[at] == b'.'
+            && bytes[at + 1].is_ascii_digit()
+            && (before.is_ascii_alphabetic() || matches!(before, b'_' | b']' | b')'))
+    })
+}
+
+/// Whether `line` calls something with a value where a name should come
+/// (`round(2)`, `replace("a", "b")`).
+fn positional_argument(line: &str) -> bool {
+    line.match_indices('(').any(|(at, _)| {
+        let rest = line[at + 1..].trim_start();
+        let named_before = line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+        named_before
+            && rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '"' | '\'' | '`' | '-' | '['))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::explain;
@@ -130,8 +155,8 @@ mod tests {
         assert!(import.1.contains("every component"), "{import:?}");
         let call = explain("Found `:` but expected `}}`", "{{ m::card(title=\"x\") }}").unwrap();
         assert!(call.1.contains("{{ <name"), "{call:?}");
-        let filter = explain("Unknown filter `escape`", "{{ x | escape }}").unwrap();
-        assert_eq!(filter.1, "write `escape_html`");
+        let filter = explain("Unknown filter `as_str`", "{{ x | as_str }}").unwrap();
+        assert_eq!(filter.1, "write `str`");
         let test = explain("Unknown test `divisibleby`", "{% if x is divisibleby(3) %}").unwrap();
         assert!(test.1.contains("divisible_by"));
         let concat = explain("Unknown filter `concat`", "{{ a | concat(with=b) }}").unwrap();
@@ -140,6 +165,27 @@ mod tests {
         assert_eq!(object.1, "write `map`");
         let item = explain("Found integer but expected identifier.", "{{ list.0 }}").unwrap();
         assert_eq!(item.1, "write `list[0]`");
+        let float = explain(
+            "Found float but expected identifier.",
+            "{{ page.extra.figures.0.value }}",
+        )
+        .unwrap();
+        assert_eq!(float.1, "write `list[0]`");
+        for positional in [
+            "{{ x | round(2) }}",
+            "{% if 3 is divisibleby(3) %}",
+            "{{ a | replace(\"a\", \"b\") }}",
+        ] {
+            let by_name = explain("Found integer but expected identifier.", positional).unwrap();
+            assert!(by_name.1.contains("by name"), "{positional}: {by_name:?}");
+        }
+        assert_eq!(
+            explain(
+                "Found integer but expected identifier.",
+                "{{ 1.5 | round(precision=2) }}"
+            ),
+            None
+        );
         let escape = explain("unexpected escape character", "{{ \"\\u003c\" }}").unwrap();
         assert!(escape.1.contains("write \\\\ for a backslash"), "{escape:?}");
         let int = explain(

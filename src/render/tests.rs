@@ -68,9 +68,14 @@ fn links_are_what_a_template_extends_includes_defines_and_calls() {
         "{% component card(title: string) %}{{ <icon name=\"x\" /> }}{% endcomponent card %}\n",
         "{% <ui.panel title> %}{{ body }}{% </ui.panel> %}\n",
         "{% if a < 3 %}{% endif %}",
+        "{# {% include \"commented.html\" %} #}{% raw %}{% extends \"shown.html\" %}{{ <shown /> }}{% endraw %}",
     ));
-    assert_eq!(links.extends.as_deref(), Some("base.html"));
-    assert_eq!(links.includes, ["parts/nav.html"]);
+    let extends = links.extends.as_ref().unwrap();
+    assert_eq!((extends.name.as_str(), extends.at), ("base.html", 13));
+    assert_eq!(
+        links.includes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(),
+        ["parts/nav.html"]
+    );
     assert_eq!(links.defines, ["card"]);
     assert_eq!(links.calls, ["icon", "ui.panel"]);
 }

@@ -18,6 +18,7 @@ mod readme;
 mod serve;
 mod shortcodes;
 mod storm;
+mod template_limits;
 mod templates;
 mod theme;
 mod watch;
