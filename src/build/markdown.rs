@@ -220,6 +220,10 @@ fn body_error(error: BodyError, at: &dyn Fn(usize) -> Location) -> Error {
                 .filter(|variable| !variable.contains('.'));
             let message = match needs {
                 Some(argument) => format!("the shortcode `{name}` needs an argument `{argument}`"),
+                // Where in the templates, when Tera says.
+                None if problem.at.path == std::path::Path::new(crate::render::TEMPLATES_DIR) => {
+                    format!("the call of `{name}` failed: {message}")
+                }
                 None => format!("the call of `{name}` failed: {message} ({})", problem.at),
             };
             let hint = match needs {
