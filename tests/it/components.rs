@@ -85,3 +85,18 @@ fn the_bundled_theme_works_on_another_topic() {
         "glossary entries carry their ids"
     );
 }
+
+#[test]
+fn a_date_and_a_time_read_alike_as_dates() {
+    let site = Site::fixture("components");
+    site.write(
+        "content/dated.md",
+        "+++\ntitle = \"Dated\"\ndate = 2025-05-12\nupdated = 2025-06-03T23:30:00-05:00\n+++\nText.\n",
+    );
+    site.build();
+    let html = site.read("public/dated/index.html");
+    assert!(
+        html.contains("<span>Published <time datetime=\"2025-05-12\">12 May 2025</time></span><span>Updated <time datetime=\"2025-06-03T23:30:00-05:00\">3 June 2025</time></span>"),
+        "{html}"
+    );
+}
