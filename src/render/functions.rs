@@ -60,7 +60,7 @@ pub const CACHEBUST_DIGITS: usize = 16;
 /// output path (`style.css`), relative to the page being written. With
 /// `cachebust=true`, a file's address ends in `?h=` and a hash of its
 /// content, so that hosts may cache it for good: a changed file gets a new
-/// address.
+/// address. With `optional=true`, a path that is not there gives "".
 pub(super) struct GetUrl {
     pub(super) index: Arc<UrlIndex>,
     pub(super) files: Arc<FileHashes>,
@@ -88,6 +88,17 @@ impl GetUrl {
                 }
             },
         };
+        let optional = match kwargs.get::<tera::Value>("optional")? {
+            None => false,
+            Some(value) => match value.as_bool() {
+                Some(optional) => optional,
+                None => {
+                    return fail(format!(
+                        "`get_url` needs `optional` as true or false, not `{value}`"
+                    ));
+                }
+            },
+        };
         let target = match path.strip_prefix("@/") {
             Some(source) => self.index.by_source(source),
             None => self.index.by_output(&path),
@@ -105,6 +116,8 @@ impl GetUrl {
             Some(Target::Document { file, .. } | Target::File(file)) => url(urls::from_root(file)),
             Some(Target::Unusable) => url(String::new()),
             Some(Target::Draft) => fail(format!("`{path}` is a draft, which this build leaves out")),
+            // A file a site may or may not have (`extra.css`).
+            None if optional => url(String::new()),
             None => fail(format!("`{path}` is not a page or file of this site")),
         }
     }

@@ -100,3 +100,18 @@ fn a_date_and_a_time_read_alike_as_dates() {
         "{html}"
     );
 }
+
+#[test]
+fn a_sites_extra_css_comes_after_the_themes_stylesheet() {
+    let site = Site::fixture("components");
+    site.build();
+    let home = site.read("public/index.html");
+    assert!(!home.contains("extra.css"), "{home}");
+    site.write("templates/extra.css", ".lead { font-style: italic; }\n");
+    site.build();
+    let home = site.read("public/index.html");
+    let theme = home.find("href=\"style.css?h=").expect("the theme's stylesheet");
+    let extra = home.find("href=\"extra.css?h=").expect("the site's extra.css");
+    assert!(theme < extra, "{home}");
+    assert_eq!(site.read("public/extra.css"), ".lead { font-style: italic; }\n");
+}
