@@ -21,6 +21,8 @@ pub(super) fn new_tera() -> Tera {
     tera.register_filter("spaceless", tera_contrib::regex::spaceless);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
+    // Tera's own groups by a hash map whose order changes from run to run.
+    tera.register_filter("group_by", group_by);
     for name in ["get_url", "load_data"] {
         tera.register_function(name, move |_: Kwargs, _: &State| -> TeraResult<tera::Value> {
             Err(tera::Error::message(format!(
@@ -29,6 +31,52 @@ pub(super) fn new_tera() -> Tera {
         });
     }
     tera
+}
+
+/// `group_by(attribute=...)`: the items of a list grouped by the value at
+/// `attribute`, the groups in the order their first item comes, so that
+/// the same input gives the same page. Items whose value is none are left
+/// out, as Tera's own filter does.
+fn group_by(items: &[tera::Value], kwargs: Kwargs, _: &State) -> TeraResult<tera::Map> {
+    use tera::value::Key;
+    let attribute = kwargs.must_get::<&str>("attribute")?;
+    let mut groups: Vec<(Key<'static>, Vec<tera::Value>)> = Vec::new();
+    let mut index: HashMap<Key<'static>, usize> = HashMap::new();
+    for (at, item) in items.iter().enumerate() {
+        let value = item.get_from_path(attribute).ok_or_else(|| {
+            tera::Error::message(format!(
+                "item {at} of the list (a {}) has nothing at `{attribute}`",
+                item.name()
+            ))
+        })?;
+        let key = if value.is_none() {
+            continue;
+        } else if let Some(text) = value.as_str() {
+            Key::String(Arc::from(text))
+        } else if let Some(number) = value.as_i64() {
+            Key::I64(number)
+        } else if let Some(number) = value.as_u64() {
+            Key::U64(number)
+        } else if let Some(flag) = value.as_bool() {
+            Key::Bool(flag)
+        } else {
+            return Err(tera::Error::message(format!(
+                "`group_by` groups by text, whole numbers or true/false, and `{attribute}` of item {at} is a {}",
+                value.name()
+            )));
+        };
+        match index.get(&key) {
+            Some(&group) => groups[group].1.push(item.clone()),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![item.clone()]));
+            }
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(key, items)| (key, tera::Value::from(items)))
+        .collect())
 }
 
 /// Uses of `__tera_context`, which Tera 2 makes from a map without an

@@ -172,3 +172,20 @@ fn a_component_defined_under_shortcodes_is_called_as_a_component() {
         .failure(1)
         .stderr_has("`t` of the component `box` is an integer, and `box` takes a string there");
 }
+
+#[test]
+fn groups_come_in_the_order_of_their_first_item_on_every_run() {
+    let site = Site::base();
+    site.write(
+        "content/data/rows.toml",
+        "[[rows]]\nname = \"b\"\nn = 1\n[[rows]]\nname = \"a\"\nn = 2\n[[rows]]\nname = \"b\"\nn = 3\n[[rows]]\nname = \"c\"\nn = 4\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% set d = load_data(path=\"data/rows.toml\") %}{% for name, rows in d.rows | group_by(attribute=\"name\") %}{{ name }}:{% for r in rows %}{{ r.n }}{% endfor %} {% endfor %}",
+    );
+    for _ in 0..5 {
+        site.build();
+        assert_eq!(site.read("public/alpha/index.html"), "b:13 a:2 c:4 ");
+    }
+}
