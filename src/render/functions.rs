@@ -9,6 +9,26 @@ fn fail<T>(message: String) -> TeraResult<T> {
     Err(tera::Error::message(message))
 }
 
+/// An error for an argument of `function` that is not one of `known`
+/// (a misspelt `cachebust` would otherwise be left out without a word).
+fn known_arguments(function: &str, kwargs: &Kwargs, known: &[&str]) -> TeraResult<()> {
+    let Some(unknown) = kwargs
+        .iter()
+        .filter_map(|(key, _)| key.as_str())
+        .find(|key| !known.contains(key))
+    else {
+        return Ok(());
+    };
+    let quoted: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+    let near = crate::suggest::nearest(unknown, known)
+        .map(|near| format!(": did you mean `{near}`?"))
+        .unwrap_or_default();
+    fail(format!(
+        "`{function}` takes {}, and no `{unknown}`{near}",
+        quoted.join(", ")
+    ))
+}
+
 /// The files of the output that are copied, not rendered (assets under
 /// `content/`, the theme's stylesheet and icons), for
 /// `get_url(..., cachebust=true)`: each file's content hash, read once, on
@@ -68,6 +88,7 @@ pub(super) struct GetUrl {
 
 impl GetUrl {
     pub(super) fn call(&self, kwargs: &Kwargs) -> TeraResult<tera::Value> {
+        known_arguments("get_url", kwargs, &["path", "cachebust", "optional"])?;
         let path = match kwargs.get::<tera::Value>("path")? {
             Some(value) => match value.as_str() {
                 Some(path) => path.to_string(),
@@ -130,6 +151,7 @@ pub(super) struct LoadData {
 
 impl LoadData {
     pub(super) fn call(&self, kwargs: &Kwargs) -> TeraResult<tera::Value> {
+        known_arguments("load_data", kwargs, &["path"])?;
         let Some(path) = kwargs.get::<tera::Value>("path")?.filter(tera::Value::is_string) else {
             return Err(tera::Error::message(
                 "`load_data` needs a `path` as text, e.g. load_data(path=\"data/figures.toml\")",

@@ -189,3 +189,23 @@ fn groups_come_in_the_order_of_their_first_item_on_every_run() {
         assert_eq!(site.read("public/alpha/index.html"), "b:13 a:2 c:4 ");
     }
 }
+
+#[test]
+fn a_misspelt_argument_of_get_url_or_load_data_is_an_error() {
+    let site = Site::base();
+    site.write(
+        "templates/page.html",
+        "<link href=\"{{ get_url(path='style.css', cachbust=true) }}\">",
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates/page.html:1:16: template error: `get_url` takes `path`, `cachebust`, `optional`, and no `cachbust`: did you mean `cachebust`?");
+    site.write("content/data/a.toml", "n = 1\n");
+    site.write(
+        "templates/page.html",
+        "{% set a = load_data(path='data/a.toml', required=false) %}{{ a.n }}",
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("`load_data` takes `path`, and no `required`");
+}
