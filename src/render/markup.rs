@@ -112,11 +112,28 @@ impl Theme {
             FOOTNOTE_BACKREF,
             FOOTNOTES,
         ];
+        // A part some template includes or extends is in use.
+        let used: HashSet<String> = self
+            .sources
+            .values()
+            .flat_map(|(_, text)| {
+                let links = super::Links::of(text);
+                links
+                    .includes
+                    .into_iter()
+                    .chain(links.extends)
+                    .map(|named| named.name)
+            })
+            .collect();
+        // Near: a letter or two from a markup template's name
+        // (`headings.html`, `footnote.html`), not any other part there.
+        let near = |name: &str| known.iter().find(|k| strsim::levenshtein(name, k) <= 2).copied();
         self.sources
             .iter()
             .filter(|(name, _)| name.starts_with("markup/") && !known.contains(&name.as_str()))
+            .filter(|(name, _)| !used.contains(name.as_str()))
             .filter_map(|(name, (file, _))| {
-                let near = crate::suggest::nearest(name, &known)?;
+                let near = near(name)?;
                 let problem = Problem::new(
                     Location::file(file),
                     format!("`{name}` is not one of the markup templates, so nothing uses it"),

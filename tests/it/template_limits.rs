@@ -209,3 +209,28 @@ fn a_misspelt_argument_of_get_url_or_load_data_is_an_error() {
         .failure(1)
         .stderr_has("`load_data` takes `path`, and no `required`");
 }
+
+#[test]
+fn only_a_name_near_a_markup_templates_is_taken_for_a_misspelling() {
+    let site = Site::base();
+    site.write("templates/markup/headings.html", "{{ text | safe }}");
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates/markup/headings.html: `markup/headings.html` is not one of the markup templates, so nothing uses it")
+        .stderr_has("did you mean `markup/heading.html`? rename the file");
+    site.remove("templates/markup/headings.html");
+    // Parts, used or not, with names of their own.
+    site.write("templates/markup/anchor.html", "<a href=\"#{{ id }}\">#</a>");
+    site.write("templates/markup/icon.html", "<i></i>");
+    site.write(
+        "templates/markup/heading.html",
+        "{{ text | safe }} {% include \"markup/anchor.html\" %}",
+    );
+    site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++\n## Hi\n");
+    site.build();
+    let alpha = site.read("public/alpha/index.html");
+    assert!(
+        alpha.contains("<h2 id=\"hi\">Hi <a href=\"#hi\">#</a></h2>"),
+        "{alpha}"
+    );
+}
