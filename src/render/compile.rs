@@ -164,7 +164,8 @@ pub(super) fn compile(sources: &BTreeMap<String, (PathBuf, String)>) -> Result<C
                             texts.insert(name.as_str(), fitted);
                         }
                         None => {
-                            left_out.entry(name.clone()).or_insert(problem);
+                            let cause = root_cause(&problem, sources, &left_out).unwrap_or(problem);
+                            left_out.entry(name.clone()).or_insert(cause);
                         }
                     }
                 }
@@ -212,6 +213,44 @@ fn block_extent(text: &str, name: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// What a built-in template's problem comes from, when the site's files
+/// caused it: a component or a parent the site's file of the same name
+/// replaced without defining it, or a built-in template left out before.
+fn root_cause(
+    problem: &Problem,
+    sources: &BTreeMap<String, (PathBuf, String)>,
+    left_out: &BTreeMap<String, Problem>,
+) -> Option<Problem> {
+    let quoted = |prefix: &str| {
+        let rest = problem.message.split(prefix).nth(1)?;
+        rest.split('`').next().map(str::to_string)
+    };
+    if let Some(parent) = quoted("extends template `") {
+        return left_out.get(&parent).cloned();
+    }
+    let component = quoted("Unknown component `")?;
+    // The built-in file that defines it, as the built-in theme has it.
+    let definer = built_in_files().into_iter().find_map(|(name, bytes)| {
+        let text = std::str::from_utf8(bytes).ok()?;
+        Links::of(text).defines.contains(&component).then_some(name)
+    })?;
+    if let Some(earlier) = left_out.get(&definer) {
+        return Some(earlier.clone());
+    }
+    let (file, _) = sources
+        .get(&definer)
+        .filter(|(file, _)| !file.starts_with(BUILT_IN_LABEL))?;
+    let problem = Problem::new(
+        Location::file(file),
+        format!(
+            "this file replaces the built-in `{definer}`, which defined the component `{component}` the built-in theme calls, and defines no `{component}`"
+        ),
+    );
+    Some(problem.hint(format!(
+        "define `{component}` here too (with the arguments the built-in one takes: see the README), or name the file otherwise"
+    )))
 }
 
 /// The built-in template a problem is in.

@@ -234,3 +234,23 @@ fn only_a_name_near_a_markup_templates_is_taken_for_a_misspelling() {
         "{alpha}"
     );
 }
+
+#[test]
+fn a_file_that_replaces_a_built_in_component_without_it_is_the_error() {
+    let site = Site::fixture("zola-components");
+    site.write(
+        "templates/components/quote.html",
+        "{% component citation(speaker: string) %}{{ speaker }}{% endcomponent citation %}",
+    );
+    site.write(
+        "content/glossary.toml",
+        "[[terms]]\nterm = \"plot\"\ndefinition = \"A bed.\"\n",
+    );
+    let run = site.run(&["build"]).failure(1);
+    run.stderr_has("templates/components/quote.html: this file replaces the built-in `components/quote.html`, which defined the component `quote` the built-in theme calls, and defines no `quote`");
+    assert!(
+        !run.describe().contains("(built-in theme)/page.html"),
+        "{}",
+        run.describe()
+    );
+}
