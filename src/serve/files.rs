@@ -46,10 +46,21 @@ pub(super) async fn files(State(shared): State<Arc<Shared>>, method: Method, uri
                 with_base(bytes, depth),
                 served,
             ),
-            _ => refused(StatusCode::NOT_FOUND),
+            // No page and no 404 page: before a first good build, say so
+            // in a page that carries the snippet, so the errors show over
+            // it and the next good build reloads it.
+            _ => respond(
+                StatusCode::NOT_FOUND,
+                Path::new("404.html"),
+                NOTHING_BUILT.as_bytes().to_vec(),
+                served,
+            ),
         },
     }
 }
+
+/// What a page that is not there shows when the site has no 404 page.
+const NOTHING_BUILT: &str = "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Not found</title></head>\n<body><p>There is no page here: the site has no such page, or has not been built yet.</p></body>\n</html>\n";
 
 /// The redirect from a folder's address without its `/` to the address
 /// with it. Relative to the request (`./name/`), so it can never lead to

@@ -622,3 +622,37 @@ fn slow_clients_do_not_starve_the_server_or_its_rebuilds() {
     let reconnected = slow.join().unwrap();
     assert!(reconnected > 0, "the cap closed slow clients");
 }
+
+#[test]
+fn before_a_first_good_build_pages_show_the_errors_and_reload_after_the_fix() {
+    let site = Site::base();
+    site.write("templates/page.html", "{{ nope }");
+    let (server, address) = start(&site);
+    let page = http_get(&address, "/alpha/");
+    assert_eq!(page.status, 404);
+    assert_eq!(
+        page.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    let text = page.text();
+    assert!(text.contains("data-explainer-live-reload"), "{text}");
+    let since = build_of(&text).expect("the page names its build").to_string();
+    assert_eq!(
+        first_event(&address, &format!("?since={since}"), Duration::from_secs(10)).as_deref(),
+        Some("failed"),
+        "the errors show over the page as its channel opens"
+    );
+    site.write("templates/page.html", "{{ page.title }}");
+    assert!(wait_until(Duration::from_secs(10), || http_get(
+        &address, "/alpha/"
+    )
+    .status
+        == 200));
+    assert!(http_get(&address, "/alpha/").text().starts_with("Alpha"));
+    assert_eq!(
+        first_event(&address, &format!("?since={since}"), Duration::from_secs(10)).as_deref(),
+        Some("reload"),
+        "the page from before the fix reloads"
+    );
+    assert!(server.interrupt().success());
+}
