@@ -212,6 +212,9 @@ fn render_one(
         Ok(html) => html,
         Err(problem) => return Outcome::Failed(problem, source),
     };
+    if let Some(problem) = glossary_targets_missing(job, keys, template, &html) {
+        return Outcome::Failed(problem, source);
+    }
     if let Job::Doc(doc) = job {
         // The whole page: the template's own elements and the Markdown's.
         for id in crate::markdown::repeated_html_ids(&html) {
@@ -227,6 +230,40 @@ fn render_one(
         }
     }
     deliver(file, html, sink)
+}
+
+/// On the glossary page, an id of a term that its HTML lacks: every page
+/// that uses the term links to it there, so a template that does not
+/// write it (or a block of it that the site's parent template lacks)
+/// breaks those links.
+fn glossary_targets_missing(job: Job, keys: &RenderKeys, template: &str, html: &str) -> Option<Problem> {
+    let Job::Doc(at) = job else {
+        return None;
+    };
+    let content = keys.content;
+    let glossary = content.glossary.as_ref()?;
+    if content.doc(at).source != crate::content::glossary::GLOSSARY_FILE {
+        return None;
+    }
+    let mut ids = crate::markdown::IdSet::default();
+    crate::markdown::collect_html_ids(html, &mut ids);
+    let mut missing = glossary.terms.iter().filter(|t| !ids.contains(&t.id));
+    let first = missing.next()?;
+    let more = match missing.count() {
+        0 => String::new(),
+        others => format!(" (and {others} more)"),
+    };
+    let file = keys.theme.template_file(template);
+    let problem = Problem::new(
+        crate::error::Location::file(file),
+        format!(
+            "the glossary page has no element with the id `{}`{more}, which pages that use the term link to",
+            first.id
+        ),
+    );
+    Some(problem.hint(
+        "write each term's id in the glossary's template (`id=\"{{ t.id }}\"`); the built-in glossary.html fills the block `before_content`, which a site's own page.html must then have",
+    ))
 }
 
 /// A rendered page, relative to where it is: written to the sink at once

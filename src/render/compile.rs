@@ -403,6 +403,8 @@ fn hint_for(message: &str, syntax: bool) -> &'static str {
         "give the component a condition under which it stops calling itself"
     } else if has("nesting is too deep") || has("too complex") || has("nested brackets") {
         "nest fewer blocks or brackets inside each other"
+    } else if has("is not defined in any parent template") {
+        "a template fills only blocks its parent has: check the name against the parent's {% block %} tags"
     } else if has("is not defined") || has("undefined") {
         "check the name, or give a default: `x or \"\"`, `x | default(value=\"\")`, or `{% if x is defined %}`"
     } else if has("Unknown component") {

@@ -195,6 +195,14 @@ impl Theme {
         fields
     }
 
+    /// The file a template comes from, for messages.
+    pub fn template_file(&self, name: &str) -> PathBuf {
+        self.sources.get(name).map_or_else(
+            || PathBuf::from(format!("{TEMPLATES_DIR}/{name}")),
+            |(file, _)| file.clone(),
+        )
+    }
+
     /// The template files, by name.
     pub fn template_names(&self) -> impl Iterator<Item = &str> {
         self.sources.keys().map(String::as_str)

@@ -65,3 +65,34 @@ fn links_to_the_glossary_file_work() {
             .contains("href=\"../glossary/index.html#note\"")
     );
 }
+
+#[test]
+fn a_glossary_page_without_the_terms_ids_is_an_error() {
+    // A site's page.html without the block the built-in glossary.html
+    // fills: the terms would be left out, and every link to them broken.
+    let site = Site::base();
+    site.write(
+        "content/glossary.toml",
+        "[[terms]]\nterm = \"tariff\"\ndefinition = \"A tax.\"\n",
+    );
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block body %}{{ page.content | safe }}{% endblock body %}",
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("(built-in theme)/glossary.html: the glossary page has no element with the id `tariff`, which pages that use the term link to (rendering content/glossary.toml)");
+    // A glossary template of the site's own that leaves out the ids.
+    site.write(
+        "templates/glossary.html",
+        "{% for t in glossary %}<dt>{{ t.term }}</dt>{% endfor %}",
+    );
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("templates/glossary.html: the glossary page has no element with the id `tariff`");
+    site.write(
+        "templates/glossary.html",
+        "{% for t in glossary %}<dt id=\"{{ t.id }}\">{{ t.term }}</dt>{% endfor %}",
+    );
+    site.build();
+}

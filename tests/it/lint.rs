@@ -77,7 +77,7 @@ fn ids_are_unique_across_the_whole_page_the_themes_own_included() {
     site.write("content/alpha.md", "+++\ntitle = \"Alpha\"\n+++\nText.\n");
     site.write(
         "templates/page.html",
-        "{% extends \"base.html\" %}{% block content %}<p id=\"twice\">a</p><p id=\"twice\">b</p>{% endblock content %}",
+        "{% extends \"base.html\" %}{% block content %}<p id=\"twice\">a</p><p id=\"twice\">b</p>{% block before_content %}{% endblock before_content %}{% endblock content %}",
     );
     site.run(&["build"])
         .failure(1)
