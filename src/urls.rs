@@ -107,6 +107,16 @@ pub fn relativize<'t>(text: &'t str, output_file: &str) -> Cow<'t, str> {
     Cow::Owned(out)
 }
 
+/// Whether `text` holds part of a [`root`] marker that a template changed
+/// (a filter on an address from `get_url` or on `page.content`): U+FDD0
+/// without the rest of the marker. No input holds one, so any is a marker
+/// the relativizer would leave in the page. (The encoded form is not
+/// looked for: as text, an editor may write it.)
+pub fn has_damaged_marker(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), "\u{FDD0}".as_bytes())
+        .any(|at| !text[at..].starts_with(root()))
+}
+
 /// [`relativize`] as the pieces that, in order, make up its result: stretches
 /// of `text` and `../`s, none copied (a page can be written from them as
 /// they are).

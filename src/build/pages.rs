@@ -215,6 +215,14 @@ fn render_one(
     if let Some(problem) = glossary_targets_missing(job, keys, template, &html) {
         return Outcome::Failed(problem, source);
     }
+    if urls::has_damaged_marker(&html) {
+        let problem = Problem::new(
+            crate::error::Location::file(keys.theme.template_file(template)),
+            "the template changed an address: a filter on what `get_url` gives, or on `page.content`, breaks the links in it",
+        )
+        .hint("print addresses and content as they are (`{{ get_url(path=...) }}`, `{{ page.content | safe }}`)");
+        return Outcome::Failed(problem, source);
+    }
     if let Job::Doc(doc) = job {
         // The whole page: the template's own elements and the Markdown's.
         for id in crate::markdown::repeated_html_ids(&html) {

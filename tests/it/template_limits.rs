@@ -254,3 +254,26 @@ fn a_file_that_replaces_a_built_in_component_without_it_is_the_error() {
         run.describe()
     );
 }
+
+#[test]
+fn a_filter_that_changes_an_address_is_an_error_not_a_broken_link() {
+    let site = Site::base();
+    for written in [
+        "{{ get_url(path=\"@/alpha.md\") | reverse }}",
+        "{{ get_url(path=\"style.css\") | truncate(length=5) }}",
+        "{% set u = get_url(path=\"@/alpha.md\") %}<a href=\"{{ u[:3] }}\">x</a>",
+    ] {
+        site.write(
+            "content/alpha.md",
+            "+++\ntitle = \"Alpha\"\n+++\n[Notes](@/notes/_index.md)\n",
+        );
+        site.write("templates/page.html", written);
+        let run = site.run(&["build"]);
+        assert!(
+            run.describe()
+                .contains("templates/page.html: the template changed an address"),
+            "{written}: {}",
+            run.describe()
+        );
+    }
+}
