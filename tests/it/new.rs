@@ -62,6 +62,22 @@ fn a_new_site_builds_at_once_and_shows_every_component() {
             "class=\"glossary-term\" href=\"../glossary/index.html#front-matter\"",
         ),
         ("what we know / what we don't", "class=\"block known-block\""),
+        (
+            "who is who",
+            "<h2 id=\"members_title\" class=\"block__title\">Who makes an explainer</h2>",
+        ),
+        (
+            "quotes from the front matter",
+            "<p>“Vigorous writing is concise.”</p>",
+        ),
+        (
+            "a key figure in the text",
+            "<span class=\"figure__number\">4</span>",
+        ),
+        (
+            "a chart with its table",
+            "<caption>Figures in this chart</caption>",
+        ),
         ("a footnote", "<section class=\"footnotes\" aria-label=\"Notes\">"),
     ] {
         assert!(page.contains(mark), "{component}: {mark}");
