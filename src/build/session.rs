@@ -500,10 +500,10 @@ fn file_hashes(content: &Content, theme: Option<&Theme>) -> FileHashes {
 /// Each thread that renders pages gets a stack of this size. Tera 2 calls
 /// itself for each template a page includes (up to
 /// [`crate::render::MAX_CHAIN_DEPTH`]) within each component a component
-/// calls (up to 20): the deepest of these, 20 components each through 32
-/// includes, needs about 64 MiB in a build without optimisation and a
-/// quarter of that in a release build, where the threads' default is 2
-/// MiB. Only the part a render uses is ever touched.
+/// calls (up to 21 from Markdown): the deepest of these, 21 components
+/// each through 32 includes, needs about 64 MiB in a build without
+/// optimisation and a quarter of that in a release build, where the
+/// threads' default is 2 MiB. Only the part a render uses is touched.
 const WORKER_STACK: usize = 128 << 20;
 
 /// Sets up the worker threads, once, before anything runs on them; later
