@@ -385,6 +385,13 @@ fn explained(at: Location, message: &str, syntax: bool) -> Problem {
             "{hint} (what changed since Tera 1: {TERA_MIGRATION_GUIDE})"
         ));
     }
+    if message.starts_with("Found `.` but expected")
+        && line.split_whitespace().collect::<String>().contains(").")
+    {
+        return Problem::new(at, format!("template error: {message}")).hint(
+            "Tera reads no field of what a function gives: `{% set data = load_data(path=...) %}`, then `data.field`",
+        );
+    }
     if let Some(name) = message
         .strip_prefix("Unknown template `")
         .and_then(|rest| rest.strip_suffix('`'))

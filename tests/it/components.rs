@@ -115,3 +115,23 @@ fn a_sites_extra_css_comes_after_the_themes_stylesheet() {
     assert!(theme < extra, "{home}");
     assert_eq!(site.read("public/extra.css"), ".lead { font-style: italic; }\n");
 }
+
+#[test]
+fn reading_time_counts_the_blocks_the_reader_reads() {
+    let site = Site::fixture("components");
+    let summary = "word ".repeat(150);
+    let mut page = String::from("+++\ntitle = \"Long timeline\"\n");
+    for step in 0..3 {
+        page.push_str(&format!(
+            "[[extra.events]]\nwhen = \"Step {step}\"\ntitle = \"Step\"\nsummary = \"{summary}\"\n"
+        ));
+    }
+    page.push_str("+++\nA short text.\n");
+    site.write("content/long.md", &page);
+    site.build();
+    // 3 words of text and 3 × 153 in the timeline: 462 words, 3 minutes.
+    let html = site.read("public/long/index.html");
+    assert!(html.contains("<span>3 min read</span>"), "{html}");
+    let home = site.read("public/index.html");
+    assert!(home.contains("<p class=\"card__meta\">3 min read</p>"), "{home}");
+}
