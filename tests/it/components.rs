@@ -52,9 +52,17 @@ fn the_bundled_theme_works_on_another_topic() {
         "and its figures as a table"
     );
     assert_eq!(
-        stages.matches("over 40 mm").count(),
+        stages.matches("over 40 mm — the gauge overflowed").count(),
         2,
-        "a bound is labelled as a bound, in the chart and the table"
+        "a bound is labelled as a bound, with its note, in the chart and the table"
+    );
+    assert!(
+        stages.contains("<td>10 mm</td>"),
+        "a bar without a note shows its value"
+    );
+    assert!(
+        !stages.contains("fill=\"url("),
+        "an open end is not drawn as a bar of some length"
     );
     assert!(
         stages.contains("href=\"../glossary/index.html#evaporation\" aria-describedby=\"glossary-evaporation\">Evaporation</a>"),
