@@ -143,3 +143,27 @@ fn reading_time_counts_the_blocks_the_reader_reads() {
     let home = site.read("public/index.html");
     assert!(home.contains("<p class=\"card__meta\">3 min read</p>"), "{home}");
 }
+
+#[test]
+fn reference_pages_are_listed_apart_and_unnumbered_on_the_home_page() {
+    let site = Site::fixture("components");
+    site.write(
+        "content/colophon.md",
+        "+++\ntitle = \"Colophon\"\nweight = 99\n\n[extra]\nreference = true\n+++\nHow this site is made.\n",
+    );
+    site.build();
+    let home = site.read("public/index.html");
+    let reference = home
+        .find("<h2 id=\"references_title\" class=\"block__title\">For reference</h2>")
+        .expect("a reference block");
+    let (stories, references) = home.split_at(reference);
+    assert!(stories.contains("card__number"), "{home}");
+    for page in ["glossary/index.html", "colophon/index.html"] {
+        let card = format!("class=\"card__link\" href=\"{page}\"");
+        assert!(
+            references.contains(&card) && !stories.contains(&card),
+            "{page}: {home}"
+        );
+    }
+    assert!(!references.contains("card__number"), "{home}");
+}
