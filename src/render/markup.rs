@@ -112,18 +112,12 @@ impl Theme {
             FOOTNOTE_BACKREF,
             FOOTNOTES,
         ];
-        // A part some template includes or extends is in use.
-        let used: HashSet<String> = self
-            .sources
+        // A part some template includes, extends or calls a component of
+        // is in use (the dependencies found when the theme loaded).
+        let used: HashSet<&str> = self
+            .reads
             .values()
-            .flat_map(|(_, text)| {
-                let links = super::Links::of(text);
-                links
-                    .includes
-                    .into_iter()
-                    .chain(links.extends)
-                    .map(|named| named.name)
-            })
+            .flat_map(|(_, deps)| deps.iter().map(String::as_str))
             .collect();
         // Near: a letter or two from a markup template's name
         // (`headings.html`, `footnote.html`), not any other part there.
