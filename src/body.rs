@@ -11,7 +11,7 @@ use std::ops::Range;
 use serde_json::{Map, Value};
 
 use crate::error::Problem;
-use crate::markdown::{self, LinkRewriter, Rendered, TermUse};
+use crate::markdown::{self, ClaimAt, LinkRewriter, Rendered, TermUse};
 use crate::shortcodes::{self, Call};
 
 /// Renders what Markdown calls: the theme's components, and shortcode
@@ -26,6 +26,12 @@ pub trait ShortcodeTemplates {
         args: &Map<String, Value>,
         body: Option<&str>,
     ) -> Result<String, CallFailure>;
+    /// Whether what `name` calls takes a `source` (a quote or a figure):
+    /// a call that gives none is then worth a lint.
+    fn takes_source(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
 }
 
 /// Why a call did not render.
@@ -59,6 +65,8 @@ pub enum BodyError {
         problem: Problem,
     },
 }
+
+mod claims;
 
 /// Whether `source` holds `{{` or `{%`, where a shortcode call could
 /// start: one pass over it for `{`, not one search for each pair.
@@ -159,6 +167,7 @@ impl Pass<'_, '_> {
         rendered.word_count += inner.word_count;
         rendered.lints.extend(inner.lints);
         rendered.repeated_ids.extend(inner.repeated_ids);
+        rendered.claims.extend(inner.claims);
         rendered
     }
 
@@ -201,27 +210,9 @@ impl Pass<'_, '_> {
         let Some(templates) = self.templates else {
             return String::new();
         };
-        let names = templates.names();
-        if !names.contains(&call.name) {
-            let known: Vec<&str> = names.iter().map(String::as_str).collect();
-            let hint = match crate::suggest::did_you_mean(&call.name, &known, str::to_string) {
-                Some(hint) => hint,
-                None if known.is_empty() => format!(
-                    "define it in a template with {{% component {}(...) %}}",
-                    call.name
-                ),
-                None => format!(
-                    "there are {}; define `{}` in a template with {{% component {}(...) %}}",
-                    known.join(", "),
-                    call.name,
-                    call.name
-                ),
-            };
-            self.errors.push(BodyError::Shortcode {
-                offset: base + call.span.start,
-                message: format!("there is no component or shortcode `{}`", call.name),
-                hint,
-            });
+        if !self.is_known(call, templates, base)
+            || !self.claims_checked(call, templates, source, base, rendered)
+        {
             return String::new();
         }
         let body_html = match call.body.clone() {
@@ -241,6 +232,7 @@ impl Pass<'_, '_> {
                 rendered.word_count += inner.word_count;
                 rendered.lints.extend(inner.lints);
                 rendered.repeated_ids.extend(inner.repeated_ids);
+                rendered.claims.extend(inner.claims);
                 Some(inner.html)
             }
         };
@@ -278,6 +270,58 @@ impl Pass<'_, '_> {
             }
         }
     }
+
+    /// Whether `call` names a component or shortcode there is; if not, the
+    /// error is recorded, with the nearest name.
+    fn is_known(&mut self, call: &Call, templates: &dyn ShortcodeTemplates, base: usize) -> bool {
+        let names = templates.names();
+        if !names.contains(&call.name) {
+            let known: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hint = match crate::suggest::did_you_mean(&call.name, &known, str::to_string) {
+                Some(hint) => hint,
+                None if known.is_empty() => format!(
+                    "define it in a template with {{% component {}(...) %}}",
+                    call.name
+                ),
+                None => format!(
+                    "there are {}; define `{}` in a template with {{% component {}(...) %}}",
+                    known.join(", "),
+                    call.name,
+                    call.name
+                ),
+            };
+            self.errors.push(BodyError::Shortcode {
+                offset: base + call.span.start,
+                message: format!("there is no component or shortcode `{}`", call.name),
+                hint,
+            });
+            return false;
+        }
+        true
+    }
+
+    /// Records the claims `call` makes on a source; false when it makes
+    /// one that cannot be checked (the error is recorded).
+    fn claims_checked(
+        &mut self,
+        call: &Call,
+        templates: &dyn ShortcodeTemplates,
+        source: &str,
+        base: usize,
+        rendered: &mut Inner,
+    ) -> bool {
+        match claims::of_call(call, source, base, templates.takes_source(&call.name)) {
+            Ok(found) => {
+                rendered.claims.extend(found.claims);
+                rendered.lints.extend(found.lint);
+            }
+            Err(error) => {
+                self.errors.push(*error);
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// What the calls' bodies and output add to the page that holds them.
@@ -287,6 +331,7 @@ struct Inner {
     word_count: usize,
     lints: Vec<markdown::Lint>,
     repeated_ids: Vec<String>,
+    claims: Vec<ClaimAt>,
 }
 
 /// `source` with each span of `edits` (sorted, apart) replaced by its

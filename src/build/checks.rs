@@ -70,6 +70,13 @@ pub(super) fn links_and_lint(
                 Problem::new(at, lint_found.message.clone()).hint(lint_found.hint),
             );
         }
+        for front_lint in &result.front_lints {
+            let at = Location::at_offset(&doc.file, &doc.text, front_lint.offset);
+            findings.lint(
+                lint,
+                Problem::new(at, front_lint.message.clone()).hint(super::citations::NO_SOURCE_HINT),
+            );
+        }
     }
     findings
 }

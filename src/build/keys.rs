@@ -138,6 +138,8 @@ pub(super) struct RenderKeys<'a> {
     pub(super) section_keys: &'a [u64],
     pub(super) page_keys: &'a [u64],
     pub(super) listing_keys: &'a [u64],
+    /// What the page listing the sources shows of every page's citations.
+    pub(super) sources: u64,
 }
 
 impl RenderKeys<'_> {
@@ -155,12 +157,14 @@ impl RenderKeys<'_> {
         let template = self
             .theme
             .template_hash(render::template_of(self.content, DocRef::Page(i)));
+        let lists_sources = self.content.pages[i].doc.source == crate::content::sources::SOURCES_PAGE;
         hash_of((
             "page",
             template,
             self.shared,
             self.listing_keys[i],
             self.page_keys[i],
+            lists_sources.then_some(self.sources),
         ))
     }
 

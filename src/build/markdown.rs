@@ -8,9 +8,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::Retention;
+use super::citations::{self, Citation, FrontLint};
 use super::keys::{fixed_ids_hash, hash_of};
 use crate::body::{self, BodyError, ShortcodeTemplates};
 use crate::content::glossary::GLOSSARY_FILE;
+use crate::content::sources::Sources;
 use crate::content::{Content, Document};
 use crate::error::{Error, Location, Problem};
 use crate::links::{AnchorCheck, PageLinks};
@@ -23,6 +25,10 @@ use crate::urls::{self, UrlIndex};
 pub(super) struct MarkdownResult {
     pub rendered: Rendered,
     pub anchors: Vec<AnchorCheck>,
+    /// The quotes, figures and claims found in their sources.
+    pub citations: Vec<Citation>,
+    /// Lints about the front matter's data.
+    pub front_lints: Vec<FrontLint>,
 }
 
 /// Each document's Markdown from the last render, by source file, with
@@ -36,6 +42,8 @@ pub(super) struct Env<'a> {
     pub glossary: Option<&'a Glossary>,
     /// The theme's markup for headings, glossary terms and footnotes.
     pub markup: &'a Markup,
+    /// What quotes and claims are checked against.
+    pub sources: &'a Sources,
     /// A hash of all of the above, part of every document's key.
     pub hash: u64,
 }
@@ -67,7 +75,7 @@ pub(super) fn glossary(content: &Content) -> Option<Glossary> {
 /// The hash of what every document's Markdown may refer to besides the
 /// addresses and settings: the glossary, the components and shortcode
 /// templates it may call, the ids the theme's pages hold, the theme's
-/// markup.
+/// markup, the sources.
 pub(super) fn env_hash(
     shared: u64,
     content: &Content,
@@ -79,6 +87,7 @@ pub(super) fn env_hash(
         shared,
         markup,
         content.glossary.as_ref().map(|g| &g.terms),
+        content.sources.hash,
         shortcodes.and(theme).map(Theme::callable_hash),
         theme.map(fixed_ids_hash),
     ))
@@ -109,7 +118,9 @@ pub(super) fn render_all(
             Some((cached, result)) if cached == key => (Arc::clone(result), Vec::new(), None),
             _ => {
                 let (result, errors) = render_one(doc, &text, env);
-                let to_report = !result.rendered.lints.is_empty() || !result.anchors.is_empty();
+                let to_report = !result.rendered.lints.is_empty()
+                    || !result.anchors.is_empty()
+                    || !result.front_lints.is_empty();
                 let give_back = retention.releases_texts() && to_report;
                 (Arc::new(result), errors, give_back.then_some(text))
             }
@@ -187,9 +198,13 @@ pub(super) fn render_one(doc: &Document, text: &str, env: &Env) -> (MarkdownResu
         .map(|broken| Error::link(Problem::new(at(broken.span.start), broken.message).hint(broken.hint)))
         .collect();
     errors.extend(body_errors.into_iter().map(|error| body_error(error, &at)));
+    let checked = citations::check(doc, text, &std::mem::take(&mut rendered.claims), env.sources);
+    errors.extend(checked.errors);
     let result = MarkdownResult {
         rendered,
         anchors: links.anchors,
+        citations: checked.citations,
+        front_lints: checked.lints,
     };
     (result, errors)
 }

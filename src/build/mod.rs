@@ -13,6 +13,7 @@
 
 mod addresses;
 mod checks;
+mod citations;
 mod keys;
 mod markdown;
 mod outputs;
@@ -20,6 +21,7 @@ mod pages;
 mod patch;
 mod retention;
 mod session;
+mod sources_page;
 mod theme;
 
 use std::collections::BTreeSet;

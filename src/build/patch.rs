@@ -70,9 +70,11 @@ impl Session {
             Arc::clone(&snapshot.index),
             Arc::clone(&snapshot.files),
             Arc::new(DataFiles::new(site_path(&self.options.root, CONTENT_DIR))),
+            &snapshot.content,
         );
         let theme = &*theme;
-        let shortcodes = ShortcodeRenderer::new(theme, &snapshot.config);
+        let shortcodes = ShortcodeRenderer::new(theme, &snapshot.config)
+            .with_sources(!snapshot.content.sources.list.is_empty());
         let mut errors = Vec::new();
         for (position, text) in bodies {
             let doc = snapshot.doc_mut(position);
@@ -83,6 +85,7 @@ impl Session {
                 shortcodes: Some(&shortcodes),
                 glossary: snapshot.glossary.as_ref(),
                 markup: &snapshot.markup,
+                sources: &snapshot.content.sources,
                 hash: snapshot.markdown_env,
             };
             let (key, result, found, source) = {
@@ -114,7 +117,8 @@ impl Session {
 /// be rendered again (a component or shortcode template, or one it
 /// includes or calls, changed; the markup; the ids the theme's pages hold).
 fn markdown_env(theme: &Theme, last: &Snapshot) -> Option<u64> {
-    let shortcodes = ShortcodeRenderer::new(theme, &last.config);
+    let shortcodes =
+        ShortcodeRenderer::new(theme, &last.config).with_sources(!last.content.sources.list.is_empty());
     let markup = theme.markup(&last.config).ok()?;
     let shared = hash_of((last.addresses_hash, last.config_hash));
     Some(markdown::env_hash(

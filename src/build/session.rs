@@ -10,7 +10,7 @@ use super::markdown::{self, MarkdownCache, MarkdownResult};
 use super::outputs::{self, Made, Output, Site};
 use super::pages::{self, HtmlHash};
 use super::theme::{self, CachedTheme};
-use super::{Delta, Options, Report, Retention, Timer, addresses};
+use super::{Delta, Options, Report, Retention, Timer, addresses, sources_page};
 use crate::change::Change;
 use crate::config::{self, Config};
 use crate::content::data::DataFiles;
@@ -186,24 +186,30 @@ impl Session {
         let files = Arc::new(file_hashes(&content, theme.as_deref()));
         let theme: Option<&Theme> = theme.map(|theme| {
             let data = Arc::new(DataFiles::new(site_path(&root, CONTENT_DIR)));
-            theme.register_functions(Arc::clone(&index), Arc::clone(&files), data);
+            theme.register_functions(Arc::clone(&index), Arc::clone(&files), data, &content);
             &*theme
         });
 
-        let shortcodes = theme.map(|theme| ShortcodeRenderer::new(theme, &config));
+        let shortcodes = theme.map(|theme| {
+            ShortcodeRenderer::new(theme, &config).with_sources(!content.sources.list.is_empty())
+        });
         let glossary = markdown::glossary(&content);
         let markup = theme::markup(theme, &config, &mut errors);
         let shared = hash_of((addresses_hash, config_hash));
+        // Held apart while the Markdown renders, which changes the documents.
+        let sources = std::mem::take(&mut content.sources);
         let env = markdown::Env {
             index: &index,
             shortcodes: shortcodes.as_ref(),
             glossary: glossary.as_ref(),
             markup: &markup,
+            sources: &sources,
             hash: markdown::env_hash(shared, &content, shortcodes.as_ref(), theme, &markup),
         };
         let rendered = markdown::render_all(&mut content, &env, &mut self.markdown, self.retention);
-        errors.extend(rendered.errors);
         let markdown_env = env.hash;
+        content.sources = sources;
+        errors.extend(rendered.errors);
         drop(shortcodes);
         timer.stage("markdown");
         let positions = match self.retention.keeps_caches() {
@@ -372,13 +378,24 @@ impl Session {
             fields,
         )
         .with_contents(contents);
+        let (sources, sources_hash) = sources_page::listing(content, &snapshot.results);
+        let contexts = match content.sources.list.is_empty() {
+            true => contexts,
+            false => contexts.with_sources(tera::Value::from_serializable(&sources)),
+        };
         let keys = RenderKeys {
             theme,
             content,
-            shared: hash_of((snapshot.config_hash, snapshot.addresses_hash)),
+            // get_source answers from the sources.
+            shared: hash_of((
+                snapshot.config_hash,
+                snapshot.addresses_hash,
+                content.sources.hash,
+            )),
             section_keys,
             page_keys,
             listing_keys: &listing_keys,
+            sources: sources_hash,
         };
         let rendered = pages::render_all(&keys, &contexts, &self.outputs, &mut next.outputs, sink);
         let targets = Targets {

@@ -8,6 +8,7 @@ mod cache;
 pub mod data;
 pub mod front_matter;
 pub mod glossary;
+pub mod sources;
 mod tree;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -103,6 +104,9 @@ pub struct Content {
     pub drafts: BTreeSet<String>,
     /// The terms of `content/glossary.toml`, which is also a page.
     pub glossary: Option<glossary::Glossary>,
+    /// The texts under `content/sources/`, which quotes and claims are
+    /// checked against; never published.
+    pub sources: sources::Sources,
 }
 
 impl Content {
@@ -210,6 +214,10 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
             errors.extend(found);
             content.unusable.insert(glossary::GLOSSARY_FILE.to_string());
         }
+    }
+    content.sources = load_sources(root, &content_real, &walked.sources, &mut errors);
+    if !content.sources.list.is_empty() && !walked.markdown.iter().any(|s| s == sources::SOURCES_PAGE) {
+        tree.pages.push(implicit_sources_page(root));
     }
     for (source, result) in walked.markdown.iter().zip(loaded) {
         match result {
@@ -330,6 +338,54 @@ fn implicit_home(root: &Path, title: &str) -> Loaded {
     }
 }
 
+/// The sources `walk` found, read and parsed; each one that fails is reported.
+fn load_sources(
+    root: &Path,
+    content_real: &Path,
+    found: &[(String, PathBuf)],
+    errors: &mut Vec<Error>,
+) -> sources::Sources {
+    let mut loaded = sources::Sources::default();
+    let mut hasher = std::hash::DefaultHasher::new();
+    for (id, file) in found {
+        let shown = site_path(
+            root,
+            Path::new(CONTENT_DIR)
+                .join(sources::SOURCES_DIR)
+                .join(format!("{id}.md")),
+        );
+        let parsed = input::read_source(file, content_real, "the source")
+            .map_err(|unread| vec![unread.problem])
+            .and_then(|text| sources::parse(id, &shown, &text));
+        match parsed {
+            Ok(source) => {
+                std::hash::Hash::hash(&(id, &source.text, &source.about), &mut hasher);
+                loaded.list.push(source);
+            }
+            Err(problems) => errors.extend(problems.into_iter().map(Error::content)),
+        }
+    }
+    loaded.hash = std::hash::Hasher::finish(&hasher);
+    loaded
+}
+
+/// The page that lists the sources when the site writes none of its own.
+fn implicit_sources_page(root: &Path) -> Loaded {
+    Loaded {
+        source: sources::SOURCES_PAGE.to_string(),
+        file: site_path(root, Path::new(CONTENT_DIR).join(sources::SOURCES_PAGE)),
+        text: Arc::from(""),
+        hash: text_hash("sources"),
+        front_hash: text_hash(""),
+        body_start: 0,
+        front: Arc::new(FrontMatter {
+            title: "Sources".to_string(),
+            ..FrontMatter::default()
+        }),
+        kind: Kind::Page,
+    }
+}
+
 /// The glossary, and the page that lists it, when `content/glossary.toml` exists.
 fn load_glossary(
     root: &Path,
@@ -411,6 +467,8 @@ struct Walked {
     /// Markdown files that are symbolic links, with their real place
     /// (inside the content folder), to read them from.
     linked: BTreeMap<String, PathBuf>,
+    /// The sources (`content/sources/*.md` but the index): id and file.
+    sources: Vec<(String, PathBuf)>,
 }
 
 /// Lists Markdown files and assets under `root/content`, sorted; no link
@@ -458,6 +516,15 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
             continue;
         }
         let real = found.real;
+        if let Some(id) = source_id(&source) {
+            match id {
+                Ok(id) => walked
+                    .sources
+                    .push((id.to_string(), real.unwrap_or_else(|| path.clone()))),
+                Err(problem) => errors.push(Error::content(problem.at_file(path))),
+            }
+            continue;
+        }
         if source.ends_with(".md") {
             if let Some(real) = real {
                 walked.linked.insert(source.clone(), real);
@@ -473,6 +540,49 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
         }
     }
     walked
+}
+
+/// The id of a source, when `source` (a path under `content/`) is one:
+/// a Markdown file directly in `sources/`, other than the page listing them.
+fn source_id(source: &str) -> Option<Result<&str, SourceNameProblem>> {
+    let name = source.strip_prefix(sources::SOURCES_DIR)?.strip_prefix('/')?;
+    if source == sources::SOURCES_PAGE || !name.ends_with(".md") {
+        return None;
+    }
+    let id = name.strip_suffix(".md")?;
+    if id.contains('/') {
+        return Some(Err(SourceNameProblem::Nested));
+    }
+    let fits = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    Some(if fits {
+        Ok(id)
+    } else {
+        Err(SourceNameProblem::Name)
+    })
+}
+
+/// Why a file under `content/sources/` cannot be a source.
+enum SourceNameProblem {
+    Nested,
+    Name,
+}
+
+impl SourceNameProblem {
+    fn at_file(self, path: &Path) -> Problem {
+        let at = Location::file(path);
+        match self {
+            SourceNameProblem::Nested => Problem::new(at, "a source must be directly in content/sources/")
+                .hint("move the file up into content/sources/"),
+            SourceNameProblem::Name => Problem::new(
+                at,
+                "a source's file name is what quotes name it by: only lowercase letters, digits and `-`",
+            )
+            .hint("rename the file, e.g. content/sources/city-report.md"),
+        }
+    }
 }
 
 #[cfg(test)]

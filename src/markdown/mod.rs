@@ -19,6 +19,7 @@ use crate::path_map::{self, PathHasher, PathMap};
 mod glossary;
 mod markup;
 mod pass;
+mod quotes;
 mod raw_html;
 mod state;
 mod summary;
@@ -28,6 +29,7 @@ mod tests;
 pub use glossary::{Glossary, GlossaryTerm, TermUse};
 pub use markup::{Markup, Pattern, Slot, Stand};
 use pass::*;
+pub use quotes::{blockquote_paragraphs, paragraph_texts};
 use raw_html::*;
 pub use raw_html::{collect_html_ids, repeated_html_ids};
 use state::*;
@@ -83,6 +85,15 @@ pub struct Rendered {
     /// Ids the Markdown gives more than one element (each reported with
     /// its line among the lints).
     pub repeated_ids: Vec<String>,
+    /// Quotes, claims and figures that name a source, for the build to check.
+    pub claims: Vec<ClaimAt>,
+}
+
+/// A claim on a source, and the byte of the Markdown source to report it at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimAt {
+    pub offset: usize,
+    pub claim: crate::content::sources::Claim,
 }
 
 const SUMMARY_MARKER: &str = "<!-- more -->";

@@ -259,6 +259,7 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
             lints: state.lints,
             misplaced_calls: state.misplaced_calls,
             repeated_ids: state.repeated_ids,
+            claims: Vec::new(),
         }
     }
 }

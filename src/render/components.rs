@@ -16,6 +16,13 @@ impl Theme {
         names
     }
 
+    /// Whether the component `name` has an argument `argument`.
+    pub fn component_takes(&self, name: &str, argument: &str) -> bool {
+        self.tera
+            .get_component_definition(name)
+            .is_some_and(|info| info.args().iter().any(|arg| arg.name() == argument))
+    }
+
     /// Renders the component `name` with `args`, `body` (HTML) for a call
     /// with one, and `implicits`, the values a component's `@name`
     /// arguments take when the call does not give them.

@@ -6,6 +6,7 @@ use tera::{Map as TeraMap, Value as TeraValue};
 
 use super::*;
 use crate::content::glossary::GLOSSARY_FILE;
+use crate::content::sources::SOURCES_PAGE;
 
 /// Reading time in minutes at 200 words a minute, at least 1 for any text.
 pub fn reading_time(word_count: usize) -> usize {
@@ -37,6 +38,8 @@ pub struct Contexts<'a> {
     contents: Vec<Mutex<Option<String>>>,
     /// The costlier fields the templates may read; the others are not made.
     fields: CostlyFields,
+    /// The sources with their citations, for the page that lists them.
+    sources: Option<TeraValue>,
 }
 
 /// A section's `section.pages` from its last render, with the listing keys
@@ -101,6 +104,7 @@ impl<'a> Contexts<'a> {
             lent_listings: Vec::new(),
             contents: Vec::new(),
             fields,
+            sources: None,
         };
         if lend_listings {
             contexts.lent_listings = content.pages.iter().map(|_| Mutex::new(None)).collect();
@@ -142,6 +146,12 @@ impl<'a> Contexts<'a> {
     /// (`None`: copy it from the rendered Markdown). Each page's HTML is then
     /// freed as soon as the page is rendered, and the memory goes to the
     /// pages after it, instead of all of it being held to the end.
+    /// Gives the page listing the sources its `sources`.
+    pub fn with_sources(mut self, sources: TeraValue) -> Self {
+        self.sources = Some(sources);
+        self
+    }
+
     pub fn with_contents(mut self, contents: Vec<Mutex<Option<String>>>) -> Self {
         self.contents = contents;
         self
@@ -291,6 +301,9 @@ impl<'a> Contexts<'a> {
             .filter(|_| doc.source == GLOSSARY_FILE)
         {
             context.insert("glossary", &glossary.terms_value());
+        }
+        if let Some(sources) = self.sources.as_ref().filter(|_| doc.source == SOURCES_PAGE) {
+            context.insert("sources", sources);
         }
         context
     }

@@ -1,8 +1,9 @@
 //! The functions templates call: `get_url` (with cachebust hashes),
-//! `load_data`, and shortcodes rendered through their templates.
+//! `load_data`, `get_source`, and shortcodes rendered through their templates.
 
 use super::*;
 use crate::body::CallFailure;
+use crate::content::sources::SOURCES_PAGE;
 
 /// An error a template function gives.
 fn fail<T>(message: String) -> TeraResult<T> {
@@ -144,6 +145,53 @@ impl GetUrl {
     }
 }
 
+/// `get_source(id=...)`: what is known of a source of `content/sources/`,
+/// and `url`, the address of its entry on the page listing the sources;
+/// none for an id that is not a source (the build reports the claim that
+/// names it).
+pub(super) struct GetSource {
+    pub(super) sources: Arc<Vec<(String, tera::Value)>>,
+}
+
+impl GetSource {
+    /// Each source as `get_source` gives it.
+    pub fn entries(content: &Content) -> Vec<(String, tera::Value)> {
+        let Some(page) = content.pages.iter().find(|p| p.doc.source == SOURCES_PAGE) else {
+            return Vec::new();
+        };
+        let page = crate::urls::from_root(&page.doc.output_file());
+        content
+            .sources
+            .list
+            .iter()
+            .map(|source| {
+                let mut entry = tera::Value::from_serializable(&source.about)
+                    .into_map()
+                    .unwrap_or_default();
+                entry.insert("id".into(), tera::Value::from(source.id.as_str()));
+                entry.insert(
+                    "url".into(),
+                    tera::Value::from(format!("{page}#source-{}", source.id)),
+                );
+                (source.id.clone(), tera::Value::from(entry))
+            })
+            .collect()
+    }
+
+    pub(super) fn call(&self, kwargs: &Kwargs) -> TeraResult<tera::Value> {
+        known_arguments("get_source", kwargs, &["id"])?;
+        let Some(id) = kwargs.get::<tera::Value>("id")?.filter(tera::Value::is_string) else {
+            return fail("`get_source` needs an `id` as text, e.g. get_source(id=\"report\")".to_string());
+        };
+        let id = id.as_str().unwrap_or_default();
+        Ok(self
+            .sources
+            .iter()
+            .find(|(known, _)| known == id)
+            .map_or_else(tera::Value::none, |(_, entry)| entry.clone()))
+    }
+}
+
 /// `load_data(path=...)`: a TOML, JSON, YAML or CSV file under `content/`.
 pub(super) struct LoadData {
     pub(super) data: Arc<DataFiles>,
@@ -177,6 +225,9 @@ pub struct ShortcodeRenderer<'a> {
     config: tera::Value,
     implicits: Context,
     names: Vec<String>,
+    /// Whether the site has sources: only then is a quote or figure that
+    /// names none worth a lint.
+    has_sources: bool,
 }
 
 impl<'a> ShortcodeRenderer<'a> {
@@ -197,13 +248,24 @@ impl<'a> ShortcodeRenderer<'a> {
             config,
             implicits,
             names,
+            has_sources: false,
         }
+    }
+
+    /// The renderer for a site with sources (see `has_sources`).
+    pub fn with_sources(mut self, has_sources: bool) -> Self {
+        self.has_sources = has_sources;
+        self
     }
 }
 
 impl ShortcodeTemplates for ShortcodeRenderer<'_> {
     fn names(&self) -> Vec<String> {
         self.names.clone()
+    }
+
+    fn takes_source(&self, name: &str) -> bool {
+        self.has_sources && self.theme.component_takes(name, "source")
     }
 
     fn render(

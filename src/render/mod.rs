@@ -108,11 +108,13 @@ pub struct StaticFile {
 
 /// The template a document renders with: the one its front matter names,
 /// or the default for its kind (`index.html` for the home page,
-/// `section.html` for other sections, `page.html` for pages).
+/// `section.html` for other sections, `sources.html` for the page that
+/// lists the sources, `page.html` for other pages).
 pub fn template_of(content: &Content, at: DocRef) -> &str {
     let default = match at {
         DocRef::Section(0) => "index.html",
         DocRef::Section(_) => "section.html",
+        DocRef::Page(_) if content.doc(at).source == crate::content::sources::SOURCES_PAGE => "sources.html",
         DocRef::Page(_) => "page.html",
     };
     content
@@ -208,9 +210,22 @@ impl Theme {
         self.sources.keys().map(String::as_str)
     }
 
-    /// Registers `get_url` and `load_data`, which answer from this build's
-    /// addresses, files and content folder.
-    pub fn register_functions(&mut self, index: Arc<UrlIndex>, files: Arc<FileHashes>, data: Arc<DataFiles>) {
+    /// Registers `get_url`, `load_data` and `get_source`, which answer from
+    /// this build's addresses, files, content folder and sources.
+    pub fn register_functions(
+        &mut self,
+        index: Arc<UrlIndex>,
+        files: Arc<FileHashes>,
+        data: Arc<DataFiles>,
+        content: &Content,
+    ) {
+        let get_source = GetSource {
+            sources: Arc::new(GetSource::entries(content)),
+        };
+        self.tera
+            .register_function("get_source", move |kwargs: Kwargs, _: &State| {
+                get_source.call(&kwargs)
+            });
         let get_url = GetUrl { index, files };
         self.tera
             .register_function("get_url", move |kwargs: Kwargs, _: &State| get_url.call(&kwargs));

@@ -17,6 +17,7 @@ mod output;
 mod readme;
 mod serve;
 mod shortcodes;
+mod sources;
 mod storm;
 mod template_limits;
 mod templates;
