@@ -71,6 +71,7 @@ impl Session {
             Arc::clone(&snapshot.files),
             Arc::new(DataFiles::new(site_path(&self.options.root, CONTENT_DIR))),
             &snapshot.content,
+            &snapshot.config.language,
         );
         let theme = &*theme;
         let shortcodes = ShortcodeRenderer::new(theme, &snapshot.config)

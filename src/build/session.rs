@@ -186,7 +186,13 @@ impl Session {
         let files = Arc::new(file_hashes(&content, theme.as_deref()));
         let theme: Option<&Theme> = theme.map(|theme| {
             let data = Arc::new(DataFiles::new(site_path(&root, CONTENT_DIR)));
-            theme.register_functions(Arc::clone(&index), Arc::clone(&files), data, &content);
+            theme.register_functions(
+                Arc::clone(&index),
+                Arc::clone(&files),
+                data,
+                &content,
+                &config.language,
+            );
             &*theme
         });
 

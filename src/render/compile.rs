@@ -23,7 +23,7 @@ pub(super) fn new_tera() -> Tera {
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
     // Tera's own groups by a hash map whose order changes from run to run.
     tera.register_filter("group_by", group_by);
-    for name in ["get_url", "load_data", "get_source"] {
+    for name in ["get_url", "load_data", "get_source", "trans"] {
         tera.register_function(name, move |_: Kwargs, _: &State| -> TeraResult<tera::Value> {
             Err(tera::Error::message(format!(
                 "`{name}` is not available here: it answers from a build's pages and files"

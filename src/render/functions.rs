@@ -12,7 +12,7 @@ fn fail<T>(message: String) -> TeraResult<T> {
 
 /// An error for an argument of `function` that is not one of `known`
 /// (a misspelt `cachebust` would otherwise be left out without a word).
-fn known_arguments(function: &str, kwargs: &Kwargs, known: &[&str]) -> TeraResult<()> {
+pub(super) fn known_arguments(function: &str, kwargs: &Kwargs, known: &[&str]) -> TeraResult<()> {
     let Some(unknown) = kwargs
         .iter()
         .filter_map(|(key, _)| key.as_str())
@@ -146,7 +146,7 @@ impl GetUrl {
 }
 
 /// `get_source(id=...)`: what is known of a source of `content/sources/`,
-/// and `url`, the address of its entry on the page listing the sources;
+/// and `entry`, the address of its entry on the page listing the sources;
 /// none for an id that is not a source (the build reports the claim that
 /// names it).
 pub(super) struct GetSource {
@@ -170,7 +170,7 @@ impl GetSource {
                     .unwrap_or_default();
                 entry.insert("id".into(), tera::Value::from(source.id.as_str()));
                 entry.insert(
-                    "url".into(),
+                    "entry".into(),
                     tera::Value::from(format!("{page}#source-{}", source.id)),
                 );
                 (source.id.clone(), tera::Value::from(entry))

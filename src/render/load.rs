@@ -22,6 +22,13 @@ pub fn built_in_theme() -> Result<Theme, Vec<Error>> {
 /// The theme of `files`, read from `dir` with `errors`.
 fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Result<Theme, Vec<Error>> {
     files.replace_overridden_components();
+    let translations = match files.take_translations().and_then(Translations::load) {
+        Ok(translations) => Arc::new(translations),
+        Err(found) => {
+            errors.extend(found);
+            Arc::default()
+        }
+    };
     let links: BTreeMap<&str, Links> = files
         .sources
         .iter()
@@ -41,7 +48,16 @@ fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Res
         }
     };
     let dependencies = dependencies(&links);
-    let hashes = template_hashes(&files.sources, &dependencies);
+    // Every template may print the theme's words.
+    let words = {
+        let mut hasher = std::hash::DefaultHasher::new();
+        translations.hash(&mut hasher);
+        hasher.finish()
+    };
+    let hashes = template_hashes(&files.sources, &dependencies)
+        .into_iter()
+        .map(|(name, hash)| (name, hash ^ words))
+        .collect();
     let static_files = files
         .statics
         .into_iter()
@@ -74,6 +90,7 @@ fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Res
         sources: files.sources,
         hashes,
         static_files,
+        translations,
         reads,
         fixed_ids,
     })
@@ -101,6 +118,19 @@ impl ThemeFiles {
             }
         }
         files
+    }
+
+    /// Takes the site's `templates/translations.toml` out of the files to
+    /// copy (the built-in one is read where it is), as its file and text.
+    fn take_translations(&mut self) -> Result<Option<(PathBuf, String)>, Vec<Error>> {
+        match self.statics.remove(TRANSLATIONS_FILE) {
+            Some(ThemeSource::File(file)) => {
+                crate::input::read_source(&file.path, &file.folder, "the translations")
+                    .map(|text| Some((file.path.clone(), text)))
+                    .map_err(|unread| vec![Error::template(unread.problem)])
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Leaves out a built-in template whose components a site's own

@@ -33,6 +33,7 @@ mod markup;
 mod tera1;
 #[cfg(test)]
 mod tests;
+mod translations;
 
 pub use chains::MAX_CHAIN_DEPTH;
 pub use compile::TERA_MIGRATION_GUIDE;
@@ -46,6 +47,7 @@ pub use load::{built_in_theme, load_theme};
 pub use markup::built_in_markup;
 #[cfg(test)]
 pub(crate) use markup::built_in_markup_for_tests;
+pub use translations::{TRANSLATIONS_FILE, Translations};
 
 use crate::urls::{self, Target, UrlIndex};
 
@@ -137,6 +139,8 @@ pub struct Theme {
     /// extends, includes or imports, directly or not.
     pub(super) hashes: HashMap<String, u64>,
     pub static_files: Vec<StaticFile>,
+    /// The theme's words in every language (`trans`).
+    pub translations: Arc<Translations>,
     /// Template name -> the costlier fields its own source may read, and
     /// the templates it extends, imports or includes.
     pub(super) reads: HashMap<String, (CostlyFields, Vec<String>)>,
@@ -210,15 +214,23 @@ impl Theme {
         self.sources.keys().map(String::as_str)
     }
 
-    /// Registers `get_url`, `load_data` and `get_source`, which answer from
-    /// this build's addresses, files, content folder and sources.
+    /// Registers `get_url`, `load_data`, `get_source` and `trans`, which
+    /// answer from this build's addresses, files, content folder, sources
+    /// and language.
     pub fn register_functions(
         &mut self,
         index: Arc<UrlIndex>,
         files: Arc<FileHashes>,
         data: Arc<DataFiles>,
         content: &Content,
+        language: &str,
     ) {
+        let trans = translations::Trans {
+            words: self.translations.for_language(language),
+            translations: Arc::clone(&self.translations),
+        };
+        self.tera
+            .register_function("trans", move |kwargs: Kwargs, _: &State| trans.call(&kwargs));
         let get_source = GetSource {
             sources: Arc::new(GetSource::entries(content)),
         };

@@ -22,5 +22,6 @@ mod storm;
 mod template_limits;
 mod templates;
 mod theme;
+mod translations;
 mod watch;
 mod zola_components;

@@ -30,7 +30,7 @@ fn the_sources_page_lists_each_source_with_every_citation_in_context() {
         "<article class=\"source\" id=\"source-gazette\" aria-labelledby=\"source-gazette-title\">",
         "<a href=\"https://gazette.example/library\">Library opens in March</a>",
         "<span>Town Gazette</span><span><time datetime=\"2024-03-01\">1 March 2024</time></span>",
-        "Cited on this site: 3 times",
+        "Cited on this site 3 times",
         // The home page's figure, with its passage among the source's words.
         "<a href=\"../index.html\">The new library</a>, the figure 12,000</p>",
         "the chair of the council. <mark>The library will hold 12,000 books</mark>.</p>",
