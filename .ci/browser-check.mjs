@@ -13,6 +13,8 @@
 // - served under a subpath (/some/prefix/): stylesheets load and every link
 //   stays under the prefix and answers;
 // - opened from file://: stylesheets load and links resolve to files;
+// - the table of contents folded at 390 px, so the text comes first, and
+//   open at 1280 px;
 // - embedded frames, videos and objects no wider than their column, in
 //   the shape their width and height attributes give;
 // - weight: at most 50 KB a page, HTML and everything it loads; no JavaScript;
@@ -239,6 +241,11 @@ for (const name of pages) {
         }
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 0) fail(label, `${overflow}px wider than the viewport`);
+        // The contents: folded above the text on a phone, open beside it on a wide screen.
+        const contents = await page.evaluate(() => document.querySelector(".toc ol")?.checkVisibility() ?? null);
+        if (contents !== null && contents !== width >= 1024) {
+          fail(label, contents ? "the table of contents is open above the text" : "the table of contents is not shown");
+        }
         for (const embed of await embeds(page)) {
           if (embed.width > embed.column + 0.5) {
             fail(label, `${embed.what} is ${embed.width}px wide in a column of ${embed.column}px`);
