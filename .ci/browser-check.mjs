@@ -13,6 +13,10 @@
 // - served under a subpath (/some/prefix/): stylesheets load and every link
 //   stays under the prefix and answers;
 // - opened from file://: stylesheets load and links resolve to files;
+// - the table of contents folded at 390 px, so the text comes first, and
+//   open at 1280 px;
+// - embedded frames, videos and objects no wider than their column, in
+//   the shape their width and height attributes give;
 // - weight: at most 50 KB a page, HTML and everything it loads; no JavaScript;
 // - a full-page screenshot of every page at both widths (kept out of git).
 //
@@ -152,6 +156,24 @@ async function stylesApplied(page) {
   });
 }
 
+/// The frames, videos and objects of the page's text, with the width of
+/// the column they are in and the shape their width and height give.
+async function embeds(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("main :is(iframe, video, embed, object)")].map((e) => {
+      const box = e.getBoundingClientRect();
+      const [w, h] = [Number(e.getAttribute("width")), Number(e.getAttribute("height"))];
+      return {
+        what: `<${e.tagName.toLowerCase()}${e.title ? ` title="${e.title}"` : ""}>`,
+        width: Math.round(box.width),
+        height: Math.round(box.height),
+        column: e.parentElement.clientWidth,
+        ratio: w > 0 && h > 0 ? w / h : null,
+      };
+    }),
+  );
+}
+
 async function links(page) {
   return page.evaluate(() =>
     // Canonical and alternate links name the published address on purpose.
@@ -219,6 +241,19 @@ for (const name of pages) {
         }
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 0) fail(label, `${overflow}px wider than the viewport`);
+        // The contents: folded above the text on a phone, open beside it on a wide screen.
+        const contents = await page.evaluate(() => document.querySelector(".toc ol")?.checkVisibility() ?? null);
+        if (contents !== null && contents !== width >= 1024) {
+          fail(label, contents ? "the table of contents is open above the text" : "the table of contents is not shown");
+        }
+        for (const embed of await embeds(page)) {
+          if (embed.width > embed.column + 0.5) {
+            fail(label, `${embed.what} is ${embed.width}px wide in a column of ${embed.column}px`);
+          }
+          if (embed.ratio && Math.abs(embed.width / embed.height - embed.ratio) > 0.02 * embed.ratio) {
+            fail(label, `${embed.what} is ${embed.width}x${embed.height}px, not the shape of its width and height`);
+          }
+        }
         if (url === urls[0] && width === WIDTHS[1] && colorScheme === "light") {
           checkLinks(name, await links(page), "/", "http");
           if (bytes > MAX_PAGE_BYTES) fail(name, `weighs ${bytes} bytes with what it loads (limit ${MAX_PAGE_BYTES})`);

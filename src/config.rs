@@ -8,6 +8,8 @@ use serde_json::Value;
 use crate::error::{Error, Location, Problem, site_path};
 use crate::fields::Fields;
 
+mod hosts;
+
 /// Where the settings live, relative to the site root.
 pub const SETTINGS_FILE: &str = "content/site.toml";
 
@@ -18,6 +20,7 @@ const KNOWN_KEYS: &[&str] = &[
     "language",
     "author",
     "feed_limit",
+    "embed_hosts",
     "extra",
 ];
 
@@ -35,6 +38,12 @@ pub struct Config {
     pub author: Option<String>,
     /// How many of the newest dated pages `atom.xml` holds.
     pub feed_limit: usize,
+    /// The hosts whose pages the site shows in frames, as the security
+    /// policy names them (`https://datawrapper.dwcdn.net`).
+    pub embed_hosts: Vec<String>,
+    /// Where `embed_hosts` was written, for a message about it.
+    #[serde(skip)]
+    pub embed_hosts_at: Option<Location>,
     pub extra: Value,
 }
 
@@ -49,6 +58,8 @@ impl Default for Config {
             language: "en".to_string(),
             author: None,
             feed_limit: DEFAULT_FEED_LIMIT,
+            embed_hosts: Vec::new(),
+            embed_hosts_at: None,
             extra: Value::Object(serde_json::Map::new()),
         }
     }
@@ -85,6 +96,10 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
     let author = fields.string("author");
     let feed_limit_at = fields.location_of("feed_limit");
     let feed_limit = fields.integer("feed_limit");
+    let embed_hosts_at = fields
+        .has("embed_hosts")
+        .then(|| fields.location_of("embed_hosts"));
+    let embed_hosts = fields.string_list("embed_hosts");
     let extra = fields.table("extra");
     let mut errors: Vec<Error> = match fields.finish() {
         Ok(()) => Vec::new(),
@@ -102,6 +117,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
             DEFAULT_FEED_LIMIT
         }
     };
+    let embed_hosts = frame_sources(embed_hosts, &mut errors);
     let base_url = match base_url_override {
         Some(url) => match normalise_base_url(url) {
             Ok(url) => Some(url),
@@ -139,8 +155,26 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
         language,
         author,
         feed_limit,
+        embed_hosts,
+        embed_hosts_at,
         extra,
     })
+}
+
+/// The entries of `embed_hosts` as the policy names them, each once; an
+/// error at each entry that is not a host.
+fn frame_sources(entries: Vec<(String, Location)>, errors: &mut Vec<Error>) -> Vec<String> {
+    let mut sources: Vec<String> = Vec::with_capacity(entries.len());
+    for (entry, at) in entries {
+        match hosts::frame_source(&entry) {
+            Ok(source) if sources.contains(&source) => {}
+            Ok(source) => sources.push(source),
+            Err(refusal) => errors.push(Error::config(
+                Problem::new(at, refusal.message).hint(refusal.hint),
+            )),
+        }
+    }
+    sources
 }
 
 /// Checks that `url` is an absolute http(s) URL and gives it a trailing `/`.
@@ -240,6 +274,34 @@ mod tests {
             assert_eq!(errors[0].kind, crate::error::Kind::Usage, "{errors:?}");
             assert!(!errors[0].to_string().contains("secret"), "{}", errors[0]);
         }
+    }
+
+    #[test]
+    fn embed_hosts_each_once_and_each_bad_one_at_its_place() {
+        let config = parse_ok(
+            "title = \"T\"\nembed_hosts = [\"https://datawrapper.dwcdn.net/\", \"https://*.Example.org\", \"https://datawrapper.dwcdn.net\"]\n",
+        );
+        assert_eq!(
+            config.embed_hosts,
+            ["https://datawrapper.dwcdn.net", "https://*.example.org"]
+        );
+        assert_eq!(config.embed_hosts_at.and_then(|at| at.line), Some(2));
+        assert!(parse_ok("title = \"T\"").embed_hosts.is_empty());
+
+        let message = parse_err(
+            "title = \"T\"\nembed_hosts = [\n  \"https://flo.uri.sh\",\n  \"flo.uri.sh/visualisation/1\",\n]\n",
+        );
+        assert_eq!(
+            message,
+            "content/site.toml:4:3: `flo.uri.sh/visualisation/1` in `embed_hosts` has no scheme\n  |\n4 |   \"flo.uri.sh/visualisation/1\",\n  |   ^\n  = hint: write \"https://flo.uri.sh\""
+        );
+        let message = parse_err("title = \"T\"\nembed_hosts = \"https://flo.uri.sh\"\n");
+        assert!(
+            message.contains(
+                "content/site.toml:2:15: `embed_hosts` must be a list of texts in quotes, not the text"
+            ),
+            "{message}"
+        );
     }
 
     #[test]

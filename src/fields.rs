@@ -23,6 +23,8 @@ struct Entry {
     key: String,
     key_offset: usize,
     value_offset: usize,
+    /// Where each item of a TOML list was written (empty for other values).
+    item_offsets: Vec<usize>,
     value: Value,
 }
 
@@ -103,6 +105,12 @@ impl<'a> Fields<'a> {
         let mut entries = Vec::with_capacity(parsed.get_ref().len());
         for (key, value) in parsed.into_inner() {
             let value_offset = offset + value.span().start;
+            let item_offsets = match value.get_ref() {
+                toml::de::DeValue::Array(items) => {
+                    items.iter().map(|item| offset + item.span().start).collect()
+                }
+                _ => Vec::new(),
+            };
             let value = de_to_json(value.into_inner()).map_err(|message| {
                 Problem::new(
                     Location::at_offset(path, text, value_offset),
@@ -113,6 +121,7 @@ impl<'a> Fields<'a> {
             entries.push(Entry {
                 key_offset: offset + key.span().start,
                 value_offset,
+                item_offsets,
                 key: key.into_inner().into_owned(),
                 value,
             });
@@ -153,6 +162,7 @@ impl<'a> Fields<'a> {
                 key,
                 key_offset,
                 value_offset,
+                item_offsets: Vec::new(),
                 value,
             });
         }
@@ -199,6 +209,11 @@ impl<'a> Fields<'a> {
             .find(|e| e.key == key)
             .map_or(self.start, |e| e.value_offset);
         Location::at_offset(self.path, self.text, offset)
+    }
+
+    /// Whether the table has `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| e.key == key)
     }
 
     fn take(&mut self, key: &str) -> Option<(Value, usize)> {
@@ -298,6 +313,28 @@ impl<'a> Fields<'a> {
                 None
             }
         }
+    }
+
+    /// A list of texts, each with where it was written (in YAML, where
+    /// the list was); an absent list is an empty one.
+    pub fn string_list(&mut self, key: &str) -> Vec<(String, Location)> {
+        let Some(index) = self.entries.iter().position(|e| e.key == key) else {
+            return Vec::new();
+        };
+        let entry = self.entries.remove(index);
+        let Value::Array(items) = entry.value else {
+            self.wrong_type(key, entry.value_offset, "a list of texts in quotes", &entry.value);
+            return Vec::new();
+        };
+        let mut list = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let offset = entry.item_offsets.get(i).copied().unwrap_or(entry.value_offset);
+            match item {
+                Value::String(text) => list.push((text, Location::at_offset(self.path, self.text, offset))),
+                other => self.wrong_type(key, offset, "a list of texts in quotes", &other),
+            }
+        }
+        list
     }
 
     /// A table of free-form data; an absent table is an empty one.

@@ -9,8 +9,9 @@
 //! [`config`] reads `content/site.toml`; [`content`] walks `content/` into
 //! pages, sections and assets; [`markdown`] turns each body into HTML, with
 //! [`links`] checking and rewriting the links in it against [`urls`];
-//! [`render`] runs the Tera templates and [`feeds`] writes the sitemap and
-//! feed; [`output`] swaps the finished site into place.
+//! [`render`] runs the Tera templates, [`feeds`] writes the sitemap and
+//! feed and [`headers`] the hosts' `_headers` file; [`output`] swaps the
+//! finished site into place.
 
 #![warn(clippy::too_many_lines)]
 
@@ -24,6 +25,7 @@ pub mod content;
 pub mod error;
 pub mod feeds;
 pub mod fields;
+pub mod headers;
 pub mod input;
 pub mod links;
 pub mod markdown;

@@ -260,7 +260,6 @@ mod tests {
             ".github/workflows/publish.yml",
             ".gitignore",
             "README.md",
-            "content/_headers",
             "content/_index.md",
             "content/anatomy.md",
             "content/glossary.toml",

@@ -17,7 +17,9 @@ use rayon::prelude::*;
 use super::keys::{hash_of, long_hash_of};
 use crate::config::Config;
 use crate::content::{Content, Stamp};
+use crate::error::{Error, Problem};
 use crate::feeds;
+use crate::headers::{self, HEADERS};
 use crate::input::SiteFile;
 use crate::markdown::Rendered;
 use crate::output::Contents;
@@ -65,6 +67,10 @@ pub(super) trait Output: Send {
     /// Its files; `previous` holds the keys of what the last good render
     /// wrote, so an unchanged file is not made again.
     fn files(&mut self, made: &Made, previous: &PathMap<u64>) -> Vec<OutputFile>;
+    /// What in the site's settings and content it cannot make as asked.
+    fn problems(&self, _: Site) -> Vec<Error> {
+        Vec::new()
+    }
 }
 
 /// Every kind of output besides pages and sections, in the order their
@@ -73,6 +79,7 @@ pub(super) trait Output: Send {
 pub(super) fn registry() -> Vec<Box<dyn Output>> {
     vec![
         Box::new(Robots),
+        Box::new(Headers),
         Box::new(Sitemap),
         Box::new(Feed::default()),
         Box::new(NotFound),
@@ -84,6 +91,11 @@ pub(super) fn registry() -> Vec<Box<dyn Output>> {
 /// The claims of every output of `registry`.
 pub(super) fn claims(registry: &[Box<dyn Output>], site: Site) -> Vec<Claim> {
     registry.iter().flat_map(|output| output.claims(site)).collect()
+}
+
+/// The problems of every output of `registry`.
+pub(super) fn problems(registry: &[Box<dyn Output>], site: Site) -> Vec<Error> {
+    registry.iter().flat_map(|output| output.problems(site)).collect()
 }
 
 /// A file the build writes of its own accord.
@@ -131,6 +143,53 @@ impl Output for Robots {
         vec![file(previous, feeds::ROBOTS, key, || {
             Contents::Bytes(feeds::robots(base_url).into_bytes())
         })]
+    }
+}
+
+/// `_headers`, with the security policy built from `embed_hosts`; none
+/// when the site has its own `content/_headers`, copied as it is.
+struct Headers;
+
+/// Whether the site brings its own `_headers` under `content/`.
+fn own_headers(content: &Content) -> bool {
+    content.assets.iter().any(|asset| asset.source == HEADERS)
+}
+
+impl Output for Headers {
+    fn claims(&self, site: Site) -> Vec<Claim> {
+        match own_headers(site.content) {
+            true => Vec::new(),
+            false => vec![generated(HEADERS)],
+        }
+    }
+
+    fn files(&mut self, made: &Made, previous: &PathMap<u64>) -> Vec<OutputFile> {
+        if own_headers(made.site.content) {
+            return Vec::new();
+        }
+        let hosts = &made.site.config.embed_hosts;
+        vec![file(previous, HEADERS, hash_of(hosts), || {
+            Contents::Bytes(headers::headers(hosts).into_bytes())
+        })]
+    }
+
+    /// `embed_hosts` beside a `content/_headers`: the setting would do
+    /// nothing, as the site's own file is published as it is.
+    fn problems(&self, site: Site) -> Vec<Error> {
+        let config = site.config;
+        match (&config.embed_hosts_at, own_headers(site.content)) {
+            (Some(at), true) if !config.embed_hosts.is_empty() => vec![Error::config(
+                Problem::new(
+                    at.clone(),
+                    "`embed_hosts` does nothing here: the site has its own content/_headers, which is published as it is",
+                )
+                .hint(format!(
+                    "delete content/_headers to have the build write the headers with these hosts, or leave out `embed_hosts` and write the hosts into the policy of content/_headers: {}",
+                    headers::content_security_policy(&config.embed_hosts)
+                )),
+            )],
+            _ => Vec::new(),
+        }
     }
 }
 

@@ -178,6 +178,7 @@ impl Session {
             theme: theme.as_deref(),
         };
         let claims = outputs::claims(&self.extras, site);
+        errors.extend(outputs::problems(&self.extras, site));
         let (index, found) = addresses::url_index(&content, &claims);
         errors.extend(found);
         let index = Arc::new(index);

@@ -70,3 +70,24 @@ fn yaml_fields_point_at_keys() {
     let problems = fields.finish().unwrap_err();
     assert_eq!((problems[0].at.line, problems[0].at.column), (Some(3), Some(9)));
 }
+
+#[test]
+fn a_list_of_texts_points_at_each_item() {
+    let text = "hosts = [\n  \"a\",\n  3,\n  \"b\" ]\nnone = \"x\"\n";
+    let path = Path::new("s.toml");
+    let mut fields = Fields::from_toml(path, text, 0, text).unwrap();
+    let list = fields.string_list("hosts");
+    let at: Vec<(&str, Option<u32>, Option<u32>)> =
+        list.iter().map(|(t, l)| (t.as_str(), l.line, l.column)).collect();
+    assert_eq!(at, [("a", Some(2), Some(3)), ("b", Some(4), Some(3))]);
+    assert!(fields.string_list("absent").is_empty());
+    assert!(fields.string_list("none").is_empty());
+    let problems = fields.finish().unwrap_err();
+    assert_eq!(problems.len(), 2);
+    assert_eq!(
+        problems[0].message,
+        "`hosts` must be a list of texts in quotes, not the number `3`"
+    );
+    assert_eq!((problems[0].at.line, problems[0].at.column), (Some(3), Some(3)));
+    assert_eq!((problems[1].at.line, problems[1].at.column), (Some(5), Some(8)));
+}

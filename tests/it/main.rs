@@ -10,6 +10,7 @@ mod content;
 mod crash;
 mod glossary;
 mod hardening;
+mod headers;
 mod links;
 mod lint;
 mod new;

@@ -34,10 +34,13 @@ fn a_new_site_builds_at_once_and_shows_every_component() {
         "content/_index.md",
         "content/anatomy.md",
         "content/glossary.toml",
-        "content/_headers",
     ] {
         assert!(dir.join(file).is_file(), "{file}");
     }
+    assert!(
+        !dir.join("content/_headers").exists(),
+        "the build writes the headers"
+    );
     run_in(&dir, &["check"]).success().stdout_has("no problems found");
     run_in(&dir, &["build"]).success();
     let home = read(&dir.join("public/index.html"));
@@ -334,6 +337,37 @@ fn the_headers_file_is_published_and_names_files_that_exist() {
             "{line}"
         );
     }
+    let policy = |headers: &str| {
+        headers
+            .lines()
+            .find_map(|l| l.strip_prefix("  Content-Security-Policy: "))
+            .expect("a policy")
+            .to_string()
+    };
+    assert!(
+        !policy(&headers).contains("frame-src"),
+        "no frames from elsewhere"
+    );
+
+    // The hosts the settings' comment shows, once the line is uncommented.
+    let settings = read(&dir.join("content/site.toml"));
+    let example = settings
+        .lines()
+        .find_map(|l| l.strip_prefix("# embed_hosts = "))
+        .expect("an example of embed_hosts");
+    std::fs::write(
+        dir.join("content/site.toml"),
+        settings.replace(
+            &format!("# embed_hosts = {example}"),
+            &format!("embed_hosts = {example}"),
+        ),
+    )
+    .unwrap();
+    run_in(&dir, &["build"]).success();
+    assert!(
+        policy(&read(&dir.join("public/_headers")))
+            .contains("; frame-src 'self' https://datawrapper.dwcdn.net https://www.youtube-nocookie.com; "),
+    );
 }
 
 #[test]
