@@ -82,10 +82,17 @@ fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Res
         .filter(|name| defining_components.contains(**name) || name.starts_with("shortcodes/"))
         .map(|name| name.to_string())
         .collect();
+    let mut tera = compiled.tera;
+    // In English until a build names the site's language.
+    let trans = super::translations::Trans {
+        words: translations.for_language("en"),
+        translations: Arc::clone(&translations),
+    };
+    tera.register_function("trans", move |kwargs: Kwargs, _: &State| trans.call(&kwargs));
     Ok(Theme {
         callable,
         defining_components,
-        tera: compiled.tera,
+        tera,
         left_out: compiled.left_out,
         sources: files.sources,
         hashes,

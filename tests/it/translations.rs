@@ -30,6 +30,8 @@ fn a_french_site_reads_french_with_french_dates() {
         "<time datetime=\"2024-03-01\">1 mars 2024</time>",
         "Citée 3 fois sur ce site",
         ">Les sources</h2>",
+        ">Aller au contenu</a>",
+        ">Retour en haut</a>",
     ] {
         assert!(sources.contains(expected), "lacks {expected}\nin {sources}");
     }
