@@ -24,6 +24,7 @@ pub mod content;
 pub mod error;
 pub mod feeds;
 pub mod fields;
+pub mod images;
 pub mod input;
 pub mod links;
 pub mod markdown;

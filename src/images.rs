@@ -1,0 +1,351 @@
+//! The width and height of the images of a site, read from each file's
+//! header rather than the whole file, so that a page can give them to the
+//! browser, which then keeps an image's place before it loads. Raster
+//! formats are read by `imagesize`; an SVG's size is read here, from the
+//! start tag of its root element.
+//!
+//! A build reads each file at most once, however many pages show it, and
+//! only when a page does: [`ImageSizes`] keeps the answer.
+
+use std::io::{BufRead as _, BufReader, Read as _};
+use std::sync::OnceLock;
+
+use crate::content::Asset;
+use crate::input::SiteFile;
+use crate::path_map::{self, PathMap};
+
+/// An image's size in CSS pixels, as `width` and `height` attributes give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Dimensions {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Why an image's size could not be read: the end of a sentence that
+/// starts with the image's address, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub reason: String,
+    pub hint: &'static str,
+}
+
+const NOT_AN_IMAGE_HINT: &str = "use a PNG, JPEG, GIF, WebP, AVIF or SVG file, or link to the file with [text](...) instead of showing it";
+const DAMAGED_HINT: &str = "export the image again, or replace the file";
+const SVG_HINT: &str =
+    "give the <svg> element a viewBox, or a width and a height in pixels (width=\"640\" height=\"480\")";
+
+/// How much of an SVG file is read to find its root element's start tag:
+/// a comment or a document type before it may be long, but not this long.
+const SVG_HEAD_LIMIT: u64 = 64 * 1024;
+
+/// The sizes of the files under `content/`, each read on first demand.
+pub struct ImageSizes {
+    files: PathMap<(SiteFile, OnceLock<Result<Dimensions, Unreadable>>)>,
+}
+
+impl ImageSizes {
+    /// The files of `assets`, none read yet.
+    pub fn new(assets: &[Asset]) -> Self {
+        let mut files = path_map::with_capacity(assets.len());
+        for asset in assets {
+            files.insert(asset.source.clone(), (asset.file.clone(), OnceLock::new()));
+        }
+        ImageSizes { files }
+    }
+
+    /// The size of the file at `source` (its path under `content/`), read
+    /// the first time it is asked for; `None` when the site has no such
+    /// file. Safe to ask from many threads: a file is read once.
+    pub fn of(&self, source: &str) -> Option<&Result<Dimensions, Unreadable>> {
+        let (file, size) = self.files.get(source)?;
+        Some(size.get_or_init(|| read(file)))
+    }
+}
+
+/// The size of the image `file`.
+pub fn read(file: &SiteFile) -> Result<Dimensions, Unreadable> {
+    let opened = file.open().map_err(|error| {
+        let reason = match error {
+            crate::input::ReadError::Io(error) => format!("cannot be read: {error}"),
+            crate::input::ReadError::NotAFile(kind) => format!("is {kind}, not a regular file"),
+            crate::input::ReadError::Outside { .. } => {
+                "is a symbolic link out of the site's folders".to_string()
+            }
+        };
+        Unreadable {
+            reason,
+            hint: "replace it with a regular file of the site",
+        }
+    })?;
+    let mut reader = BufReader::new(opened);
+    let head = reader.fill_buf().map_err(|error| Unreadable {
+        reason: format!("cannot be read: {error}"),
+        hint: DAMAGED_HINT,
+    })?;
+    if starts_as_markup(head) {
+        let mut text = Vec::new();
+        let read = reader.take(SVG_HEAD_LIMIT).read_to_end(&mut text);
+        return match read {
+            Ok(_) => svg_dimensions(&text),
+            Err(error) => Err(Unreadable {
+                reason: format!("cannot be read: {error}"),
+                hint: DAMAGED_HINT,
+            }),
+        };
+    }
+    match imagesize::reader_size(reader) {
+        Ok(size) => dimensions(size.width as f64, size.height as f64).ok_or_else(damaged),
+        Err(imagesize::ImageError::NotSupported) => Err(not_an_image()),
+        Err(_) => Err(damaged()),
+    }
+}
+
+fn not_an_image() -> Unreadable {
+    Unreadable {
+        reason: "is not an image a browser shows (PNG, JPEG, GIF, WebP, AVIF, SVG)".to_string(),
+        hint: NOT_AN_IMAGE_HINT,
+    }
+}
+
+fn damaged() -> Unreadable {
+    Unreadable {
+        reason: "is damaged: its header gives no size".to_string(),
+        hint: DAMAGED_HINT,
+    }
+}
+
+/// Whether `head`, the start of a file, is text that opens with markup
+/// (`<svg`, `<?xml`, `<!--`), after a byte order mark and white space.
+fn starts_as_markup(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+/// A size in whole pixels: rounded, at least 1; `None` unless both are
+/// positive and finite.
+fn dimensions(width: f64, height: f64) -> Option<Dimensions> {
+    let pixels = |value: f64| (value.is_finite() && value > 0.0).then(|| value.round().max(1.0) as u32);
+    Some(Dimensions {
+        width: pixels(width)?,
+        height: pixels(height)?,
+    })
+}
+
+/// The size an SVG shows at when an `<img>` holds it: its root element's
+/// `width` and `height` in pixels; the one missing (or given in another
+/// unit, or in percent) from the other and the `viewBox`'s proportions;
+/// both missing, the `viewBox`'s.
+pub fn svg_dimensions(text: &[u8]) -> Result<Dimensions, Unreadable> {
+    let root = root_start_tag(text).ok_or_else(|| Unreadable {
+        reason: format!(
+            "is not an SVG image: no <svg> element starts in its first {} KB",
+            SVG_HEAD_LIMIT / 1024
+        ),
+        hint: NOT_AN_IMAGE_HINT,
+    })?;
+    let (mut width, mut height, mut view_box) = (None, None, None);
+    for (name, value) in root {
+        match name {
+            b"width" => width = pixel_length(value),
+            b"height" => height = pixel_length(value),
+            b"viewBox" => view_box = view_box_size(value),
+            _ => {}
+        }
+    }
+    let size = match (width, height, view_box) {
+        (Some(w), Some(h), _) => dimensions(w, h),
+        (Some(w), None, Some((vw, vh))) => dimensions(w, w * vh / vw),
+        (None, Some(h), Some((vw, vh))) => dimensions(h * vw / vh, h),
+        (None, None, Some((vw, vh))) => dimensions(vw, vh),
+        _ => None,
+    };
+    size.ok_or_else(|| Unreadable {
+        reason: "gives no size: its <svg> element has no viewBox, nor a width and a height in pixels"
+            .to_string(),
+        hint: SVG_HINT,
+    })
+}
+
+/// The attributes of the root element's start tag, when it is `svg`
+/// (with or without a namespace prefix); what comes before it (an XML
+/// declaration, comments, a document type) skipped.
+fn root_start_tag(text: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
+    let mut rest = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+    loop {
+        rest = rest.trim_ascii_start();
+        if let Some(after) = rest.strip_prefix(b"<?") {
+            rest = after_needle(after, b"?>")?;
+        } else if let Some(after) = rest.strip_prefix(b"<!--") {
+            rest = after_needle(after, b"-->")?;
+        } else if rest.starts_with(b"<!") {
+            rest = after_doctype(rest)?;
+        } else {
+            break;
+        }
+    }
+    let rest = rest.strip_prefix(b"<")?;
+    let name_end = rest
+        .iter()
+        .position(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')?;
+    let name = &rest[..name_end];
+    let local = name.rsplit(|b| *b == b':').next()?;
+    if local != b"svg" {
+        return None;
+    }
+    attributes(&rest[name_end..])
+}
+
+/// What follows the first `needle` in `text`.
+fn after_needle<'t>(text: &'t [u8], needle: &[u8]) -> Option<&'t [u8]> {
+    let at = memchr::memmem::find(text, needle)?;
+    Some(&text[at + needle.len()..])
+}
+
+/// What follows a document type declaration, whose internal subset
+/// (`[...]`) may hold `>`.
+fn after_doctype(text: &[u8]) -> Option<&[u8]> {
+    let mut in_subset = false;
+    for (at, byte) in text.iter().enumerate() {
+        match byte {
+            b'[' => in_subset = true,
+            b']' => in_subset = false,
+            b'>' if !in_subset => return Some(&text[at + 1..]),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The attributes of a start tag from after its name to its `>`; `None`
+/// when the tag does not end in `text`.
+fn attributes(mut rest: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
+    let mut found = Vec::new();
+    loop {
+        rest = rest.trim_ascii_start();
+        match rest.first()? {
+            b'>' => return Some(found),
+            b'/' => rest = &rest[1..],
+            _ => {
+                let name_end = rest
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace() || matches!(b, b'=' | b'>' | b'/'))?;
+                let name = &rest[..name_end];
+                rest = rest[name_end..].trim_ascii_start();
+                let Some(after_equals) = rest.strip_prefix(b"=") else {
+                    // A name without a value: not well-formed, and no size.
+                    continue;
+                };
+                rest = after_equals.trim_ascii_start();
+                let quote = *rest.first()?;
+                if quote != b'"' && quote != b'\'' {
+                    return None;
+                }
+                let end = rest[1..].iter().position(|b| *b == quote)?;
+                found.push((name, &rest[1..1 + end]));
+                rest = &rest[end + 2..];
+            }
+        }
+    }
+}
+
+/// A length in pixels: a number, alone or followed by `px`.
+fn pixel_length(value: &[u8]) -> Option<f64> {
+    let value = std::str::from_utf8(value).ok()?.trim();
+    let number = value.strip_suffix("px").unwrap_or(value);
+    number.parse::<f64>().ok().filter(|n| n.is_finite() && *n > 0.0)
+}
+
+/// The width and height of a `viewBox` (`min-x min-y width height`,
+/// apart by white space or commas), both positive.
+fn view_box_size(value: &[u8]) -> Option<(f64, f64)> {
+    let value = std::str::from_utf8(value).ok()?;
+    let numbers: Vec<f64> = value
+        .split(|c: char| c.is_ascii_whitespace() || c == ',')
+        .filter(|part| !part.is_empty())
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    match numbers[..] {
+        [_, _, width, height] if width > 0.0 && height > 0.0 && width.is_finite() && height.is_finite() => {
+            Some((width, height))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn svg(text: &str) -> Option<(u32, u32)> {
+        svg_dimensions(text.as_bytes()).ok().map(|d| (d.width, d.height))
+    }
+
+    #[test]
+    fn an_svg_size_comes_from_width_and_height_or_the_view_box() {
+        let ns = "xmlns=\"http://www.w3.org/2000/svg\"";
+        for (text, size) in [
+            (
+                format!("<svg {ns} width=\"640\" height=\"480\"/>"),
+                Some((640, 480)),
+            ),
+            (format!("<svg {ns} width='64px' height='48.4px'>"), Some((64, 48))),
+            (format!("<svg {ns} viewBox=\"0 0 300 150\">"), Some((300, 150))),
+            (format!("<svg {ns} viewBox=\"0,0,30.6,15\">"), Some((31, 15))),
+            (
+                format!("<svg {ns} width=\"600\" viewBox=\"0 0 300 150\">"),
+                Some((600, 300)),
+            ),
+            (
+                format!("<svg {ns} height=\"50\" viewBox=\"0 0 300 150\">"),
+                Some((100, 50)),
+            ),
+            (
+                format!("<svg {ns} width=\"100%\" viewBox=\"0 0 30 15\">"),
+                Some((30, 15)),
+            ),
+            (
+                format!(
+                    "<?xml version=\"1.0\"?>\n<!-- a map -->\n<!DOCTYPE svg [<!ENTITY a \">\">]>\n<svg:svg {ns} width=\"2\" height=\"1\">"
+                ),
+                Some((2, 1)),
+            ),
+            (
+                format!("\u{FEFF}  <svg\n  {ns}\n  width=\"3\"\n  height=\"4\"\n>"),
+                Some((3, 4)),
+            ),
+            (format!("<svg {ns}/>"), None),
+            (format!("<svg {ns} width=\"10cm\" height=\"5cm\">"), None),
+            (format!("<svg {ns} width=\"0\" height=\"5\">"), None),
+            (format!("<svg {ns} viewBox=\"0 0 -1 5\">"), None),
+            (format!("<svg {ns} width=\"10\" height=\"5\""), None),
+            (
+                "<html><svg width=\"1\" height=\"1\"></svg></html>".to_string(),
+                None,
+            ),
+            (
+                "<!-- never closed <svg width=\"1\" height=\"1\">".to_string(),
+                None,
+            ),
+            (String::new(), None),
+        ] {
+            assert_eq!(svg(&text), size, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_unreadable_svg_says_why() {
+        let no_size = svg_dimensions(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap_err();
+        assert!(no_size.reason.contains("no viewBox"), "{no_size:?}");
+        let not_svg = svg_dimensions(b"<html></html>").unwrap_err();
+        assert!(not_svg.reason.contains("not an SVG"), "{not_svg:?}");
+    }
+
+    #[test]
+    fn markup_is_told_from_binary_formats_by_its_first_character() {
+        assert!(starts_as_markup(b"<svg"));
+        assert!(starts_as_markup(b"\xEF\xBB\xBF\n <?xml"));
+        assert!(!starts_as_markup(b"\x89PNG\r\n"));
+        assert!(!starts_as_markup(b""));
+    }
+}
