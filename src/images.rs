@@ -93,16 +93,20 @@ pub fn read(file: &SiteFile) -> Result<Dimensions, Unreadable> {
             }),
         };
     }
-    match imagesize::reader_size(reader) {
+    // Told apart by their first bytes: what no format starts with is not
+    // an image; an image whose header then ends or makes no sense is damaged.
+    // (The type is read from the reader, which some formats' size reading
+    // expects just after the first twelve bytes.)
+    let kind = imagesize::reader_type(&mut reader).map_err(|_| not_an_image())?;
+    match kind.reader_size(&mut reader) {
         Ok(size) => dimensions(size.width as f64, size.height as f64).ok_or_else(damaged),
-        Err(imagesize::ImageError::NotSupported) => Err(not_an_image()),
         Err(_) => Err(damaged()),
     }
 }
 
 fn not_an_image() -> Unreadable {
     Unreadable {
-        reason: "is not an image a browser shows (PNG, JPEG, GIF, WebP, AVIF, SVG)".to_string(),
+        reason: "is not in a format browsers show as an image (PNG, JPEG, GIF, WebP, AVIF, SVG)".to_string(),
         hint: NOT_AN_IMAGE_HINT,
     }
 }
@@ -339,6 +343,102 @@ mod tests {
         assert!(no_size.reason.contains("no viewBox"), "{no_size:?}");
         let not_svg = svg_dimensions(b"<html></html>").unwrap_err();
         assert!(not_svg.reason.contains("not an SVG"), "{not_svg:?}");
+    }
+
+    /// The first bytes of a PNG of `width` by `height`: enough for its size.
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        bytes.extend(width.to_be_bytes());
+        bytes.extend(height.to_be_bytes());
+        bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        bytes
+    }
+
+    fn jpeg(width: u16, height: u16) -> Vec<u8> {
+        let mut bytes = b"\xFF\xD8\xFF\xE0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xFF\xC0\0\x11\x08".to_vec();
+        bytes.extend(height.to_be_bytes());
+        bytes.extend(width.to_be_bytes());
+        bytes.extend([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+        bytes
+    }
+
+    fn gif(width: u16, height: u16) -> Vec<u8> {
+        let mut bytes = b"GIF89a".to_vec();
+        bytes.extend(width.to_le_bytes());
+        bytes.extend(height.to_le_bytes());
+        bytes.extend([0, 0, 0]);
+        bytes
+    }
+
+    /// A WebP with an extended header (`VP8X`), which gives the size less one.
+    fn webp(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = b"RIFF\x1e\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
+        bytes.extend(&(width - 1).to_le_bytes()[..3]);
+        bytes.extend(&(height - 1).to_le_bytes()[..3]);
+        bytes
+    }
+
+    /// `files` written into a folder, as the site's assets.
+    fn assets(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, Vec<Asset>) {
+        let dir = tempfile::tempdir().unwrap();
+        let folder: std::sync::Arc<std::path::Path> = dir.path().canonicalize().unwrap().into();
+        let assets = files
+            .iter()
+            .map(|(name, bytes)| {
+                let path = folder.join(name);
+                std::fs::write(&path, bytes).unwrap();
+                Asset {
+                    source: name.to_string(),
+                    file: SiteFile {
+                        path,
+                        folder: std::sync::Arc::clone(&folder),
+                    },
+                }
+            })
+            .collect();
+        (dir, assets)
+    }
+
+    #[test]
+    fn raster_sizes_come_from_the_header() {
+        let mut truncated = png(10, 10);
+        truncated.truncate(18);
+        let (_dir, files) = assets(&[
+            ("a.png", png(640, 480)),
+            ("b.jpg", jpeg(1200, 800)),
+            ("c.gif", gif(31, 17)),
+            ("d.webp", webp(300, 200)),
+            ("e.png", truncated),
+            ("f.png", b"a table of numbers, not an image".to_vec()),
+            ("g.png", png(0, 10)),
+        ]);
+        let sizes = ImageSizes::new(&files);
+        let size = |name: &str| sizes.of(name).unwrap().clone().map(|d| (d.width, d.height));
+        assert_eq!(size("a.png"), Ok((640, 480)));
+        assert_eq!(size("b.jpg"), Ok((1200, 800)));
+        assert_eq!(size("c.gif"), Ok((31, 17)));
+        assert_eq!(size("d.webp"), Ok((300, 200)));
+        assert!(size("e.png").unwrap_err().reason.contains("damaged"));
+        assert!(size("f.png").unwrap_err().reason.contains("not in a format"));
+        assert!(size("g.png").unwrap_err().reason.contains("damaged"));
+        assert!(sizes.of("missing.png").is_none());
+    }
+
+    #[test]
+    fn a_file_is_read_once_however_often_it_is_asked_for() {
+        let (dir, files) = assets(&[("a.png", png(4, 3))]);
+        let sizes = ImageSizes::new(&files);
+        assert_eq!(sizes.of("a.png").unwrap().clone().map(|d| d.width), Ok(4));
+        std::fs::write(dir.path().join("a.png"), png(8, 6)).unwrap();
+        assert_eq!(sizes.of("a.png").unwrap().clone().map(|d| d.width), Ok(4));
+        assert_eq!(
+            ImageSizes::new(&files)
+                .of("a.png")
+                .unwrap()
+                .clone()
+                .map(|d| d.width),
+            Ok(8)
+        );
     }
 
     #[test]

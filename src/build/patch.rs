@@ -73,6 +73,7 @@ impl Session {
         );
         let theme = &*theme;
         let shortcodes = ShortcodeRenderer::new(theme, &snapshot.config);
+        let images = crate::images::ImageSizes::new(&snapshot.content.assets);
         let mut errors = Vec::new();
         for (position, text) in bodies {
             let doc = snapshot.doc_mut(position);
@@ -83,6 +84,7 @@ impl Session {
                 shortcodes: Some(&shortcodes),
                 glossary: snapshot.glossary.as_ref(),
                 markup: &snapshot.markup,
+                images: &images,
                 hash: snapshot.markdown_env,
             };
             let (key, result, found, source) = {

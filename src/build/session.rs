@@ -16,6 +16,7 @@ use crate::config::{self, Config};
 use crate::content::data::DataFiles;
 use crate::content::{self, CONTENT_DIR, Content, DocCache, Document, LoadOptions};
 use crate::error::{Error, Errors, Kind, site_path};
+use crate::images::ImageSizes;
 use crate::markdown::{Glossary, Markup, Rendered};
 use crate::output::{Contents, PageSink, Plan};
 use crate::path_map::{self, PathMap};
@@ -194,11 +195,13 @@ impl Session {
         let glossary = markdown::glossary(&content);
         let markup = theme::markup(theme, &config, &mut errors);
         let shared = hash_of((addresses_hash, config_hash));
+        let images = ImageSizes::new(&content.assets);
         let env = markdown::Env {
             index: &index,
             shortcodes: shortcodes.as_ref(),
             glossary: glossary.as_ref(),
             markup: &markup,
+            images: &images,
             hash: markdown::env_hash(shared, &content, shortcodes.as_ref(), theme, &markup),
         };
         let rendered = markdown::render_all(&mut content, &env, &mut self.markdown, self.retention);
