@@ -99,7 +99,15 @@ pub fn read(file: &SiteFile) -> Result<Dimensions, Unreadable> {
     // expects just after the first twelve bytes.)
     let kind = imagesize::reader_type(&mut reader).map_err(|_| not_an_image())?;
     match kind.reader_size(&mut reader) {
-        Ok(size) => dimensions(size.width as f64, size.height as f64).ok_or_else(damaged),
+        Ok(size) => {
+            let mut height = size.height;
+            // A BMP stored top row first gives a negative height, which
+            // is read as a number near 2^32.
+            if kind == imagesize::ImageType::Bmp && height > i32::MAX as usize {
+                height = (1usize << 32).saturating_sub(height);
+            }
+            dimensions(size.width as f64, height as f64).ok_or_else(damaged)
+        }
         Err(_) => Err(damaged()),
     }
 }
@@ -378,6 +386,32 @@ mod tests {
         bytes
     }
 
+    /// An AVIF's boxes down to the one that gives the size (`ispe`).
+    fn avif(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = b"\0\0\0\x10ftypavif\0\0\0\0".to_vec();
+        bytes.extend(b"\0\0\0\x30meta\0\0\0\0\0\0\0\x24iprp\0\0\0\x1cipco\0\0\0\x14ispe\0\0\0\0");
+        bytes.extend(width.to_be_bytes());
+        bytes.extend(height.to_be_bytes());
+        bytes
+    }
+
+    fn bmp(width: i32, height: i32) -> Vec<u8> {
+        let mut bytes = b"BM".to_vec();
+        bytes.extend([0; 16]);
+        bytes.extend(width.to_le_bytes());
+        bytes.extend(height.to_le_bytes());
+        bytes.extend([1, 0, 24, 0]);
+        bytes
+    }
+
+    /// An icon file with two images, 16 and 256 pixels square (0 is 256).
+    fn ico() -> Vec<u8> {
+        let mut bytes = vec![0, 0, 1, 0, 2, 0];
+        bytes.extend([16, 16].iter().chain(&[0; 14]));
+        bytes.extend([0, 0].iter().chain(&[0; 14]));
+        bytes
+    }
+
     /// `files` written into a folder, as the site's assets.
     fn assets(files: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, Vec<Asset>) {
         let dir = tempfile::tempdir().unwrap();
@@ -408,6 +442,10 @@ mod tests {
             ("b.jpg", jpeg(1200, 800)),
             ("c.gif", gif(31, 17)),
             ("d.webp", webp(300, 200)),
+            ("h.avif", avif(1920, 1080)),
+            ("i.bmp", bmp(20, 10)),
+            ("j.bmp", bmp(20, -10)),
+            ("k.ico", ico()),
             ("e.png", truncated),
             ("f.png", b"a table of numbers, not an image".to_vec()),
             ("g.png", png(0, 10)),
@@ -418,6 +456,10 @@ mod tests {
         assert_eq!(size("b.jpg"), Ok((1200, 800)));
         assert_eq!(size("c.gif"), Ok((31, 17)));
         assert_eq!(size("d.webp"), Ok((300, 200)));
+        assert_eq!(size("h.avif"), Ok((1920, 1080)));
+        assert_eq!(size("i.bmp"), Ok((20, 10)));
+        assert_eq!(size("j.bmp"), Ok((20, 10)));
+        assert_eq!(size("k.ico"), Ok((256, 256)));
         assert!(size("e.png").unwrap_err().reason.contains("damaged"));
         assert!(size("f.png").unwrap_err().reason.contains("not in a format"));
         assert!(size("g.png").unwrap_err().reason.contains("damaged"));
