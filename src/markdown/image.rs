@@ -62,11 +62,16 @@ impl ReadImage<'_> {
                 }
                 Slot::Alt => escape_into(out, &self.alt),
                 Slot::Title => escape_into(out, &self.open.title),
+                // Only a pattern for a known size writes these.
                 Slot::Width => {
-                    let _ = write!(out, "{}", size.map_or(0, |s| s.width));
+                    if let Some(size) = size {
+                        let _ = write!(out, "{}", size.width);
+                    }
                 }
                 Slot::Height => {
-                    let _ = write!(out, "{}", size.map_or(0, |s| s.height));
+                    if let Some(size) = size {
+                        let _ = write!(out, "{}", size.height);
+                    }
                 }
                 _ => {}
             };

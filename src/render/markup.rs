@@ -150,17 +150,32 @@ impl Theme {
     }
 }
 
-/// The image's patterns, one for each of its shapes.
+/// The image's patterns, one for each of its shapes. One that writes a
+/// size where none is known (`{% if width %}`, a test that cannot work)
+/// is an error: the image would get an empty width and height.
 fn image_patterns(patterns: &mut Patterns) -> [[[Pattern; 2]; 2]; 2] {
     let slots = [Slot::Src, Slot::Alt, Slot::Title, Slot::Width, Slot::Height];
-    [false, true].map(|has_size| {
+    let made = [false, true].map(|has_size| {
         [false, true].map(|lazy| {
             [false, true].map(|has_title| {
                 let shape = json!({ "has_size": has_size, "lazy": lazy, "has_title": has_title });
                 patterns.make(IMAGE, shape, &slots, Some(IMAGE_SRC))
             })
         })
-    })
+    });
+    let sizeless = made[0].iter().flatten();
+    if sizeless
+        .into_iter()
+        .any(|p| p.writes(Slot::Width) || p.writes(Slot::Height))
+    {
+        let problem = Problem::new(
+            patterns.location(IMAGE),
+            "the template writes `width` or `height` where `has_size` is false, for an image whose size is not known",
+        )
+        .hint("write them inside {% if has_size %} ... {% endif %}");
+        patterns.errors.push(Error::template(problem));
+    }
+    made
 }
 
 /// Renders markup templates into patterns, gathering the errors.

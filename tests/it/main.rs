@@ -10,6 +10,7 @@ mod content;
 mod crash;
 mod glossary;
 mod hardening;
+mod images;
 mod links;
 mod lint;
 mod new;
