@@ -1,8 +1,9 @@
 //! The width and height of the images of a site, read from each file's
 //! header rather than the whole file, so that a page can give them to the
 //! browser, which then keeps an image's place before it loads. Raster
-//! formats are read by `imagesize`; an SVG's size is read here, from the
-//! start tag of its root element.
+//! formats are read by `imagesize` (a JPEG's Exif orientation here, in
+//! `exif`); an SVG's size is read here, from the start tag of its root
+//! element (`svg`).
 //!
 //! A build reads each file at most once, however many pages show it, and
 //! only when a page does: [`ImageSizes`] keeps the answer.
@@ -14,6 +15,7 @@ use crate::content::Asset;
 use crate::input::SiteFile;
 use crate::path_map::{self, PathMap};
 
+mod exif;
 mod svg;
 
 use svg::SVG_HEAD_LIMIT;
@@ -99,13 +101,16 @@ pub fn read(file: &SiteFile) -> Result<Dimensions, Unreadable> {
     let kind = imagesize::reader_type(&mut reader).map_err(|_| not_an_image())?;
     match kind.reader_size(&mut reader) {
         Ok(size) => {
-            let mut height = size.height;
+            let (mut width, mut height) = (size.width, size.height);
             // A BMP stored top row first gives a negative height, which
             // is read as a number near 2^32.
             if kind == imagesize::ImageType::Bmp && height > i32::MAX as usize {
                 height = (1usize << 32).saturating_sub(height);
             }
-            dimensions(size.width as f64, height as f64).ok_or_else(damaged)
+            if kind == imagesize::ImageType::Jpeg && exif::turned_a_quarter(&mut reader) {
+                std::mem::swap(&mut width, &mut height);
+            }
+            dimensions(width as f64, height as f64).ok_or_else(damaged)
         }
         Err(_) => Err(damaged()),
     }
@@ -239,6 +244,8 @@ mod tests {
             ("i.bmp", bmp(20, 10)),
             ("j.bmp", bmp(20, -10)),
             ("k.ico", ico()),
+            ("l.jpg", exif::tests::exif_jpeg(6, true)),
+            ("m.jpg", exif::tests::exif_jpeg(3, false)),
             ("e.png", truncated),
             ("f.png", b"a table of numbers, not an image".to_vec()),
             ("g.png", png(0, 10)),
@@ -253,6 +260,9 @@ mod tests {
         assert_eq!(size("i.bmp"), Ok((20, 10)));
         assert_eq!(size("j.bmp"), Ok((20, 10)));
         assert_eq!(size("k.ico"), Ok((256, 256)));
+        // Taken by a camera held upright: shown turned, 800 wide.
+        assert_eq!(size("l.jpg"), Ok((800, 1200)));
+        assert_eq!(size("m.jpg"), Ok((1200, 800)));
         assert!(size("e.png").unwrap_err().reason.contains("damaged"));
         assert!(size("f.png").unwrap_err().reason.contains("not in a format"));
         assert!(size("g.png").unwrap_err().reason.contains("damaged"));
