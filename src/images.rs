@@ -8,7 +8,7 @@
 //! A build reads each file at most once, however many pages show it, and
 //! only when a page does: [`ImageSizes`] keeps the answer.
 
-use std::io::{BufRead as _, BufReader, Read as _};
+use std::io::{BufRead, BufReader, Read as _, Seek};
 use std::sync::OnceLock;
 
 use crate::content::Asset;
@@ -78,42 +78,46 @@ pub fn read(file: &SiteFile) -> Result<Dimensions, Unreadable> {
             hint: "replace it with a regular file of the site",
         }
     })?;
-    let mut reader = BufReader::new(opened);
+    size_of(BufReader::new(opened))
+}
+
+/// The size of the image `reader` holds, read from its start.
+pub fn size_of<R: BufRead + Seek>(mut reader: R) -> Result<Dimensions, Unreadable> {
     let head = reader.fill_buf().map_err(|error| Unreadable {
         reason: format!("cannot be read: {error}"),
         hint: DAMAGED_HINT,
     })?;
-    if starts_as_markup(head) {
-        let mut text = Vec::new();
-        let read = reader.take(SVG_HEAD_LIMIT).read_to_end(&mut text);
-        return match read {
-            Ok(_) => svg_dimensions(&text),
-            Err(error) => Err(Unreadable {
-                reason: format!("cannot be read: {error}"),
-                hint: DAMAGED_HINT,
-            }),
-        };
+    if !starts_as_markup(head) {
+        return raster_size(reader);
     }
+    let mut text = Vec::new();
+    match reader.take(SVG_HEAD_LIMIT).read_to_end(&mut text) {
+        Ok(_) => svg_dimensions(&text),
+        Err(error) => Err(Unreadable {
+            reason: format!("cannot be read: {error}"),
+            hint: DAMAGED_HINT,
+        }),
+    }
+}
+
+/// The size of a PNG, JPEG, GIF, WebP, AVIF, BMP or icon file.
+fn raster_size<R: BufRead + Seek>(mut reader: R) -> Result<Dimensions, Unreadable> {
     // Told apart by their first bytes: what no format starts with is not
     // an image; an image whose header then ends or makes no sense is damaged.
     // (The type is read from the reader, which some formats' size reading
     // expects just after the first twelve bytes.)
     let kind = imagesize::reader_type(&mut reader).map_err(|_| not_an_image())?;
-    match kind.reader_size(&mut reader) {
-        Ok(size) => {
-            let (mut width, mut height) = (size.width, size.height);
-            // A BMP stored top row first gives a negative height, which
-            // is read as a number near 2^32.
-            if kind == imagesize::ImageType::Bmp && height > i32::MAX as usize {
-                height = (1usize << 32).saturating_sub(height);
-            }
-            if kind == imagesize::ImageType::Jpeg && exif::turned_a_quarter(&mut reader) {
-                std::mem::swap(&mut width, &mut height);
-            }
-            dimensions(width as f64, height as f64).ok_or_else(damaged)
-        }
-        Err(_) => Err(damaged()),
+    let size = kind.reader_size(&mut reader).map_err(|_| damaged())?;
+    let (mut width, mut height) = (size.width, size.height);
+    // A BMP stored top row first gives a negative height, which is read
+    // as a number near 2^32.
+    if kind == imagesize::ImageType::Bmp && height > i32::MAX as usize {
+        height = (1usize << 32).saturating_sub(height);
     }
+    if kind == imagesize::ImageType::Jpeg && exif::turned_a_quarter(&mut reader) {
+        std::mem::swap(&mut width, &mut height);
+    }
+    dimensions(width as f64, height as f64).ok_or_else(damaged)
 }
 
 fn not_an_image() -> Unreadable {
@@ -284,6 +288,34 @@ mod tests {
                 .map(|d| d.width),
             Ok(8)
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever follows a format's first bytes, the answer is a size
+        /// of at least a pixel or a reason, never a panic.
+        #[test]
+        fn any_bytes_give_a_size_or_a_reason(
+            start in 0usize..10,
+            tail in proptest::collection::vec(proptest::num::u8::ANY, 0..160),
+        ) {
+            let starts: [&[u8]; 10] = [
+                b"\x89PNG\r\n\x1a\n",
+                b"\xFF\xD8\xFF",
+                b"GIF89a",
+                b"RIFF\0\0\0\0WEBPVP8",
+                b"\0\0\0\x10ftypavif",
+                b"BM",
+                b"\0\0\x01\0",
+                b"\xFF\x0A",
+                b"<svg ",
+                b"",
+            ];
+            let mut bytes = starts[start].to_vec();
+            bytes.extend(tail);
+            if let Ok(size) = size_of(std::io::Cursor::new(&bytes)) {
+                proptest::prop_assert!(size.width >= 1 && size.height >= 1);
+            }
+        }
     }
 
     #[test]
