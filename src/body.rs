@@ -100,6 +100,7 @@ pub fn render(
         taken_ids,
         body_ids: markdown::IdSet::default(),
         errors: &mut errors,
+        first_image: FirstImageAt::AsRendered,
     };
     let rendered = pass.render_at(source, 0, 0);
     (rendered, errors)
@@ -116,6 +117,18 @@ struct Pass<'p, 'g> {
     /// Markdown rendered after them must not take again.
     body_ids: markdown::IdSet,
     errors: &'p mut Vec<BodyError>,
+    first_image: FirstImageAt,
+}
+
+/// Where the page's first image is, which loads at once.
+#[derive(Clone, Copy)]
+enum FirstImageAt {
+    /// The first the Markdown writes: the images are rendered in the
+    /// order they stand.
+    AsRendered,
+    /// At this byte of the body, or nowhere: calls' bodies, rendered
+    /// before the Markdown around them, hold Markdown.
+    Offset(Option<usize>),
 }
 
 impl Pass<'_, '_> {
@@ -134,6 +147,11 @@ impl Pass<'_, '_> {
                 message: e.message,
                 hint: e.hint.to_string(),
             }));
+        if depth == 0 && calls.iter().any(|call| call.body.is_some()) {
+            let images = memchr::memmem::find(source.as_bytes(), b"![").is_some();
+            let first = images.then(|| markdown::first_image_start(source)).flatten();
+            self.first_image = FirstImageAt::Offset(first.map(|at| base + at));
+        }
 
         // Each call's HTML first: the Markdown around it reads a call's text
         // where a heading holds it.
@@ -191,6 +209,12 @@ impl Pass<'_, '_> {
             fragments,
             taken_ids: self.taken_ids,
             body_ids: (!self.body_ids.is_empty()).then_some(&self.body_ids),
+            first_image: match self.first_image {
+                FirstImageAt::AsRendered => markdown::FirstImage::FirstWritten,
+                FirstImageAt::Offset(at) => at
+                    .and_then(|at| local(map, base, at, source.len()))
+                    .map_or(markdown::FirstImage::Elsewhere, markdown::FirstImage::At),
+            },
         };
         let mut rendered = markdown::render_in(source, &mut shifted, self.terms.as_deref_mut(), around);
         shift_lints(&mut rendered, map, base);
@@ -370,6 +394,21 @@ fn original(map: &[(usize, usize)], base: usize, offset: usize) -> usize {
     base + old + (offset - new)
 }
 
+/// Where the byte `at` of the body is in the replaced text of `len`
+/// bytes that `map` and `base` tie to it (see [`original`]); `None` when
+/// the text does not hold it.
+fn local(map: &[(usize, usize)], base: usize, at: usize, len: usize) -> Option<usize> {
+    let relative = at.checked_sub(base)?;
+    let (new, old) = map
+        .iter()
+        .rev()
+        .find(|(_, old)| *old <= relative)
+        .copied()
+        .unwrap_or((0, 0));
+    let candidate = new + (relative - old);
+    (candidate < len && original(map, base, candidate) == at).then_some(candidate)
+}
+
 use crate::placeholders::placeholder;
 
 /// Passes links on with their spans moved back to the original source.
@@ -385,179 +424,12 @@ impl LinkRewriter for Shifted<'_, '_> {
         let span = original(self.map, self.base, span.start)..original(self.map, self.base, span.end);
         self.links.rewrite(destination, span)
     }
+
+    fn image_size(&mut self, destination: &str, span: Range<usize>) -> Option<crate::images::Dimensions> {
+        let span = original(self.map, self.base, span.start)..original(self.map, self.base, span.end);
+        self.links.image_size(destination, span)
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::error::Location;
-
-    /// [`super::render`] with the built-in theme's markup.
-    fn render(
-        source: &str,
-        links: &mut dyn LinkRewriter,
-        templates: Option<&dyn ShortcodeTemplates>,
-        terms: Option<&mut TermUse>,
-        taken_ids: Option<&markdown::IdSet>,
-    ) -> (Rendered, Vec<BodyError>) {
-        let markup = crate::render::built_in_markup_for_tests();
-        super::render(source, markup, links, templates, terms, taken_ids)
-    }
-
-    #[test]
-    fn only_a_brace_pair_may_start_a_shortcode() {
-        for (source, may) in [
-            ("{{ x() }}", true),
-            ("a {% x() %}", true),
-            ("{ {", false),
-            ("a { b } c", false),
-            ("ends with {", false),
-            ("{x{%", true),
-            ("", false),
-        ] {
-            assert_eq!(may_call_shortcodes(source), may, "{source:?}");
-        }
-    }
-
-    struct Fake;
-
-    impl ShortcodeTemplates for Fake {
-        fn names(&self) -> Vec<String> {
-            vec!["figure".into(), "quote".into(), "broken".into()]
-        }
-
-        fn render(
-            &self,
-            name: &str,
-            args: &Map<String, Value>,
-            body: Option<&str>,
-        ) -> Result<String, CallFailure> {
-            match name {
-                "figure" => Ok(format!(
-                    "<b id=\"fig\">{}</b>",
-                    args["value"].as_str().unwrap_or("?")
-                )),
-                "quote" => Ok(format!("<blockquote>{}</blockquote>\n", body.unwrap_or(""))),
-                _ => Err(CallFailure::Template(Problem::new(
-                    Location::file("templates/shortcodes/broken.html"),
-                    "boom",
-                ))),
-            }
-        }
-    }
-
-    struct Spans(Vec<(String, Range<usize>)>);
-
-    impl LinkRewriter for Spans {
-        fn rewrite(&mut self, destination: &str, span: Range<usize>) -> Option<String> {
-            self.0.push((destination.to_string(), span));
-            None
-        }
-    }
-
-    #[test]
-    fn inline_and_block_calls() {
-        let source =
-            "Tariff {{ figure(value=\"10\") }} now.\n\n{% quote() %}\nSaid *this*.\n{% end %}\n\nAfter.\n";
-        let (rendered, errors) = render(source, &mut Spans(Vec::new()), Some(&Fake), None, None);
-        assert!(errors.is_empty(), "{errors:?}");
-        assert_eq!(
-            rendered.html,
-            "<p>Tariff <b id=\"fig\">10</b> now.</p>\n<blockquote><p>Said <em>this</em>.</p>\n</blockquote>\n<p>After.</p>\n"
-        );
-        assert!(rendered.ids.contains("fig"));
-    }
-
-    #[test]
-    fn a_glossary_term_never_takes_part_of_a_shortcodes_place() {
-        use crate::markdown::{Glossary, GlossaryTerm, TermUse};
-        // Terms that are a call's number, part of it, or the number and
-        // the text around it: each call still renders, and the text's own
-        // use of a term is marked.
-        for form in ["0", "1", "10", "2 x", "x 1"] {
-            let glossary = Glossary::new(
-                vec![GlossaryTerm {
-                    id: "t".into(),
-                    forms: vec![form.into()],
-                    definition: "D.".into(),
-                }],
-                "g.html".into(),
-            );
-            let mut terms = TermUse::new(&glossary);
-            let source = format!(
-                "x {{{{ figure(value=\"a\") }}}} x {{{{ figure(value=\"b\") }}}} 2 x\n\n{{% quote() %}}\n\n```\n1\n```\n\n{{% end %}}\n\n{form}\n"
-            );
-            let (rendered, errors) = render(
-                &source,
-                &mut Spans(Vec::new()),
-                Some(&Fake),
-                Some(&mut terms),
-                None,
-            );
-            assert!(errors.is_empty(), "{errors:?}");
-            let html = &rendered.html;
-            assert!(!crate::placeholders::any(html), "{form}: {html}");
-            assert!(
-                html.contains("<b id=\"fig\">a</b>") && html.contains("<b id=\"fig\">b</b>"),
-                "{html}"
-            );
-            assert!(
-                html.contains("<blockquote><pre><code>1\n</code></pre>\n</blockquote>"),
-                "{html}"
-            );
-            assert_eq!(
-                html.matches("class=\"glossary-term\"").count(),
-                1,
-                "{form}: {html}"
-            );
-        }
-    }
-
-    #[test]
-    fn link_spans_point_into_the_original_source() {
-        let source = "{{ figure(value=\"1\") }} [x](x.md)\n\n{% quote() %}[y](y.md){% end %}\n";
-        let mut links = Spans(Vec::new());
-        render(source, &mut links, Some(&Fake), None, None);
-        for (destination, span) in links.0 {
-            let name = destination.trim_end_matches(".md");
-            assert_eq!(&source[span], format!("[{name}]({destination})"));
-        }
-    }
-
-    #[test]
-    fn unknown_and_failing_shortcodes() {
-        let (_, errors) = render(
-            "a\n\n{{ figur(value=1) }}\n{{ broken() }}",
-            &mut Spans(Vec::new()),
-            Some(&Fake),
-            None,
-            None,
-        );
-        match &errors[0] {
-            BodyError::Shortcode {
-                offset,
-                message,
-                hint,
-            } => {
-                assert_eq!(*offset, 3);
-                assert_eq!(message, "there is no component or shortcode `figur`");
-                assert_eq!(hint, "did you mean `figure`?");
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(&errors[1], BodyError::Template { name, .. } if name == "broken"));
-    }
-
-    #[test]
-    fn calls_in_code_stay_text() {
-        let (rendered, errors) = render(
-            "`{{ figure(value=\"1\") }}`",
-            &mut Spans(Vec::new()),
-            Some(&Fake),
-            None,
-            None,
-        );
-        assert!(errors.is_empty());
-        assert_eq!(rendered.html, "<p><code>{{ figure(value=\"1\") }}</code></p>\n");
-    }
-}
+mod tests;

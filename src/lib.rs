@@ -26,6 +26,7 @@ pub mod error;
 pub mod feeds;
 pub mod fields;
 pub mod headers;
+pub mod images;
 pub mod input;
 pub mod links;
 pub mod markdown;

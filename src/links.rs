@@ -6,7 +6,8 @@
 
 use std::ops::Range;
 
-use crate::markdown::LinkRewriter;
+use crate::images::{Dimensions, ImageSizes};
+use crate::markdown::{LinkRewriter, Lint};
 use crate::urls::{self, Target, UrlIndex};
 
 /// A link that points at nothing.
@@ -36,6 +37,10 @@ pub struct PageLinks<'a> {
     source_dir: &'a str,
     pub broken: Vec<BrokenLink>,
     pub anchors: Vec<AnchorCheck>,
+    /// The sizes of the site's files, for its images.
+    images: Option<&'a ImageSizes>,
+    /// Images of the site whose size cannot be read.
+    pub image_lints: Vec<Lint>,
 }
 
 impl<'a> PageLinks<'a> {
@@ -46,7 +51,15 @@ impl<'a> PageLinks<'a> {
             source_dir,
             broken: Vec::new(),
             anchors: Vec::new(),
+            images: None,
+            image_lints: Vec::new(),
         }
+    }
+
+    /// Gives the images of the site's files their sizes from `images`.
+    pub fn with_images(mut self, images: &'a ImageSizes) -> Self {
+        self.images = Some(images);
+        self
     }
 
     fn broken(&mut self, span: Range<usize>, message: String, hint: &str) {
@@ -111,19 +124,25 @@ impl<'a> PageLinks<'a> {
     }
 }
 
+/// A link's path, query and fragment.
+fn parts(destination: &str) -> (&str, Option<&str>, Option<&str>) {
+    let (before_fragment, fragment) = match destination.split_once('#') {
+        Some((before, fragment)) => (before, Some(fragment)),
+        None => (destination, None),
+    };
+    let (path, query) = match before_fragment.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (before_fragment, None),
+    };
+    (path, query, fragment)
+}
+
 impl LinkRewriter for PageLinks<'_> {
     fn rewrite(&mut self, destination: &str, span: Range<usize>) -> Option<String> {
         if destination.is_empty() || urls::is_external(destination) {
             return None;
         }
-        let (before_fragment, fragment) = match destination.split_once('#') {
-            Some((before, fragment)) => (before, Some(fragment)),
-            None => (destination, None),
-        };
-        let (path, query) = match before_fragment.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (before_fragment, None),
-        };
+        let (path, query, fragment) = parts(destination);
         if path.is_empty() {
             self.check_fragment(span, None, fragment, destination);
             return None;
@@ -163,6 +182,31 @@ impl LinkRewriter for PageLinks<'_> {
             href.push_str(fragment);
         }
         Some(href)
+    }
+
+    /// The size of a file under `content/`; one that cannot be read is
+    /// a lint at the image. A page, a theme's file or a remote image has
+    /// none.
+    fn image_size(&mut self, destination: &str, span: Range<usize>) -> Option<Dimensions> {
+        let images = self.images?;
+        if destination.is_empty() || urls::is_external(destination) {
+            return None;
+        }
+        let (path, _, _) = parts(destination);
+        let Some(Target::File(file)) = self.look_up(&urls::decode(path)).0 else {
+            return None;
+        };
+        match images.of(file)? {
+            Ok(size) => Some(*size),
+            Err(unreadable) => {
+                self.image_lints.push(Lint {
+                    span,
+                    message: format!("the image `{destination}` {}", unreadable.reason),
+                    hint: unreadable.hint,
+                });
+                None
+            }
+        }
     }
 }
 

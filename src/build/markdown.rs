@@ -15,6 +15,7 @@ use crate::content::glossary::GLOSSARY_FILE;
 use crate::content::sources::Sources;
 use crate::content::{Content, Document};
 use crate::error::{Error, Location, Problem};
+use crate::images::ImageSizes;
 use crate::links::{AnchorCheck, PageLinks};
 use crate::markdown::{Glossary, GlossaryTerm, Markup, Rendered, TermUse};
 use crate::render::{ShortcodeRenderer, Theme};
@@ -44,6 +45,8 @@ pub(super) struct Env<'a> {
     pub markup: &'a Markup,
     /// What quotes and claims are checked against.
     pub sources: &'a Sources,
+    /// The sizes of the images under `content/`, each read once a render.
+    pub images: &'a ImageSizes,
     /// A hash of all of the above, part of every document's key.
     pub hash: u64,
 }
@@ -171,7 +174,7 @@ fn take_texts(content: &mut Content, retention: Retention) -> Vec<Arc<str>> {
 
 /// `doc`'s Markdown; `text` is its text (see [`Document::text`]).
 pub(super) fn render_one(doc: &Document, text: &str, env: &Env) -> (MarkdownResult, Vec<Error>) {
-    let mut links = PageLinks::new(env.index, &doc.source);
+    let mut links = PageLinks::new(env.index, &doc.source).with_images(env.images);
     let templates = env.shortcodes.map(|s| s as &dyn ShortcodeTemplates);
     // The glossary page does not mark its own terms.
     let mut terms = env
@@ -187,6 +190,7 @@ pub(super) fn render_one(doc: &Document, text: &str, env: &Env) -> (MarkdownResu
         terms.as_mut(),
         taken_ids,
     );
+    rendered.lints.append(&mut links.image_lints);
     if let Some(glossary) = env.glossary.filter(|_| doc.source == GLOSSARY_FILE) {
         // The glossary template gives each entry its term's id.
         rendered.ids.extend(glossary.ids().map(str::to_string));

@@ -76,6 +76,7 @@ impl Session {
         let theme = &*theme;
         let shortcodes = ShortcodeRenderer::new(theme, &snapshot.config)
             .with_sources(!snapshot.content.sources.list.is_empty());
+        let images = crate::images::ImageSizes::new(&snapshot.content.assets);
         let mut errors = Vec::new();
         for (position, text) in bodies {
             let doc = snapshot.doc_mut(position);
@@ -87,6 +88,7 @@ impl Session {
                 glossary: snapshot.glossary.as_ref(),
                 markup: &snapshot.markup,
                 sources: &snapshot.content.sources,
+                images: &images,
                 hash: snapshot.markdown_env,
             };
             let (key, result, found, source) = {

@@ -16,6 +16,7 @@ use crate::config::{self, Config};
 use crate::content::data::DataFiles;
 use crate::content::{self, CONTENT_DIR, Content, DocCache, Document, LoadOptions};
 use crate::error::{Error, Errors, Kind, site_path};
+use crate::images::ImageSizes;
 use crate::markdown::{Glossary, Markup, Rendered};
 use crate::output::{Contents, PageSink, Plan};
 use crate::path_map::{self, PathMap};
@@ -205,12 +206,14 @@ impl Session {
         let shared = hash_of((addresses_hash, config_hash));
         // Held apart while the Markdown renders, which changes the documents.
         let sources = std::mem::take(&mut content.sources);
+        let images = ImageSizes::new(&content.assets);
         let env = markdown::Env {
             index: &index,
             shortcodes: shortcodes.as_ref(),
             glossary: glossary.as_ref(),
             markup: &markup,
             sources: &sources,
+            images: &images,
             hash: markdown::env_hash(shared, &content, shortcodes.as_ref(), theme, &markup),
         };
         let rendered = markdown::render_all(&mut content, &env, &mut self.markdown, self.retention);
@@ -219,14 +222,7 @@ impl Session {
         errors.extend(rendered.errors);
         drop(shortcodes);
         timer.stage("markdown");
-        let positions = match self.retention.keeps_caches() {
-            true => content
-                .documents()
-                .enumerate()
-                .map(|(i, d)| (d.source.clone(), i))
-                .collect(),
-            false => HashMap::new(),
-        };
+        let positions = positions(&content, self.retention);
         let snapshot = Snapshot {
             config,
             config_hash,
@@ -540,4 +536,17 @@ pub fn worker_threads_with_room() {
             .stack_size(WORKER_STACK)
             .build_global();
     });
+}
+
+/// Each document's position by its source file, for the quick way of a
+/// rebuild (see `patch`); none when no rebuild will follow.
+fn positions(content: &Content, retention: Retention) -> HashMap<String, usize> {
+    match retention.keeps_caches() {
+        true => content
+            .documents()
+            .enumerate()
+            .map(|(i, d)| (d.source.clone(), i))
+            .collect(),
+        false => HashMap::new(),
+    }
 }

@@ -1,6 +1,6 @@
 //! The HTML of what the Markdown adds of its own: a heading's link to
 //! itself, a glossary term, a footnote's reference, the links back from a
-//! note, and the notes' section. The theme writes each as a template; the
+//! note, the notes' section, an image and a figure. The theme writes each as a template; the
 //! render stage turns each template into a [`Pattern`] once per build, and
 //! this module only fills in its slots. So the theme owns the markup, and
 //! a page with a hundred headings costs no template render per heading.
@@ -27,10 +27,22 @@ pub enum Slot {
     ReferenceId,
     /// HTML: the notes, each an `<li>`.
     Notes,
+    /// An image's address.
+    Src,
+    /// An image's description.
+    Alt,
+    /// An image's title, and a figure's caption.
+    Title,
+    /// An image's width in pixels.
+    Width,
+    /// An image's height in pixels.
+    Height,
+    /// HTML: the image a figure holds.
+    Image,
 }
 
 impl Slot {
-    pub const ALL: [Slot; 9] = [
+    pub const ALL: [Slot; 15] = [
         Slot::Id,
         Slot::Text,
         Slot::Href,
@@ -40,6 +52,12 @@ impl Slot {
         Slot::NoteId,
         Slot::ReferenceId,
         Slot::Notes,
+        Slot::Src,
+        Slot::Alt,
+        Slot::Title,
+        Slot::Width,
+        Slot::Height,
+        Slot::Image,
     ];
 
     /// The variable's name in the template.
@@ -54,6 +72,12 @@ impl Slot {
             Slot::NoteId => "note_id",
             Slot::ReferenceId => "reference_id",
             Slot::Notes => "notes",
+            Slot::Src => "src",
+            Slot::Alt => "alt",
+            Slot::Title => "title",
+            Slot::Width => "width",
+            Slot::Height => "height",
+            Slot::Image => "image",
         }
     }
 
@@ -78,7 +102,7 @@ impl Slot {
         let name = self.name().to_uppercase();
         let long = "_2-x".repeat(16);
         match self {
-            Slot::Text | Slot::Notes => format!("{name} <i>2</i>{long}"),
+            Slot::Text | Slot::Notes | Slot::Image => format!("{name} <i>2</i>{long}"),
             _ => format!("{name}{long}"),
         }
     }
@@ -220,4 +244,9 @@ pub struct Markup {
     /// reference, `[1]` when it has several.
     pub footnote_backref: [Pattern; 2],
     pub footnotes: Pattern,
+    /// An image, by `[has_size][lazy][has_title]`: `[1]` when its width
+    /// and height are known, when it loads lazily, when it has a title.
+    pub image: [[[Pattern; 2]; 2]; 2],
+    /// An image with a title alone in its paragraph, with its caption.
+    pub figure: Pattern,
 }

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::path_map::{self, PathHasher, PathMap};
 
 mod glossary;
+mod image;
 mod markup;
 mod pass;
 mod quotes;
@@ -27,6 +28,8 @@ mod summary;
 mod tests;
 
 pub use glossary::{Glossary, GlossaryTerm, TermUse};
+pub use image::FirstImage;
+use image::*;
 pub use markup::{Markup, Pattern, Slot, Stand};
 use pass::*;
 pub use quotes::{blockquote_paragraphs, paragraph_texts};
@@ -45,6 +48,14 @@ pub trait LinkRewriter {
     /// `span` is the byte range of the link in the Markdown source. Returns
     /// the destination to write instead, or `None` to keep it as written.
     fn rewrite(&mut self, destination: &str, span: Range<usize>) -> Option<String>;
+
+    /// The width and height of the image at `destination`, as written
+    /// (`span` as for [`LinkRewriter::rewrite`], which is asked first);
+    /// `None` when they are not known: a remote image, or one whose size
+    /// cannot be read (which the rewriter reports).
+    fn image_size(&mut self, _destination: &str, _span: Range<usize>) -> Option<crate::images::Dimensions> {
+        None
+    }
 }
 
 /// Keeps every link as written.
@@ -135,6 +146,13 @@ pub fn literal_ranges(source: &str) -> Vec<Range<usize>> {
     ranges
 }
 
+/// Where the first image of `source` starts, in the order they stand.
+pub fn first_image_start(source: &str) -> Option<usize> {
+    Parser::new_ext(source, options())
+        .into_offset_iter()
+        .find_map(|(event, span)| matches!(event, Event::Start(Tag::Image { .. })).then_some(span.start))
+}
+
 /// A problem of form in the Markdown: an image without alt text, a link
 /// without text, an empty heading, a skipped heading level, an id used twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +189,7 @@ pub fn render(
         fragments: &[],
         taken_ids: None,
         body_ids: None,
+        first_image: FirstImage::FirstWritten,
     };
     render_in(source, links, terms, around)
 }
@@ -192,6 +211,8 @@ pub struct Around<'a> {
     /// The ids the bodies of calls on the page took before this Markdown
     /// renders (they render first): taken too.
     pub body_ids: Option<&'a IdSet>,
+    /// Which of its images is the page's first, which loads at once.
+    pub first_image: FirstImage,
 }
 
 /// [`render`] of a document that stands in a page holding `around`.

@@ -12,16 +12,23 @@ pub(super) struct Pass<'s, 't, 'g> {
     /// the only way to a character a page may not hold: without one, no
     /// text needs looking into.
     references: bool,
-    state: State<'s>,
-    sink: Sink<'s>,
+    pub(super) state: State<'s>,
+    pub(super) sink: Sink<'s>,
     terms: Option<&'t mut TermUse<'g>>,
     definitions: HashMap<String, Vec<Event<'s>>>,
     /// Open links and images: where they start and how much text they hold.
-    open_links: Vec<(Range<usize>, usize)>,
-    open_images: Vec<(Range<usize>, usize)>,
+    pub(super) open_links: Vec<(Range<usize>, usize)>,
+    pub(super) open_images: Vec<(Range<usize>, usize)>,
     in_code_block: bool,
     /// Raw HTML elements open around the text (see `RAW_ELEMENTS`).
     raw_elements: Vec<&'static str>,
+    /// The outermost image whose description is being read.
+    pub(super) image: Option<OpenImage<'s>>,
+    /// A paragraph's start that may be a figure's.
+    pub(super) held: Held<'s>,
+    pub(super) first_image: FirstImage,
+    /// The images written so far (not those inside a description).
+    pub(super) images_written: usize,
 }
 
 impl<'s, 't, 'g> Pass<'s, 't, 'g> {
@@ -36,6 +43,8 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
                 heading: None,
                 footnote: None,
                 out: Vec::with_capacity(source.len() / 8),
+                image: None,
+                heading_images: Vec::new(),
             },
             terms,
             definitions: HashMap::new(),
@@ -43,11 +52,18 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
             open_images: Vec::new(),
             in_code_block: false,
             raw_elements: Vec::new(),
+            image: None,
+            held: Held::Nothing,
+            first_image: around.first_image,
+            images_written: 0,
         }
     }
 
     #[inline]
     pub(super) fn event(&mut self, event: Event<'s>, span: Range<usize>, links: &mut dyn LinkRewriter) {
+        if !matches!(self.held, Held::Nothing) && self.figure_event(&event) {
+            return;
+        }
         match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -65,22 +81,9 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
                 }));
             }
             Event::End(TagEnd::Link) => self.link_end(),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let (dest_url, title) = self.destination(link_type, dest_url, title, span.clone(), links);
-                self.open_images.push((span, 0));
-                self.sink.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
-            }
+            Event::Start(image @ Tag::Image { .. }) => self.image_start(image, span, links),
             Event::End(TagEnd::Image) => self.image_end(),
+            Event::Start(Tag::Paragraph) if self.image.is_none() => self.held = Held::Paragraph,
             Event::Start(Tag::CodeBlock(kind)) => {
                 self.in_code_block = true;
                 self.sink.push(Event::Start(Tag::CodeBlock(kind)));
@@ -134,21 +137,6 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
             );
         }
         self.sink.push(Event::End(TagEnd::Link));
-    }
-
-    pub(super) fn image_end(&mut self) {
-        if let Some((span, alt)) = self.open_images.pop() {
-            if alt == 0 {
-                self.state.lint(
-                    span,
-                    "an image has no alt text",
-                    "describe the image between ![ and ] for readers who cannot see it",
-                );
-            } else if let Some(link) = self.open_links.last_mut() {
-                link.1 += alt;
-            }
-        }
-        self.sink.push(Event::End(TagEnd::Image));
     }
 
     /// Text: counted, and in plain prose, its glossary terms marked.
@@ -222,7 +210,8 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
             Event::Start(tag @ Tag::Heading { .. }) => self.sink.heading = Some((tag, Vec::new(), span)),
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((tag, inner, span)) = self.sink.heading.take() {
-                    let html = self.state.heading(tag, inner, span);
+                    let images = std::mem::take(&mut self.sink.heading_images);
+                    let html = self.state.heading(tag, inner, &images, span);
                     self.sink.push_outside_heading(Event::Html(html.into()));
                 }
             }
@@ -231,7 +220,8 @@ impl<'s, 't, 'g> Pass<'s, 't, 'g> {
     }
 
     /// The page's HTML, its summary and what was found on the way.
-    pub(super) fn finish(self) -> Rendered {
+    pub(super) fn finish(mut self) -> Rendered {
+        self.release_held();
         let Pass {
             source,
             mut state,
@@ -308,11 +298,21 @@ pub(super) struct Sink<'a> {
     /// The page's events; about one for every 8 bytes of Markdown, sized
     /// once, not grown.
     pub(super) out: Vec<Event<'a>>,
+    /// The events of the description of the image being read, which
+    /// become its alt text.
+    pub(super) image: Option<Vec<Event<'a>>>,
+    /// The descriptions of the images in the heading being collected, by
+    /// their place among its events: part of its text, as before.
+    pub(super) heading_images: Vec<(usize, String)>,
 }
 
 impl<'a> Sink<'a> {
     #[inline]
     pub(super) fn push(&mut self, event: Event<'a>) {
+        if let Some(events) = &mut self.image {
+            events.push(event);
+            return;
+        }
         match &mut self.heading {
             Some((_, inner, _)) => inner.push(event),
             None => self.push_outside_heading(event),

@@ -125,7 +125,15 @@ impl<'f> State<'f> {
         }
     }
 
-    pub(super) fn heading(&mut self, tag: Tag, inner: Vec<Event>, span: Range<usize>) -> String {
+    /// A heading's HTML; `images` are the descriptions of the images in
+    /// it, by their place among `inner`.
+    pub(super) fn heading(
+        &mut self,
+        tag: Tag,
+        inner: Vec<Event>,
+        images: &[(usize, String)],
+        span: Range<usize>,
+    ) -> String {
         let Tag::Heading {
             level,
             id,
@@ -135,7 +143,7 @@ impl<'f> State<'f> {
         else {
             unreachable!("only headings are collected");
         };
-        let (text, has_link) = self.heading_text(&inner);
+        let (text, has_link) = self.heading_text(&inner, images);
         let level = heading_number(level);
         self.heading_lints(&text, level, &span);
         let id = match id {
@@ -173,11 +181,16 @@ impl<'f> State<'f> {
     }
 
     /// The text a reader sees in a heading (each shortcode call's text, not
-    /// its placeholder), and whether it holds a link.
-    pub(super) fn heading_text(&self, inner: &[Event]) -> (String, bool) {
+    /// its placeholder; each image's description), and whether it holds a
+    /// link.
+    pub(super) fn heading_text(&self, inner: &[Event], images: &[(usize, String)]) -> (String, bool) {
         let mut text = String::new();
         let mut has_link = false;
-        for event in inner {
+        let mut images = images.iter().peekable();
+        for (at, event) in inner.iter().enumerate() {
+            while let Some((_, alt)) = images.next_if(|(place, _)| *place == at) {
+                text.push_str(alt);
+            }
             match event {
                 Event::Text(t) | Event::Code(t) => text.push_str(t),
                 Event::SoftBreak | Event::HardBreak => text.push(' '),

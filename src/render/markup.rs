@@ -22,6 +22,11 @@ pub const FOOTNOTE_REFERENCE: &str = "markup/footnote-reference.html";
 pub const FOOTNOTE_BACKREF: &str = "markup/footnote-backref.html";
 /// The notes at the end of a page: `notes`.
 pub const FOOTNOTES: &str = "markup/footnotes.html";
+/// An image: `has_size`, `lazy`, `has_title`; `src`, `alt`, `title`,
+/// `width`, `height`.
+pub const IMAGE: &str = "markup/image.html";
+/// An image with a title alone in its paragraph: `image`, `title`.
+pub const FIGURE: &str = "markup/figure.html";
 
 /// A value a template must write, and what is lost without it.
 type Required = (Slot, &'static str);
@@ -29,6 +34,8 @@ type Required = (Slot, &'static str);
 const HEADING_TEXT: Required = (Slot::Text, "every heading would lose its words");
 const TERM_TEXT: Required = (Slot::Text, "every glossary term would lose its words");
 const NOTES: Required = (Slot::Notes, "no page would show its notes");
+const IMAGE_SRC: Required = (Slot::Src, "no image would show");
+const FIGURE_IMAGE: Required = (Slot::Image, "no figure would show its image");
 
 /// The built-in theme's markup with the default settings, for those who
 /// render Markdown without a site (benchmarks, fuzzing, tests).
@@ -93,6 +100,8 @@ impl Theme {
                 )
             }),
             footnotes: patterns.make(FOOTNOTES, json!({}), &[Slot::Notes], Some(NOTES)),
+            image: image_patterns(&mut patterns),
+            figure: patterns.make(FIGURE, json!({}), &[Slot::Image, Slot::Title], Some(FIGURE_IMAGE)),
         };
         patterns.errors.extend(self.misspelt_markup());
         match patterns.errors.is_empty() {
@@ -111,6 +120,8 @@ impl Theme {
             FOOTNOTE_REFERENCE,
             FOOTNOTE_BACKREF,
             FOOTNOTES,
+            IMAGE,
+            FIGURE,
         ];
         // A part some template includes, extends or calls a component of
         // is in use (the dependencies found when the theme loaded).
@@ -137,6 +148,34 @@ impl Theme {
             })
             .collect()
     }
+}
+
+/// The image's patterns, one for each of its shapes. One that writes a
+/// size where none is known (`{% if width %}`, a test that cannot work)
+/// is an error: the image would get an empty width and height.
+fn image_patterns(patterns: &mut Patterns) -> [[[Pattern; 2]; 2]; 2] {
+    let slots = [Slot::Src, Slot::Alt, Slot::Title, Slot::Width, Slot::Height];
+    let made = [false, true].map(|has_size| {
+        [false, true].map(|lazy| {
+            [false, true].map(|has_title| {
+                let shape = json!({ "has_size": has_size, "lazy": lazy, "has_title": has_title });
+                patterns.make(IMAGE, shape, &slots, Some(IMAGE_SRC))
+            })
+        })
+    });
+    let sizeless = made[0].iter().flatten();
+    if sizeless
+        .into_iter()
+        .any(|p| p.writes(Slot::Width) || p.writes(Slot::Height))
+    {
+        let problem = Problem::new(
+            patterns.location(IMAGE),
+            "the template writes `width` or `height` where `has_size` is false, for an image whose size is not known",
+        )
+        .hint("write them inside {% if has_size %} ... {% endif %}");
+        patterns.errors.push(Error::template(problem));
+    }
+    made
 }
 
 /// Renders markup templates into patterns, gathering the errors.

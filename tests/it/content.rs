@@ -166,7 +166,7 @@ fn slug_front_matter_and_page_bundles() {
     );
     site.write(
         "content/bundle/map.svg",
-        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 8 4\"/>",
     );
     site.build();
     assert!(site.exists("public/notes/long-file-name/index.html"));
@@ -174,7 +174,10 @@ fn slug_front_matter_and_page_bundles() {
     assert!(site.exists("public/bundle/index.html"));
     assert!(site.exists("public/bundle/map.svg"));
     let bundle = site.read("public/bundle/index.html");
-    assert!(bundle.contains("<img src=\"map.svg\" alt=\"map\" />"), "{bundle}");
+    assert!(
+        bundle.contains("<img src=\"map.svg\" alt=\"map\" width=\"8\" height=\"4\" />"),
+        "{bundle}"
+    );
 }
 
 #[test]

@@ -10,7 +10,10 @@ fn problems_of_form_fail_the_build_or_warn() {
         "content/alpha.md",
         "+++\ntitle = \"Alpha\"\n+++\n![](photo.png)\n",
     );
-    site.write("content/photo.png", [0u8; 4]);
+    // The first bytes of a PNG two pixels wide and one high.
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    png.extend([0, 0, 0, 2, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    site.write("content/photo.png", png);
     site.run(&["build"])
         .failure(1)
         .stderr_has("content/alpha.md:4:1: an image has no alt text");
@@ -23,7 +26,7 @@ fn problems_of_form_fail_the_build_or_warn() {
     );
     assert!(
         site.read("public/alpha/index.html")
-            .contains("<img src=\"../photo.png\" alt=\"\" />")
+            .contains("<img src=\"../photo.png\" alt=\"\" width=\"2\" height=\"1\" />")
     );
     // check counts the warnings rather than saying there is no problem.
     site.run(&["check", "--lint", "warn"])

@@ -11,6 +11,7 @@ mod crash;
 mod glossary;
 mod hardening;
 mod headers;
+mod images;
 mod links;
 mod lint;
 mod new;
