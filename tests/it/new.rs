@@ -75,7 +75,15 @@ fn a_new_site_builds_at_once_and_shows_every_component() {
         ),
         (
             "a key figure in the text",
-            "<span class=\"figure__number\">4</span>",
+            "<span class=\"figure__number\">3</span>",
+        ),
+        (
+            "a blockquote that names its source",
+            "<span class=\"cite\"><span class=\"cite__speaker\">William Strunk Jr.</span>",
+        ),
+        (
+            "a claim that names its passage",
+            "as this one does.<span class=\"cite\"><span class=\"cite__link\">(<a class=\"source-link\" href=\"../sources/index.html#source-starter-notes\">",
         ),
         (
             "a chart with its table",
@@ -87,6 +95,9 @@ fn a_new_site_builds_at_once_and_shows_every_component() {
     }
     assert!(dir.join("public/glossary/index.html").is_file());
     assert!(dir.join("public/404.html").is_file());
+    let sources = read(&dir.join("public/sources/index.html"));
+    assert!(sources.contains("id=\"source-elements-of-style\""), "{sources}");
+    assert!(!dir.join("public/sources/elements-of-style/index.html").exists());
 }
 
 #[test]
