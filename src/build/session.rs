@@ -204,6 +204,7 @@ impl Session {
         let glossary = markdown::glossary(&content);
         let markup = theme::markup(theme, &config, &mut errors);
         let shared = hash_of((addresses_hash, config_hash));
+        let env_hash = markdown::env_hash(shared, &content, shortcodes.as_ref(), theme, &markup);
         // Held apart while the Markdown renders, which changes the documents.
         let sources = std::mem::take(&mut content.sources);
         let images = ImageSizes::new(&content.assets);
@@ -214,7 +215,7 @@ impl Session {
             markup: &markup,
             sources: &sources,
             images: &images,
-            hash: markdown::env_hash(shared, &content, shortcodes.as_ref(), theme, &markup),
+            hash: env_hash,
         };
         let rendered = markdown::render_all(&mut content, &env, &mut self.markdown, self.retention);
         let markdown_env = env.hash;

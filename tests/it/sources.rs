@@ -129,3 +129,48 @@ fn a_source_file_that_cannot_be_a_source_is_named() {
         .stderr_has("error: content/sources/old/gazette.md: a source must be directly in content/sources/")
         .stderr_has("error: content/sources/empty.md: the source has no text");
 }
+
+#[test]
+fn watch_checks_again_when_a_source_or_a_quote_changes() {
+    let site = Site::fixture("sourced-library");
+    let watch = site.spawn(&["watch"]);
+    watch.wait_for_line("watching content/ and templates/");
+    let errors = |watch: &crate::harness::Background| {
+        watch
+            .output()
+            .iter()
+            .filter(|line| line.contains("is not in the source `gazette`"))
+            .count()
+    };
+    // The source loses the words a quote stands on: the next build says so.
+    let gazette = site.read("content/sources/gazette.md");
+    site.write(
+        "content/sources/gazette.md",
+        gazette.replace("every child", "every pupil"),
+    );
+    assert!(
+        crate::harness::wait_until(std::time::Duration::from_secs(10), || errors(&watch) > 0),
+        "no error after the source changed:\n{}",
+        watch.output().join("\n")
+    );
+    // Put back, the site builds again and the sources page shows the quote.
+    let before = watch.rebuilds();
+    site.write("content/sources/gazette.md", &gazette);
+    assert!(crate::harness::wait_until(
+        std::time::Duration::from_secs(10),
+        || { watch.rebuilds() > before }
+    ));
+    // A quote edited in a page's body is checked on the quick rebuild too.
+    let failures = errors(&watch);
+    site.write(
+        "content/plans.md",
+        "+++\ntitle = \"Plans\"\n+++\n\n{{ <quote speaker=\"Ana Ruiz\" text=\"We want every adult to have a card\" source=\"gazette\" /> }}\n",
+    );
+    assert!(
+        crate::harness::wait_until(std::time::Duration::from_secs(10), || errors(&watch) > failures),
+        "no error after the quote changed:\n{}",
+        watch.output().join("\n")
+    );
+    let status = watch.interrupt();
+    assert!(status.success());
+}
