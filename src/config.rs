@@ -84,6 +84,20 @@ pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Vec<
     parse(&path, text, base_url_override)
 }
 
+/// An error for a `language` that is not a language tag (letters, digits
+/// and `-`), which `lang` must be.
+fn language_problem(language: &str, at: Location) -> Option<Error> {
+    let tag = language
+        .split('-')
+        .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
+    (!tag).then(|| {
+        Error::config(
+            Problem::new(at, format!("`language` is not a language tag: `{language}`"))
+                .hint("write a tag such as \"en\", \"fr\" or \"pt-BR\""),
+        )
+    })
+}
+
 /// Parses the settings file's text; `path` is only used in messages.
 pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result<Config, Vec<Error>> {
     let mut fields = Fields::from_toml(path, text, 0, text).map_err(|p| vec![Error::config(p)])?;
@@ -92,6 +106,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
     let title = fields.required_string("title", "the site settings file");
     let description = fields.string("description");
     let base_url = fields.string("base_url");
+    let language_at = fields.location_of("language");
     let language = fields.string("language").unwrap_or_else(|| "en".to_string());
     let author = fields.string("author");
     let feed_limit_at = fields.location_of("feed_limit");
@@ -118,6 +133,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
         }
     };
     let embed_hosts = frame_sources(embed_hosts, &mut errors);
+    errors.extend(language_problem(&language, language_at));
     let base_url = match base_url_override {
         Some(url) => match normalise_base_url(url) {
             Ok(url) => Some(url),

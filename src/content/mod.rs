@@ -546,10 +546,16 @@ fn walk(root: &Path, content_real: &Path, errors: &mut Vec<Error>) -> Walked {
 /// a Markdown file directly in `sources/`, other than the page listing them.
 fn source_id(source: &str) -> Option<Result<&str, SourceNameProblem>> {
     let name = source.strip_prefix(sources::SOURCES_DIR)?.strip_prefix('/')?;
-    if source == sources::SOURCES_PAGE || !name.ends_with(".md") {
+    if source == sources::SOURCES_PAGE {
         return None;
     }
-    let id = name.strip_suffix(".md")?;
+    if name == "_index.md" {
+        return Some(Err(SourceNameProblem::SectionIndex));
+    }
+    // Anything else there would be published as it is.
+    let Some(id) = name.strip_suffix(".md") else {
+        return Some(Err(SourceNameProblem::NotMarkdown));
+    };
     if id.contains('/') {
         return Some(Err(SourceNameProblem::Nested));
     }
@@ -568,6 +574,8 @@ fn source_id(source: &str) -> Option<Result<&str, SourceNameProblem>> {
 enum SourceNameProblem {
     Nested,
     Name,
+    NotMarkdown,
+    SectionIndex,
 }
 
 impl SourceNameProblem {
@@ -581,6 +589,16 @@ impl SourceNameProblem {
                 "a source's file name is what quotes name it by: only lowercase letters, digits and `-`",
             )
             .hint("rename the file, e.g. content/sources/city-report.md"),
+            SourceNameProblem::NotMarkdown => Problem::new(
+                at,
+                "content/sources/ holds sources only, each a Markdown file of its text, and is never published",
+            )
+            .hint("paste the text into a file NAME.md there (a PDF's or a page's text, not the file); keep other files elsewhere under content/"),
+            SourceNameProblem::SectionIndex => Problem::new(
+                at,
+                "the page listing the sources is content/sources/index.md, not _index.md",
+            )
+            .hint("rename the file to index.md"),
         }
     }
 }

@@ -4,9 +4,9 @@
 use super::*;
 
 /// The paragraphs of the innermost blockquote around byte `offset` of
-/// `source`, other than the paragraph at `offset` (the attribution): each
-/// as its offset and its text, without markup. `None` when no blockquote
-/// holds `offset`.
+/// `source`, but for the attribution at `offset` (of its paragraph, only
+/// the words before it count): each as its offset and its text, without
+/// markup. `None` when no blockquote holds `offset`.
 pub fn blockquote_paragraphs(source: &str, offset: usize) -> Option<Vec<(usize, String)>> {
     // Each open blockquote's paragraphs so far, and whether it holds `offset`.
     let mut open: Vec<(Vec<(usize, String)>, bool)> = Vec::new();
@@ -25,11 +25,17 @@ pub fn blockquote_paragraphs(source: &str, offset: usize) -> Option<Vec<(usize, 
                 paragraph = Some((span.start, String::new(), span.contains(&offset)));
             }
             Event::End(TagEnd::Paragraph) => {
-                if let (Some((at, text, attribution)), Some((paragraphs, _))) =
-                    (paragraph.take(), open.last_mut())
-                    && !attribution
+                if let (Some((at, text, _)), Some((paragraphs, _))) = (paragraph.take(), open.last_mut())
+                    && !text.trim().is_empty()
                 {
-                    paragraphs.push((at, text));
+                    paragraphs.push((at, text.trim().to_string()));
+                }
+            }
+            // Words from the attribution on are not the quote's.
+            _ if paragraph.as_ref().is_some_and(|p| p.2) && span.start >= offset => {}
+            Event::Text(_) if paragraph.as_ref().is_some_and(|p| p.2) && span.end > offset => {
+                if let Some((_, words, _)) = paragraph.as_mut() {
+                    words.push_str(&source[span.start..offset]);
                 }
             }
             Event::Text(text) | Event::Code(text) => {
@@ -86,5 +92,8 @@ mod tests {
         assert_eq!(texts, ["It was a long winter.", "And a wet spring."]);
         assert_eq!(paragraphs[0].0, source.find("It was").unwrap());
         assert_eq!(blockquote_paragraphs(source, source.find("After").unwrap()), None);
+        let same = "> It was a long\n> winter. ATTRIBUTION\n";
+        let paragraphs = blockquote_paragraphs(same, same.find("ATTRIBUTION").unwrap()).unwrap();
+        assert_eq!(paragraphs, [(2, "It was a long winter.".to_string())]);
     }
 }

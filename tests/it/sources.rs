@@ -55,7 +55,7 @@ fn a_changed_word_is_an_error_at_the_quote_with_the_passage_it_differs_from() {
     site.run(&["build"])
         .failure(1)
         .stderr_has("error: content/voices.md:5:30: the quote is not in the source `gazette` word for word")
-        .stderr_has("hint: did you mean: “We want every [-pupil-] {+child+} to have a card”?");
+        .stderr_has("hint: did you mean: “We want every [-pupil-] {+child+} to have a card,” (");
     assert!(!site.exists("public"), "nothing is written");
 }
 
@@ -123,11 +123,15 @@ fn a_source_file_that_cannot_be_a_source_is_named() {
     site.write("content/sources/Council Notes.md", "Text.\n");
     site.write("content/sources/old/gazette.md", "Text.\n");
     site.write("content/sources/empty.md", "+++\ntitle = \"Empty\"\n+++\n\n");
+    site.write("content/sources/transcript.txt", "Text.\n");
+    site.write("content/sources/_index.md", "+++\ntitle = \"Sources\"\n+++\n");
     site.run(&["build"])
         .failure(1)
         .stderr_has("error: content/sources/Council Notes.md: a source's file name is what quotes name it by")
         .stderr_has("error: content/sources/old/gazette.md: a source must be directly in content/sources/")
-        .stderr_has("error: content/sources/empty.md: the source has no text");
+        .stderr_has("error: content/sources/empty.md: the source has no text")
+        .stderr_has("error: content/sources/transcript.txt: content/sources/ holds sources only, each a Markdown file of its text, and is never published")
+        .stderr_has("error: content/sources/_index.md: the page listing the sources is content/sources/index.md, not _index.md");
 }
 
 #[test]

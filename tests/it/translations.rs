@@ -89,3 +89,13 @@ fn a_language_without_a_table_reads_english_and_a_wrong_key_is_named() {
         .failure(1)
         .stderr_has("there are no words for `key_figure` in the translations: did you mean `key_figures`?");
 }
+
+#[test]
+fn a_language_that_is_not_a_tag_is_an_error_at_it() {
+    for written in ["", "pt_BR", "en GB"] {
+        let site = in_language(written);
+        site.run(&["build"])
+            .failure(1)
+            .stderr_has("content/site.toml:2:12: `language` is not a language tag");
+    }
+}

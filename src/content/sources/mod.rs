@@ -191,14 +191,30 @@ impl Sources {
                 hint: "write the source's words to check".to_string(),
             });
         }
+        if claim.kind != Kind::Quote && parts.len() > 1 {
+            return Err(Miss {
+                message: "a passage is one stretch of the source, without words left out".to_string(),
+                hint: "write the passage whole, or a shorter one that holds what the claim rests on"
+                    .to_string(),
+            });
+        }
         let found = source.paragraphs.iter().find_map(|paragraph| {
-            let range = matching::find_parts(&paragraph.normal.text, &parts)?;
-            let within = paragraph.normal.original(range);
-            Some(paragraph.range.start + within.start..paragraph.range.start + within.end)
+            let found = matching::find_parts(&paragraph.normal, &parts)?;
+            Some((paragraph, found))
         });
-        let Some(passage) = found else {
+        let Some((paragraph, found)) = found else {
             return Err(source.not_found(claim, &parts));
         };
+        if let Some(word) = matching::negation_left_out(&paragraph.normal.text, &found) {
+            return Err(Miss {
+                message: format!("the words left out of the quote hold “{word}”, which turns it around"),
+                hint: "quote the words whole, or leave out only words that keep the meaning".to_string(),
+            });
+        }
+        let within = paragraph
+            .normal
+            .original(found[0].start..found[found.len() - 1].end);
+        let passage = paragraph.range.start + within.start..paragraph.range.start + within.end;
         if let Some(value) = &claim.value
             && !value_in(value, &source.text[passage.clone()])
         {
@@ -220,6 +236,10 @@ impl Sources {
     fn unknown_source(&self, id: &str) -> Miss {
         let ids: Vec<&str> = self.ids().collect();
         let hint = match crate::suggest::did_you_mean(id, &ids, str::to_string) {
+            _ if id == "index" => format!(
+                "content/{SOURCES_PAGE} is the page listing the sources, not a source; name one of {}",
+                ids.join(", ")
+            ),
             Some(hint) => hint,
             None if ids.is_empty() => format!("add the source's text as content/{SOURCES_DIR}/{id}.md"),
             None => format!(
@@ -241,14 +261,17 @@ impl Source {
             Kind::Claim | Kind::Figure => "the passage is not in",
         };
         let message = format!("{what} the source `{}` word for word", self.id);
-        let nearest = self
+        let paragraphs: Vec<(&Normal, &str)> = self
             .paragraphs
             .iter()
-            .filter_map(|p| matching::closest(&p.normal.text, parts))
-            .max_by_key(|(shared, _)| *shared);
-        let hint = match nearest {
-            Some((_, marked)) => format!(
-                "did you mean: “{marked}”? ([-…-] is written here but not in the source, {{+…+}} is in the source; an elision is written … or [...])"
+            .map(|p| (&p.normal, &self.text[p.range.clone()]))
+            .collect();
+        let hint = match matching::closest(&paragraphs, parts) {
+            Some(marked) if !marked.contains("[-") && !marked.contains("{+") => format!(
+                "the words are the source's, but not its punctuation or the marks between them; the source has: {marked}"
+            ),
+            Some(marked) => format!(
+                "did you mean: {marked} ([-…-] is written here but not in the source, {{+…+}} is in the source; an elision is written … or [...])"
             ),
             None => "no passage of the source shares its words: is it the right source?".to_string(),
         };
@@ -293,24 +316,52 @@ impl Source {
 }
 
 /// Whether a figure's `value` stands in `passage`, both made uniform,
-/// on word boundaries; thousands separators are not compared.
+/// as a whole number (not a part of `3.5` or of `-4`); thousands
+/// separators (`,`, a space or a thin space before three digits) are not
+/// compared.
 fn value_in(value: &str, passage: &str) -> bool {
-    let plain = |text: &str| -> String {
-        let chars: Vec<char> = text.chars().collect();
-        chars
-            .iter()
-            .enumerate()
-            .filter(|&(i, &c)| {
-                let between_digits = i > 0
-                    && chars[i - 1].is_ascii_digit()
-                    && chars.get(i + 1).is_some_and(char::is_ascii_digit);
-                !(between_digits && matches!(c, ',' | '\u{2009}' | '\u{202F}' | '\u{A0}'))
-            })
-            .map(|(_, &c)| c)
-            .collect()
+    let value = without_separators(&Normal::of(value.trim()).text);
+    let passage = without_separators(&Normal::of(passage).text);
+    if value.is_empty() {
+        return false;
+    }
+    let mut from = 0;
+    while let Some(at) = passage.get(from..).and_then(|rest| rest.find(&value)) {
+        let range = from + at..from + at + value.len();
+        let signed = value.starts_with(|c: char| c.is_ascii_digit())
+            && passage[..range.start].ends_with('-')
+            && !passage[..range.start - 1].ends_with(char::is_alphanumeric);
+        if !signed
+            && !Normal::inside_number(&passage, range.start)
+            && !Normal::inside_number(&passage, range.end)
+        {
+            return true;
+        }
+        from = range.start + 1;
+        while !passage.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// `text` without the separators of thousands: a `,`, space or thin space
+/// between a digit and a group of exactly three digits.
+fn without_separators(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let group_of_three = |i: usize| {
+        (1..=3).all(|k| chars.get(i + k).is_some_and(char::is_ascii_digit))
+            && !chars.get(i + 4).is_some_and(char::is_ascii_digit)
     };
-    let value = plain(value.trim());
-    !value.is_empty() && matching::find_parts(&plain(&Normal::of(passage).text), &[value]).is_some()
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, &c)| {
+            let separator = matches!(c, ',' | ' ' | '\u{2009}' | '\u{202F}' | '\u{A0}');
+            !(separator && i > 0 && chars[i - 1].is_ascii_digit() && group_of_three(i))
+        })
+        .map(|(_, &c)| c)
+        .collect()
 }
 
 #[cfg(test)]
