@@ -167,3 +167,60 @@ impl FrontData {
         self.unclaimed.push((message, needle.to_string()));
     }
 }
+
+/// A claim in a data file under `content/` (a chart's figures), found in
+/// its source.
+#[derive(Debug, Clone)]
+pub(crate) struct DataCitation {
+    /// The file, under `content/`.
+    pub file: String,
+    pub citation: Citation,
+}
+
+/// The data files' extensions whose tables may make claims.
+const DATA: [&str; 4] = ["toml", "json", "yaml", "yml"];
+
+/// Checks every table of the data files under `content/` that has a
+/// `source` and a `text` or `passage`, as in front matter; a file that
+/// does not parse is left to `load_data` to report where it is read.
+pub(super) fn check_data(content: &crate::content::Content) -> (Vec<DataCitation>, Vec<Error>) {
+    let (mut found, mut errors) = (Vec::new(), Vec::new());
+    if content.sources.list.is_empty() {
+        return (found, errors);
+    }
+    for asset in &content.assets {
+        let extension = asset.source.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+        if !DATA.contains(&extension.as_str()) {
+            continue;
+        }
+        let Ok(text) = crate::input::text_of(&asset.file.path, asset.file.open(), "the data file") else {
+            continue;
+        };
+        if !text.contains("source") {
+            continue;
+        }
+        let Ok(value) = crate::content::data::parse(&asset.file.path, &text, &extension) else {
+            continue;
+        };
+        let mut data = FrontData::default();
+        data.walk(&value, None);
+        let shown = std::path::Path::new(crate::content::CONTENT_DIR).join(&asset.source);
+        for (problem, needle) in data.problems {
+            let at = Location::at_offset(&shown, &text, offset_of(&text, &needle));
+            errors.push(Error::content(Problem::new(at, problem)));
+        }
+        for (claim, needle) in data.claims {
+            match content.sources.check(&claim) {
+                Ok(place) => found.push(DataCitation {
+                    file: asset.source.clone(),
+                    citation: Citation { claim, found: place },
+                }),
+                Err(miss) => {
+                    let at = Location::at_offset(&shown, &text, offset_of(&text, &needle));
+                    errors.push(Error::content(Problem::new(at, miss.message).hint(miss.hint)));
+                }
+            }
+        }
+    }
+    (found, errors)
+}

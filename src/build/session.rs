@@ -10,7 +10,7 @@ use super::markdown::{self, MarkdownCache, MarkdownResult};
 use super::outputs::{self, Made, Output, Site};
 use super::pages::{self, HtmlHash};
 use super::theme::{self, CachedTheme};
-use super::{Delta, Options, Report, Retention, Timer, addresses, sources_page};
+use super::{Delta, Options, Report, Retention, Timer, addresses, citations, sources_page};
 use crate::change::Change;
 use crate::config::{self, Config};
 use crate::content::data::DataFiles;
@@ -72,6 +72,8 @@ pub(super) struct Snapshot {
     pub positions: HashMap<String, usize>,
     /// The template names when the snapshot was made.
     pub templates: Vec<String>,
+    /// The claims of the data files under `content/`, found in their sources.
+    pub data_citations: Vec<citations::DataCitation>,
 }
 
 impl Snapshot {
@@ -221,6 +223,8 @@ impl Session {
         let markdown_env = env.hash;
         content.sources = sources;
         errors.extend(rendered.errors);
+        let (data_citations, found) = citations::check_data(&content);
+        errors.extend(found);
         drop(shortcodes);
         timer.stage("markdown");
         let positions = positions(&content, self.retention);
@@ -241,6 +245,7 @@ impl Session {
             templates: theme
                 .map(|t| t.template_names().map(str::to_string).collect())
                 .unwrap_or_default(),
+            data_citations,
         };
         Ok((snapshot, errors))
     }
@@ -382,7 +387,8 @@ impl Session {
             fields,
         )
         .with_contents(contents);
-        let (sources, sources_hash) = sources_page::listing(content, &snapshot.results);
+        let (sources, sources_hash) =
+            sources_page::listing(content, &snapshot.results, &snapshot.data_citations);
         let contexts = match content.sources.list.is_empty() {
             true => contexts,
             false => contexts.with_sources(tera::Value::from_serializable(&sources)),

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::citations::Citation;
+use super::citations::{Citation, DataCitation};
 use super::keys::hash_of;
 use super::markdown::MarkdownResult;
 use crate::content::Content;
@@ -27,7 +27,8 @@ pub(super) struct Listed<'a> {
 #[derive(Debug, Serialize)]
 pub(super) struct Cited<'a> {
     pub kind: &'a Kind,
-    /// The page it is on: its title and its address.
+    /// The page it is on: its title and its address; for a data file
+    /// under `content/` (a chart's), its path and no address.
     pub page_title: &'a str,
     pub page_url: String,
     /// A figure's value.
@@ -49,6 +50,7 @@ pub(crate) fn anchor(id: &str) -> String {
 pub(super) fn listing<'a>(
     content: &'a Content,
     results: &'a [std::sync::Arc<MarkdownResult>],
+    data: &'a [DataCitation],
 ) -> (Vec<Listed<'a>>, u64) {
     let mut listed: Vec<Listed> = content
         .sources
@@ -61,14 +63,23 @@ pub(super) fn listing<'a>(
             citations: Vec::new(),
         })
         .collect();
-    for (doc, result) in content.documents().zip(results) {
-        for Citation { claim, found } in &result.citations {
+    let in_pages = content.documents().zip(results).flat_map(|(doc, result)| {
+        result
+            .citations
+            .iter()
+            .map(move |c| (&doc.front.title as &str, Some(doc), c))
+    });
+    let in_data = data.iter().map(|d| (d.file.as_str(), None, &d.citation));
+    for (title, doc, Citation { claim, found }) in in_pages.chain(in_data) {
+        {
             let source = &content.sources.list[found.source];
             let (before, passage, after) = source.in_context(&found.passage);
             listed[found.source].citations.push(Cited {
                 kind: &claim.kind,
-                page_title: &doc.front.title,
-                page_url: urls::from_root(&doc.output_file()),
+                page_title: title,
+                page_url: doc
+                    .map(|doc| urls::from_root(&doc.output_file()))
+                    .unwrap_or_default(),
                 value: claim.value.as_deref(),
                 before,
                 passage,

@@ -30,7 +30,7 @@ fn the_sources_page_lists_each_source_with_every_citation_in_context() {
         "<article class=\"source\" id=\"source-gazette\" aria-labelledby=\"source-gazette-title\">",
         "<a href=\"https://gazette.example/library\">Library opens in March</a>",
         "<span>Town Gazette</span><span><time datetime=\"2024-03-01\">1 March 2024</time></span>",
-        "Cited on this site 3 times",
+        "Cited on this site 4 times",
         // The home page's figure, with its passage among the source's words.
         "<a href=\"../index.html\">The new library</a>, the figure 12,000</p>",
         "the chair of the council. <mark>The library will hold 12,000 books</mark>.</p>",
@@ -177,4 +177,23 @@ fn watch_checks_again_when_a_source_or_a_quote_changes() {
     );
     let status = watch.interrupt();
     assert!(status.success());
+}
+
+#[test]
+fn a_data_files_figures_are_checked_and_listed_by_the_file() {
+    let site = Site::fixture("sourced-library");
+    site.build();
+    let page = site.read("public/sources/index.html");
+    assert!(
+        page.contains("<p class=\"citation__where\"><code>data/shelves.toml</code>, the figure 12000</p>"),
+        "{page}"
+    );
+    let shelves = site.read("content/data/shelves.toml");
+    site.write(
+        "content/data/shelves.toml",
+        shelves.replace("value = 12000", "value = 1200"),
+    );
+    site.run(&["build"]).failure(1).stderr_has(
+        "error: content/data/shelves.toml:9:12: the figure `1200` is not in its passage in `gazette`",
+    );
 }

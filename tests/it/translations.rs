@@ -28,7 +28,7 @@ fn a_french_site_reads_french_with_french_dates() {
     let sources = site.read("public/sources/index.html");
     for expected in [
         "<time datetime=\"2024-03-01\">1 mars 2024</time>",
-        "Citée 3 fois sur ce site",
+        "Citée 4 fois sur ce site",
         ">Les sources</h2>",
         ">Aller au contenu</a>",
         ">Retour en haut</a>",
