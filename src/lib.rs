@@ -9,14 +9,15 @@
 //! [`config`] reads `content/site.toml`; [`content`] walks `content/` into
 //! pages, sections and assets; [`markdown`] turns each body into HTML, with
 //! [`links`] checking and rewriting the links in it against [`urls`];
-//! [`render`] runs the Tera templates and [`feeds`] writes the sitemap and
-//! feed; [`output`] swaps the finished site into place.
+//! [`render`] runs the Tera templates, [`feeds`] writes the sitemap and
+//! feed and [`cards`] draws each page's share card; [`output`] swaps the finished site into place.
 
 #![warn(clippy::too_many_lines)]
 
 pub mod allocator;
 pub mod body;
 pub mod build;
+pub mod cards;
 pub mod change;
 pub mod cli;
 pub mod config;
