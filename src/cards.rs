@@ -186,7 +186,37 @@ pub fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
     let size = tree.size();
     let scale = Transform::from_scale(WIDTH as f32 / size.width(), HEIGHT as f32 / size.height());
     resvg::render(&tree, scale, &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| e.to_string())
+    encode(&pixmap).map_err(|e| e.to_string())
+}
+
+/// `pixmap` as PNG: 8-bit RGB when it is opaque all over (a card, as a
+/// rule; RGBA otherwise), each row stored as its differences from the
+/// pixel to the left ("Sub"), which turns a card's long runs of one
+/// colour into runs of zeros.
+fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let data = pixmap.data();
+    let opaque = data.chunks_exact(4).all(|p| p[3] == u8::MAX);
+    let (colour, bytes) = match opaque {
+        // Premultiplied colours are the colours themselves at full alpha.
+        true => {
+            let mut rgb = Vec::with_capacity(data.len() / 4 * 3);
+            for p in data.chunks_exact(4) {
+                rgb.extend_from_slice(&p[..3]);
+            }
+            (png::ColorType::Rgb, rgb)
+        }
+        false => (png::ColorType::Rgba, pixmap.clone().take_demultiplied()),
+    };
+    let mut out = Vec::with_capacity(64 * 1024);
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(colour);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Balanced);
+    encoder.set_filter(png::Filter::Sub);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&bytes)?;
+    writer.finish()?;
+    Ok(out)
 }
 
 #[cfg(test)]
