@@ -18,6 +18,7 @@ const KNOWN_KEYS: &[&str] = &[
     "language",
     "author",
     "feed_limit",
+    "share_cards",
     "extra",
 ];
 
@@ -35,6 +36,9 @@ pub struct Config {
     pub author: Option<String>,
     /// How many of the newest dated pages `atom.xml` holds.
     pub feed_limit: usize,
+    /// Whether each page without an `image` of its own gets a share card
+    /// drawn (`card.png`).
+    pub share_cards: bool,
     pub extra: Value,
 }
 
@@ -49,6 +53,7 @@ impl Default for Config {
             language: "en".to_string(),
             author: None,
             feed_limit: DEFAULT_FEED_LIMIT,
+            share_cards: true,
             extra: Value::Object(serde_json::Map::new()),
         }
     }
@@ -85,6 +90,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
     let author = fields.string("author");
     let feed_limit_at = fields.location_of("feed_limit");
     let feed_limit = fields.integer("feed_limit");
+    let share_cards = fields.bool("share_cards").unwrap_or(true);
     let extra = fields.table("extra");
     let mut errors: Vec<Error> = match fields.finish() {
         Ok(()) => Vec::new(),
@@ -139,6 +145,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
         language,
         author,
         feed_limit,
+        share_cards,
         extra,
     })
 }
@@ -201,6 +208,18 @@ mod tests {
         assert_eq!(config.language, "en");
         assert_eq!(config.base_url.as_deref(), Some("https://example.org/sub/"));
         assert_eq!(config.extra, serde_json::json!({}));
+        assert!(config.share_cards);
+    }
+
+    #[test]
+    fn share_cards_is_true_or_false() {
+        assert!(!parse_ok("title = \"T\"\nshare_cards = false\n").share_cards);
+        let message = parse_err("title = \"T\"\nshare_cards = \"no\"\n");
+        assert!(
+            message
+                .contains("content/site.toml:2:15: `share_cards` must be true or false, not the text `no`"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use super::keys::{hash_of, long_hash_of};
 use crate::config::Config;
 use crate::content::{Content, Stamp};
+use crate::error::Error;
 use crate::feeds;
 use crate::input::SiteFile;
 use crate::markdown::Rendered;
@@ -65,6 +66,10 @@ pub(super) trait Output: Send {
     /// Its files; `previous` holds the keys of what the last good render
     /// wrote, so an unchanged file is not made again.
     fn files(&mut self, made: &Made, previous: &PathMap<u64>) -> Vec<OutputFile>;
+    /// The problems the last `files` met (a template that failed).
+    fn errors(&mut self) -> Vec<Error> {
+        Vec::new()
+    }
 }
 
 /// Every kind of output besides pages and sections, in the order their
@@ -76,6 +81,9 @@ pub(super) fn registry() -> Vec<Box<dyn Output>> {
         Box::new(Sitemap),
         Box::new(Feed::default()),
         Box::new(NotFound),
+        // Before the assets: a file of the site's in a card's place is
+        // the error, at that file.
+        Box::new(super::cards::Cards::default()),
         Box::new(Assets),
         Box::new(ThemeFiles),
     ]

@@ -6,6 +6,7 @@ use tera::{Map as TeraMap, Value as TeraValue};
 
 use super::*;
 use crate::content::glossary::GLOSSARY_FILE;
+use crate::content::image::OwnImage;
 use crate::content::sources::SOURCES_PAGE;
 
 /// Reading time in minutes at 200 words a minute, at least 1 for any text.
@@ -23,6 +24,10 @@ pub struct Contexts<'a> {
     pages: &'a [&'a Rendered],
     config: TeraValue,
     base_url: Option<String>,
+    /// Whether pages without an image of their own have a share card, and
+    /// the site's title, which its description names.
+    share_cards: bool,
+    site_title: String,
     /// Each page as listings show it: every field but `content`.
     page_listings: Vec<TeraValue>,
     /// In a one-shot build, each page's listing is made when first needed
@@ -100,6 +105,8 @@ impl<'a> Contexts<'a> {
             pages,
             config: TeraValue::from_serializable(config),
             base_url: config.base_url.clone(),
+            share_cards: config.share_cards,
+            site_title: config.title.clone(),
             page_listings: Vec::new(),
             lent_listings: Vec::new(),
             contents: Vec::new(),
@@ -194,6 +201,38 @@ impl<'a> Contexts<'a> {
             .map_or_else(TeraValue::none, TeraValue::from)
     }
 
+    /// The image a shared link to `doc` shows: its own, or its card.
+    fn share_image(&self, doc: &Document) -> Option<ShareImage> {
+        let image = match crate::content::image::own_image(doc) {
+            Some(OwnImage::Address(url)) => ShareImage {
+                url: Some(url.to_string()),
+                path: None,
+                width: None,
+                height: None,
+                alt: doc.front.image_alt.clone(),
+            },
+            Some(OwnImage::File(path)) => ShareImage {
+                url: self.permalink_text(&path),
+                path: Some(path),
+                width: None,
+                height: None,
+                alt: doc.front.image_alt.clone(),
+            },
+            None if self.share_cards && doc.front.image.is_none() => {
+                let path = format!("{}{}", doc.path, crate::cards::FILE);
+                ShareImage {
+                    url: self.permalink_text(&path),
+                    path: Some(path),
+                    width: Some(crate::cards::WIDTH),
+                    height: Some(crate::cards::HEIGHT),
+                    alt: Some(format!("{} — {}", doc.front.title, self.site_title)),
+                }
+            }
+            None => return None,
+        };
+        Some(image)
+    }
+
     /// The absolute address of `path`, with a `base_url`.
     fn permalink_text(&self, path: &str) -> Option<String> {
         let base = self.base_url.as_ref()?;
@@ -248,6 +287,7 @@ impl<'a> Contexts<'a> {
             reading_time: reading_time(rendered.word_count),
             extra: &front.extra,
             ancestors,
+            image: self.share_image(doc),
         };
         TeraValue::from_serializable(&fields)
             .into_map()
@@ -412,6 +452,19 @@ struct DocumentFields<'a> {
     extra: &'a Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     ancestors: Option<Vec<Ancestor<'a>>>,
+    image: Option<ShareImage>,
+}
+
+/// The image a shared link to a page shows (`page.image`).
+#[derive(serde::Serialize)]
+struct ShareImage {
+    /// Its absolute address: with a `base_url`, or an address given as one.
+    url: Option<String>,
+    /// Its path in the output, for `get_url`; none for an address.
+    path: Option<String>,
+    width: Option<u32>,
+    height: Option<u32>,
+    alt: Option<String>,
 }
 
 /// A section above a document.
