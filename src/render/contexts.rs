@@ -4,9 +4,9 @@
 use tera::value::Key;
 use tera::{Map as TeraMap, Value as TeraValue};
 
+use super::share_image::{ShareImage, share_image};
 use super::*;
 use crate::content::glossary::GLOSSARY_FILE;
-use crate::content::image::OwnImage;
 use crate::content::sources::SOURCES_PAGE;
 
 /// Reading time in minutes at 200 words a minute, at least 1 for any text.
@@ -201,38 +201,6 @@ impl<'a> Contexts<'a> {
             .map_or_else(TeraValue::none, TeraValue::from)
     }
 
-    /// The image a shared link to `doc` shows: its own, or its card.
-    fn share_image(&self, doc: &Document) -> Option<ShareImage> {
-        let image = match crate::content::image::own_image(doc) {
-            Some(OwnImage::Address(url)) => ShareImage {
-                url: Some(url.to_string()),
-                path: None,
-                width: None,
-                height: None,
-                alt: doc.front.image_alt.clone(),
-            },
-            Some(OwnImage::File(path)) => ShareImage {
-                url: self.permalink_text(&path),
-                path: Some(path),
-                width: None,
-                height: None,
-                alt: doc.front.image_alt.clone(),
-            },
-            None if self.share_cards && doc.front.image.is_none() => {
-                let path = format!("{}{}", doc.path, crate::cards::FILE);
-                ShareImage {
-                    url: self.permalink_text(&path),
-                    path: Some(path),
-                    width: Some(crate::cards::WIDTH),
-                    height: Some(crate::cards::HEIGHT),
-                    alt: Some(format!("{} — {}", doc.front.title, self.site_title)),
-                }
-            }
-            None => return None,
-        };
-        Some(image)
-    }
-
     /// The absolute address of `path`, with a `base_url`.
     fn permalink_text(&self, path: &str) -> Option<String> {
         let base = self.base_url.as_ref()?;
@@ -287,7 +255,9 @@ impl<'a> Contexts<'a> {
             reading_time: reading_time(rendered.word_count),
             extra: &front.extra,
             ancestors,
-            image: self.share_image(doc),
+            image: share_image(doc, self.share_cards, &self.site_title, |path| {
+                self.permalink_text(path)
+            }),
         };
         TeraValue::from_serializable(&fields)
             .into_map()
@@ -453,18 +423,6 @@ struct DocumentFields<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     ancestors: Option<Vec<Ancestor<'a>>>,
     image: Option<ShareImage>,
-}
-
-/// The image a shared link to a page shows (`page.image`).
-#[derive(serde::Serialize)]
-struct ShareImage {
-    /// Its absolute address: with a `base_url`, or an address given as one.
-    url: Option<String>,
-    /// Its path in the output, for `get_url`; none for an address.
-    path: Option<String>,
-    width: Option<u32>,
-    height: Option<u32>,
-    alt: Option<String>,
 }
 
 /// A section above a document.
