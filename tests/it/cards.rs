@@ -229,3 +229,14 @@ fn a_rebuild_draws_only_the_cards_whose_title_changed() {
     );
     assert_eq!(cards(&mut session), ["spring-tides/card.png"]);
 }
+
+#[test]
+fn a_title_with_markup_characters_is_text_on_its_card() {
+    let site = Site::fixture("cards");
+    site.write(
+        "content/spring-tides.md",
+        "+++\ntitle = \"Salt & <sea>: \\\"spring\\\" tides ]]> &amp;\"\n+++\nHigher.\n",
+    );
+    site.build();
+    assert_eq!(png_size(&card(&site, "spring-tides/")), (1200, 630));
+}
