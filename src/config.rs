@@ -21,6 +21,7 @@ const KNOWN_KEYS: &[&str] = &[
     "author",
     "feed_limit",
     "embed_hosts",
+    "share_cards",
     "extra",
 ];
 
@@ -44,6 +45,9 @@ pub struct Config {
     /// Where `embed_hosts` was written, for a message about it.
     #[serde(skip)]
     pub embed_hosts_at: Option<Location>,
+    /// Whether each page without an `image` of its own gets a share card
+    /// drawn (`card.png`).
+    pub share_cards: bool,
     pub extra: Value,
 }
 
@@ -60,6 +64,7 @@ impl Default for Config {
             feed_limit: DEFAULT_FEED_LIMIT,
             embed_hosts: Vec::new(),
             embed_hosts_at: None,
+            share_cards: true,
             extra: Value::Object(serde_json::Map::new()),
         }
     }
@@ -115,6 +120,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
         .has("embed_hosts")
         .then(|| fields.location_of("embed_hosts"));
     let embed_hosts = fields.string_list("embed_hosts");
+    let share_cards = fields.bool("share_cards").unwrap_or(true);
     let extra = fields.table("extra");
     let mut errors: Vec<Error> = match fields.finish() {
         Ok(()) => Vec::new(),
@@ -173,6 +179,7 @@ pub fn parse(path: &Path, text: &str, base_url_override: Option<&str>) -> Result
         feed_limit,
         embed_hosts,
         embed_hosts_at,
+        share_cards,
         extra,
     })
 }
@@ -251,6 +258,18 @@ mod tests {
         assert_eq!(config.language, "en");
         assert_eq!(config.base_url.as_deref(), Some("https://example.org/sub/"));
         assert_eq!(config.extra, serde_json::json!({}));
+        assert!(config.share_cards);
+    }
+
+    #[test]
+    fn share_cards_is_true_or_false() {
+        assert!(!parse_ok("title = \"T\"\nshare_cards = false\n").share_cards);
+        let message = parse_err("title = \"T\"\nshare_cards = \"no\"\n");
+        assert!(
+            message
+                .contains("content/site.toml:2:15: `share_cards` must be true or false, not the text `no`"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -10,14 +10,15 @@
 //! pages, sections and assets; [`markdown`] turns each body into HTML, with
 //! [`links`] checking and rewriting the links in it against [`urls`];
 //! [`render`] runs the Tera templates, [`feeds`] writes the sitemap and
-//! feed and [`headers`] the hosts' `_headers` file; [`output`] swaps the
-//! finished site into place.
+//! feed, [`headers`] the hosts' `_headers` file and [`cards`] each page's
+//! share card; [`output`] swaps the finished site into place.
 
 #![warn(clippy::too_many_lines)]
 
 pub mod allocator;
 pub mod body;
 pub mod build;
+pub mod cards;
 pub mod change;
 pub mod cli;
 pub mod config;

@@ -12,6 +12,7 @@
 //! is decided by one [`Retention`] policy.
 
 mod addresses;
+mod cards;
 mod checks;
 mod citations;
 mod keys;

@@ -71,6 +71,10 @@ pub(super) trait Output: Send {
     fn problems(&self, _: Site) -> Vec<Error> {
         Vec::new()
     }
+    /// The problems the last `files` met (a template that failed).
+    fn errors(&mut self) -> Vec<Error> {
+        Vec::new()
+    }
 }
 
 /// Every kind of output besides pages and sections, in the order their
@@ -83,6 +87,9 @@ pub(super) fn registry() -> Vec<Box<dyn Output>> {
         Box::new(Sitemap),
         Box::new(Feed::default()),
         Box::new(NotFound),
+        // Before the assets: a file of the site's in a card's place is
+        // the error, at that file.
+        Box::new(super::cards::Cards::default()),
         Box::new(Assets),
         Box::new(ThemeFiles),
     ]

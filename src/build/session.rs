@@ -302,8 +302,8 @@ impl Session {
         let mut findings = self.check_links(snapshot);
         errors.append(&mut findings.errors);
         timer.stage("links");
-        let mut next = self.other_outputs(snapshot);
-        timer.stage("feeds");
+        let mut next = self.other_outputs(snapshot, &mut errors);
+        timer.stage("feeds and cards");
         let sections = snapshot.content.sections.len();
         let contents = match sink {
             Some(_) => self.retention.take_page_contents(&mut snapshot.results, sections),
@@ -331,7 +331,7 @@ impl Session {
 
     /// The output files besides the pages, made while every page's HTML
     /// is still held.
-    fn other_outputs(&mut self, snapshot: &Snapshot) -> Next {
+    fn other_outputs(&mut self, snapshot: &Snapshot, errors: &mut Vec<Error>) -> Next {
         let sections = snapshot.content.sections.len();
         let (_, pages) = snapshot.rendered();
         let made = Made {
@@ -349,6 +349,7 @@ impl Session {
             for file in extra.files(&made, &self.outputs) {
                 next.add(file.path, file.key, file.contents);
             }
+            errors.extend(extra.errors());
         }
         next
     }

@@ -98,6 +98,12 @@ pub struct FrontMatter {
     pub template: Option<(String, Location)>,
     /// The last part of the page's URL, and where it was written.
     pub slug: Option<(String, Location)>,
+    /// The image shared links to the page show instead of its card: a
+    /// file under `content/` or an absolute address, and where it was
+    /// written.
+    pub image: Option<(String, Location)>,
+    /// What that image shows, in words.
+    pub image_alt: Option<String>,
     pub extra: Value,
 }
 
@@ -113,6 +119,8 @@ impl Default for FrontMatter {
             draft: false,
             template: None,
             slug: None,
+            image: None,
+            image_alt: None,
             extra: Value::Object(serde_json::Map::new()),
         }
     }
@@ -134,6 +142,8 @@ const PAGE_KEYS: &[&str] = &[
     "draft",
     "template",
     "slug",
+    "image",
+    "image_alt",
     "extra",
 ];
 
@@ -165,6 +175,9 @@ pub fn parse(path: &Path, text: &str, kind: Kind) -> Result<(FrontMatter, usize)
     let draft = fields.bool("draft").unwrap_or(false);
     let template = fields.string("template");
     let slug = fields.string("slug");
+    let image_at = fields.location_of("image");
+    let image = fields.string("image");
+    let image_alt = fields.string("image_alt");
     let extra = fields.table("extra");
     if let Err(found) = fields.finish() {
         problems.extend(found);
@@ -199,6 +212,8 @@ pub fn parse(path: &Path, text: &str, kind: Kind) -> Result<(FrontMatter, usize)
             draft,
             template: template.map(|t| (t, template_at)),
             slug: slug.map(|s| (s, slug_at)),
+            image: image.map(|i| (i, image_at)),
+            image_alt,
             extra,
         },
         split.body_start,

@@ -8,6 +8,7 @@ mod cache;
 pub mod data;
 pub mod front_matter;
 pub mod glossary;
+pub mod image;
 pub mod sources;
 mod tree;
 
@@ -238,6 +239,7 @@ pub fn load_cached(root: &Path, options: LoadOptions, cache: &mut DocCache) -> (
     add_pages(&mut content, tree.pages, &section_dirs, &mut errors);
     put_in_order(&mut content);
     errors.extend(duplicate_paths(&content));
+    errors.extend(image::check(&content));
     (content, errors)
 }
 

@@ -4,6 +4,7 @@
 use tera::value::Key;
 use tera::{Map as TeraMap, Value as TeraValue};
 
+use super::share_image::{ShareImage, share_image};
 use super::*;
 use crate::content::glossary::GLOSSARY_FILE;
 use crate::content::sources::SOURCES_PAGE;
@@ -23,6 +24,10 @@ pub struct Contexts<'a> {
     pages: &'a [&'a Rendered],
     config: TeraValue,
     base_url: Option<String>,
+    /// Whether pages without an image of their own have a share card, and
+    /// the site's title, which its description names.
+    share_cards: bool,
+    site_title: String,
     /// Each page as listings show it: every field but `content`.
     page_listings: Vec<TeraValue>,
     /// In a one-shot build, each page's listing is made when first needed
@@ -100,6 +105,8 @@ impl<'a> Contexts<'a> {
             pages,
             config: TeraValue::from_serializable(config),
             base_url: config.base_url.clone(),
+            share_cards: config.share_cards,
+            site_title: config.title.clone(),
             page_listings: Vec::new(),
             lent_listings: Vec::new(),
             contents: Vec::new(),
@@ -248,6 +255,9 @@ impl<'a> Contexts<'a> {
             reading_time: reading_time(rendered.word_count),
             extra: &front.extra,
             ancestors,
+            image: share_image(doc, self.share_cards, &self.site_title, |path| {
+                self.permalink_text(path)
+            }),
         };
         TeraValue::from_serializable(&fields)
             .into_map()
@@ -412,6 +422,7 @@ struct DocumentFields<'a> {
     extra: &'a Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     ancestors: Option<Vec<Ancestor<'a>>>,
+    image: Option<ShareImage>,
 }
 
 /// A section above a document.

@@ -30,6 +30,7 @@ mod fields;
 mod functions;
 mod load;
 mod markup;
+mod share_image;
 mod tera1;
 #[cfg(test)]
 mod tests;

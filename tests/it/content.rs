@@ -26,7 +26,7 @@ fn summary_line_counts_pages_sections_and_files() {
     let site = Site::base();
     let run = site.build();
     assert!(
-        run.stdout.starts_with("built 2 pages, 2 sections, 5 files in "),
+        run.stdout.starts_with("built 2 pages, 2 sections, 9 files in "),
         "{}",
         run.stdout
     );

@@ -4,6 +4,7 @@ mod harness;
 
 mod bad_input;
 mod bundled;
+mod cards;
 mod cli;
 mod components;
 mod content;

@@ -63,7 +63,7 @@ fn check_writes_nothing() {
     let site = Site::base();
     let run = site.run(&["check"]).success();
     assert!(
-        run.stdout.starts_with("checked 2 pages, 2 sections, 5 files in "),
+        run.stdout.starts_with("checked 2 pages, 2 sections, 9 files in "),
         "{}",
         run.stdout
     );
