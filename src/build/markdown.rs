@@ -43,8 +43,6 @@ pub(super) struct Env<'a> {
     pub glossary: Option<&'a Glossary>,
     /// The theme's markup for headings, glossary terms and footnotes.
     pub markup: &'a Markup,
-    /// What quotes and claims are checked against.
-    pub sources: &'a Sources,
     /// The sizes of the images under `content/`, each read once a render.
     pub images: &'a ImageSizes,
     /// A hash of all of the above, part of every document's key.
@@ -113,6 +111,7 @@ pub(super) fn render_all(
 ) -> Markdown {
     let texts = take_texts(content, retention);
     let docs: Vec<&Document> = content.documents().collect();
+    let sources = &content.sources;
     let keys: Vec<u64> = docs.iter().map(|doc| key(env.hash, doc)).collect();
     // Each document's result, errors, and its text when it goes back.
     type Outcome = (Arc<MarkdownResult>, Vec<Error>, Option<Arc<str>>);
@@ -120,7 +119,7 @@ pub(super) fn render_all(
         .map(|((doc, key), text)| match cache.get(&doc.source) {
             Some((cached, result)) if cached == key => (Arc::clone(result), Vec::new(), None),
             _ => {
-                let (result, errors) = render_one(doc, &text, env);
+                let (result, errors) = render_one(doc, &text, env, sources);
                 let to_report = !result.rendered.lints.is_empty()
                     || !result.anchors.is_empty()
                     || !result.front_lints.is_empty();
@@ -172,8 +171,14 @@ fn take_texts(content: &mut Content, retention: Retention) -> Vec<Arc<str>> {
         .collect()
 }
 
-/// `doc`'s Markdown; `text` is its text (see [`Document::text`]).
-pub(super) fn render_one(doc: &Document, text: &str, env: &Env) -> (MarkdownResult, Vec<Error>) {
+/// `doc`'s Markdown; `text` is its text (see [`Document::text`]), its
+/// quotes and claims checked against `sources`.
+pub(super) fn render_one(
+    doc: &Document,
+    text: &str,
+    env: &Env,
+    sources: &Sources,
+) -> (MarkdownResult, Vec<Error>) {
     let mut links = PageLinks::new(env.index, &doc.source).with_images(env.images);
     let templates = env.shortcodes.map(|s| s as &dyn ShortcodeTemplates);
     // The glossary page does not mark its own terms.
@@ -202,7 +207,7 @@ pub(super) fn render_one(doc: &Document, text: &str, env: &Env) -> (MarkdownResu
         .map(|broken| Error::link(Problem::new(at(broken.span.start), broken.message).hint(broken.hint)))
         .collect();
     errors.extend(body_errors.into_iter().map(|error| body_error(error, &at)));
-    let checked = citations::check(doc, text, &std::mem::take(&mut rendered.claims), env.sources);
+    let checked = citations::check(doc, text, &std::mem::take(&mut rendered.claims), sources);
     errors.extend(checked.errors);
     let result = MarkdownResult {
         rendered,

@@ -87,13 +87,12 @@ impl Session {
                 shortcodes: Some(&shortcodes),
                 glossary: snapshot.glossary.as_ref(),
                 markup: &snapshot.markup,
-                sources: &snapshot.content.sources,
                 images: &images,
                 hash: snapshot.markdown_env,
             };
             let (key, result, found, source) = {
                 let doc = snapshot.docs()[position];
-                let (result, found) = markdown::render_one(doc, &doc.text, &env);
+                let (result, found) = markdown::render_one(doc, &doc.text, &env, &snapshot.content.sources);
                 (
                     markdown::key(env.hash, doc),
                     Arc::new(result),

@@ -173,12 +173,10 @@ impl Session {
         let mut content = self.load_content_and_theme(&config, &mut errors);
         timer.stage("content and templates");
 
-        let root = self.options.root.clone();
-        let theme = self.theme.as_mut().map(|cached| &mut cached.theme);
         let site = Site {
             config: &config,
             content: &content,
-            theme: theme.as_deref(),
+            theme: self.theme.as_ref().map(|cached| &cached.theme),
         };
         let claims = outputs::claims(&self.extras, site);
         errors.extend(outputs::problems(&self.extras, site));
@@ -186,19 +184,16 @@ impl Session {
         errors.extend(found);
         let index = Arc::new(index);
         // What get_url, load_data and links may see: every address, and the data files.
-        let addresses_hash = keys::addresses_hash(&content, theme.as_deref(), &claims);
-        let files = Arc::new(file_hashes(&content, theme.as_deref()));
-        let theme: Option<&Theme> = theme.map(|theme| {
-            let data = Arc::new(DataFiles::new(site_path(&root, CONTENT_DIR)));
-            theme.register_functions(
-                Arc::clone(&index),
-                Arc::clone(&files),
-                data,
-                &content,
-                &config.language,
-            );
-            &*theme
-        });
+        let addresses_hash = keys::addresses_hash(&content, site.theme, &claims);
+        let files = Arc::new(file_hashes(&content, site.theme));
+        let theme = with_build_functions(
+            &mut self.theme,
+            &self.options.root,
+            &index,
+            &files,
+            &content,
+            &config,
+        );
 
         let shortcodes = theme.map(|theme| {
             ShortcodeRenderer::new(theme, &config).with_sources(!content.sources.list.is_empty())
@@ -206,22 +201,17 @@ impl Session {
         let glossary = markdown::glossary(&content);
         let markup = theme::markup(theme, &config, &mut errors);
         let shared = hash_of((addresses_hash, config_hash));
-        let env_hash = markdown::env_hash(shared, &content, shortcodes.as_ref(), theme, &markup);
-        // Held apart while the Markdown renders, which changes the documents.
-        let sources = std::mem::take(&mut content.sources);
         let images = ImageSizes::new(&content.assets);
         let env = markdown::Env {
             index: &index,
             shortcodes: shortcodes.as_ref(),
             glossary: glossary.as_ref(),
             markup: &markup,
-            sources: &sources,
             images: &images,
-            hash: env_hash,
+            hash: markdown::env_hash(shared, &content, shortcodes.as_ref(), theme, &markup),
         };
         let rendered = markdown::render_all(&mut content, &env, &mut self.markdown, self.retention);
         let markdown_env = env.hash;
-        content.sources = sources;
         errors.extend(rendered.errors);
         let (data_citations, found) = citations::check_data(&content);
         errors.extend(found);
@@ -557,4 +547,27 @@ fn positions(content: &Content, retention: Retention) -> HashMap<String, usize> 
             .collect(),
         false => HashMap::new(),
     }
+}
+
+/// The theme, its functions answering from this build: every address
+/// (`index`) and output file's hash (`files`), the data files under the
+/// site's `root`, the sources and the site's language.
+fn with_build_functions<'t>(
+    cached: &'t mut Option<CachedTheme>,
+    root: &std::path::Path,
+    index: &Arc<UrlIndex>,
+    files: &Arc<FileHashes>,
+    content: &Content,
+    config: &Config,
+) -> Option<&'t Theme> {
+    let theme = &mut cached.as_mut()?.theme;
+    let data = Arc::new(DataFiles::new(site_path(root, CONTENT_DIR)));
+    theme.register_functions(
+        Arc::clone(index),
+        Arc::clone(files),
+        data,
+        content,
+        &config.language,
+    );
+    Some(theme)
 }

@@ -147,17 +147,24 @@ const PAGE_KEYS: &[&str] = &[
     "extra",
 ];
 
-/// Splits and reads the front matter of `text`, the contents of `path`.
-/// Returns the fields and the byte offset where the Markdown body starts.
-pub fn parse(path: &Path, text: &str, kind: Kind) -> Result<(FrontMatter, usize), Vec<Problem>> {
+/// The fields of the front matter of `text`, the contents of `path`, in
+/// TOML or YAML, and the byte offset where the body after it starts.
+pub fn fields_of<'a>(path: &'a Path, text: &'a str) -> Result<(Fields<'a>, usize), Vec<Problem>> {
     let split = split(text)
         .map_err(|e| vec![Problem::new(Location::at_offset(path, text, e.offset), e.message).hint(e.hint)])?;
     let table = &text[split.fields.clone()];
-    let mut fields = match split.format {
+    let fields = match split.format {
         Format::Toml => Fields::from_toml(path, text, split.fields.start, table),
         Format::Yaml => Fields::from_yaml(path, text, split.fields.start, table),
     }
     .map_err(|p| vec![p])?;
+    Ok((fields, split.body_start))
+}
+
+/// Splits and reads the front matter of `text`, the contents of `path`.
+/// Returns the fields and the byte offset where the Markdown body starts.
+pub fn parse(path: &Path, text: &str, kind: Kind) -> Result<(FrontMatter, usize), Vec<Problem>> {
+    let (mut fields, body_start) = fields_of(path, text)?;
 
     let mut problems = Vec::new();
     fields.reject_unknown(PAGE_KEYS, "front matter");
@@ -216,7 +223,7 @@ pub fn parse(path: &Path, text: &str, kind: Kind) -> Result<(FrontMatter, usize)
             image_alt,
             extra,
         },
-        split.body_start,
+        body_start,
     ))
 }
 

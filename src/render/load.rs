@@ -48,12 +48,7 @@ fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Res
         }
     };
     let dependencies = dependencies(&links);
-    // Every template may print the theme's words.
-    let words = {
-        let mut hasher = std::hash::DefaultHasher::new();
-        translations.hash(&mut hasher);
-        hasher.finish()
-    };
+    let words = translations.fingerprint();
     let hashes = template_hashes(&files.sources, &dependencies)
         .into_iter()
         .map(|(name, hash)| (name, hash ^ words))
@@ -84,11 +79,7 @@ fn from_files(mut files: ThemeFiles, _dir: &Path, mut errors: Vec<Error>) -> Res
         .collect();
     let mut tera = compiled.tera;
     // In English until a build names the site's language.
-    let trans = super::translations::Trans {
-        words: translations.for_language("en"),
-        translations: Arc::clone(&translations),
-    };
-    tera.register_function("trans", move |kwargs: Kwargs, _: &State| trans.call(&kwargs));
+    super::translations::register(&mut tera, &translations, "en");
     Ok(Theme {
         callable,
         defining_components,

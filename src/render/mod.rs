@@ -226,12 +226,7 @@ impl Theme {
         content: &Content,
         language: &str,
     ) {
-        let trans = translations::Trans {
-            words: self.translations.for_language(language),
-            translations: Arc::clone(&self.translations),
-        };
-        self.tera
-            .register_function("trans", move |kwargs: Kwargs, _: &State| trans.call(&kwargs));
+        translations::register(&mut self.tera, &self.translations, language);
         let get_source = GetSource {
             sources: Arc::new(GetSource::entries(content)),
         };

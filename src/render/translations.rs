@@ -50,6 +50,14 @@ impl Translations {
         words
     }
 
+    /// A hash of every word: part of every template's, as every template
+    /// may print them.
+    pub(super) fn fingerprint(&self) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// The languages the table has.
     pub fn languages(&self) -> impl Iterator<Item = &str> {
         self.languages.keys().map(String::as_str)
@@ -79,6 +87,15 @@ fn parse(file: &Path, text: &str) -> Result<Table, Vec<Error>> {
             .hint("write a [language] section (such as [fr]) of key = \"words\" lines"),
         )]
     })
+}
+
+/// Registers `trans` with Tera, answering in `language`.
+pub(super) fn register(tera: &mut Tera, translations: &Arc<Translations>, language: &str) {
+    let trans = Trans {
+        words: translations.for_language(language),
+        translations: Arc::clone(translations),
+    };
+    tera.register_function("trans", move |kwargs: Kwargs, _: &State| trans.call(&kwargs));
 }
 
 /// `trans(key=..., lang=...)`: the theme's words for `key` in the site's

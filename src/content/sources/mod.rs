@@ -10,9 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::front_matter::{self, Format};
+use super::front_matter;
 use crate::error::{Location, Problem};
-use crate::fields::Fields;
 use matching::Normal;
 
 /// The folder of the sources, under `content/`.
@@ -85,14 +84,7 @@ pub fn parse(id: &str, file: &Path, text: &str) -> Result<Source, Vec<Problem>> 
 }
 
 fn about_of(file: &Path, text: &str) -> Result<(About, usize), Vec<Problem>> {
-    let split = front_matter::split(text)
-        .map_err(|e| vec![Problem::new(Location::at_offset(file, text, e.offset), e.message).hint(e.hint)])?;
-    let table = &text[split.fields.clone()];
-    let mut fields = match split.format {
-        Format::Toml => Fields::from_toml(file, text, split.fields.start, table),
-        Format::Yaml => Fields::from_yaml(file, text, split.fields.start, table),
-    }
-    .map_err(|problem| vec![problem])?;
+    let (mut fields, body_start) = front_matter::fields_of(file, text)?;
     fields.reject_unknown(FIELDS, "source");
     let about = About {
         title: fields.string("title"),
@@ -102,7 +94,7 @@ fn about_of(file: &Path, text: &str) -> Result<(About, usize), Vec<Problem>> {
         url: fields.string("url"),
     };
     fields.finish()?;
-    Ok((about, split.body_start))
+    Ok((about, body_start))
 }
 
 /// The paragraphs of `text`: stretches between blank lines.
